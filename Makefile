@@ -1,0 +1,64 @@
+# The two commands a newcomer needs: `make run` and `make test`. Everything else is optional.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export LIKENESS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
+
+.PHONY: run test lint typecheck unit bench bench-decisions bench-ledger bench-residuals browser clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
+
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e . --group dev
+	touch $@ $(VENV)/.run-installed
+
+## run: install, initialize the SQLite database, load the demo data if empty, serve on :8000
+run: $(VENV)/.run-installed
+	$(BIN)/likeness init
+	$(BIN)/likeness demo
+	$(BIN)/likeness serve
+
+## browser: make sure headless Chromium is there for the portal tests (Debian's package)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	  else echo "install Chromium (e.g. sudo apt-get install chromium) for the portal tests" >&2; exit 1; fi; }
+
+lint: $(VENV)/.dev-installed
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/lint-imports
+
+typecheck: $(VENV)/.dev-installed
+	$(BIN)/mypy
+
+## test: lint, types, and every test (unit, SQLite + PostgreSQL integration, CLI/API/browser e2e)
+test: $(VENV)/.dev-installed browser lint typecheck
+	$(BIN)/pytest
+
+unit: $(VENV)/.dev-installed
+	$(BIN)/pytest tests/unit -q
+
+bench: bench-decisions bench-ledger bench-residuals
+
+## bench-decisions: 1,000,000 consents in SQLite, a warm engine, 100,000 decisions vs Cedar
+bench-decisions: $(VENV)/.dev-installed
+	$(BIN)/python bench/bench_decisions.py
+
+## bench-ledger: 1,000,000 durable batched ledger appends, proofs and full verify, vs pymerkle
+bench-ledger: $(VENV)/.dev-installed
+	$(BIN)/python bench/bench_ledger.py
+
+## bench-residuals: 100M viewership rows (cached in .bench-data/) through `likeness residuals run`
+## on DuckDB end to end, the floor query, and Spark local mode on 10M rows (identical cents)
+bench-residuals: $(VENV)/.dev-installed
+	$(BIN)/python bench/bench_residuals.py
+
+clean:
+	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

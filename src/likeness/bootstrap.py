@@ -1,0 +1,78 @@
+"""The one place that wires adapters to services: settings -> engine -> units of work."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from likeness.config import Settings
+from likeness.errors import StorageError
+from likeness.storage.database import is_up_to_date, make_engine, upgrade
+from likeness.storage.unit_of_work import SqlUnitOfWork
+
+
+@dataclass
+class Container:
+    """What every entrypoint needs: the settings and a way to open units of work."""
+
+    settings: Settings
+    engine: Engine
+
+    def uow(self, *, write: bool = True) -> SqlUnitOfWork:
+        """A new unit of work (use it in a ``with`` block)."""
+        return SqlUnitOfWork(self.engine, write=write)
+
+    @property
+    def home(self) -> Path:
+        """The data directory."""
+        return self.settings.home.expanduser()
+
+
+def ensure_home(home: Path) -> Path:
+    """Create the data directory, readable by its owner only."""
+    home = home.expanduser()
+    home.mkdir(parents=True, exist_ok=True)
+    os.chmod(home, 0o700)
+    return home
+
+
+def bootstrap(settings: Settings | None = None, *, require_schema: bool = True) -> Container:
+    """Connect to the configured database.
+
+    With ``require_schema`` a database that is not at the newest migration raises
+    :class:`StorageError` telling to run ``likeness init``.
+    """
+    settings = settings or Settings()
+    if not settings.database_url:
+        ensure_home(settings.home)
+    engine = make_engine(settings.resolved_database_url)
+    container = Container(settings, engine)
+    if require_schema and not _schema_ready(engine):
+        raise StorageError(
+            f"database {engine.url.render_as_string()} is not initialized or is out of date "
+            "(run `likeness init` first)"
+        )
+    return container
+
+
+def _schema_ready(engine: Engine) -> bool:
+    try:
+        return is_up_to_date(engine)
+    except SQLAlchemyError as exc:
+        raise StorageError(
+            f"database {engine.url.render_as_string()} cannot be reached: "
+            f"{str(exc).strip().splitlines()[0]} (is it running?)"
+        ) from exc
+
+
+def initialize(settings: Settings | None = None) -> Container:
+    """Create the data directory and bring the database schema to the newest migration."""
+    settings = settings or Settings()
+    ensure_home(settings.home)
+    container = bootstrap(settings, require_schema=False)
+    upgrade(container.engine)
+    return container

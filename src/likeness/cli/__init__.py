@@ -1,0 +1,1 @@
+"""The ``likeness`` command line: thin over the services."""

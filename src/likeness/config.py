@@ -1,0 +1,39 @@
+"""Settings, read from the environment (``LIKENESS_*``) by pydantic-settings.
+
+``LIKENESS_HOME`` is the data directory (default ``~/.likeness``): it holds the SQLite database
+and the ledger's signing key. ``LIKENESS_DATABASE_URL`` points at PostgreSQL in production, e.g.
+``postgresql://likeness@db.example.org/likeness``; without it, SQLite in the data directory.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Where Likeness keeps its data and how the service listens."""
+
+    model_config = SettingsConfigDict(env_prefix="LIKENESS_", extra="ignore")
+
+    home: Path = Field(default_factory=lambda: Path.home() / ".likeness")
+    database_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+
+    @property
+    def resolved_database_url(self) -> str:
+        """The database URL in force: the configured one, else SQLite in the data directory."""
+        if self.database_url:
+            return normalize_database_url(self.database_url)
+        return f"sqlite:///{self.home.expanduser() / 'likeness.db'}"
+
+
+def normalize_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain ``postgresql://`` URLs (SQLAlchemy picks psycopg2)."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

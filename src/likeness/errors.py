@@ -1,0 +1,105 @@
+"""The one exception hierarchy of Likeness.
+
+Every error a user can cause or meet derives from :class:`Error`, so each entrypoint (CLI, API,
+portal) turns errors into output in exactly one place::
+
+    Error
+    ├── InvalidInputError      bad user data: a malformed date, a missing field, a bad file
+    │   └── RecordInvalidError   one record of an import or request is wrong
+    ├── NotFoundError          a performer, production, replica, consent ... does not exist
+    ├── ConflictError          a duplicate id, a second use of an idempotency key with other data
+    ├── PolicyDeniedError      a decision said deny where the caller needed allow (carries it)
+    ├── LedgerIntegrityError   the ledger does not verify (carries the first bad index)
+    ├── CompensationError      pay or residuals cannot be computed from the data given
+    └── StorageError           the database failed underneath us (wraps the driver's error)
+
+Messages name the thing, the value and what was expected, e.g.
+``"replica D1: performer 'P9' does not exist (expected the id of a registered performer)"``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+
+class Error(Exception):
+    """Base of every Likeness error; ``str(error)`` is a one-line message for a person."""
+
+    #: the HTTP status an API maps this error to
+    status: int = 500
+
+    def __init__(self, message: str, *, errors: Sequence[str] = ()) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors: list[str] = list(errors)
+
+    def diagnostics(self) -> str:
+        """The message followed by each detail line, for a person to read."""
+        if not self.errors:
+            return self.message
+        return "\n".join([self.message, *(f"  - {line}" for line in self.errors)])
+
+
+class InvalidInputError(Error):
+    """The input given is malformed or incomplete."""
+
+    status = 400
+
+
+class RecordInvalidError(InvalidInputError):
+    """One record of an import or a request has a bad field; nothing was written."""
+
+    def __init__(
+        self, record: str, field: str, value: Any, expected: str, *, errors: Sequence[str] = ()
+    ) -> None:
+        shown = "missing" if value is None else repr(value)
+        super().__init__(f"{record}: {field} {shown} (expected {expected})", errors=errors)
+        self.record = record
+        self.field = field
+        self.value = value
+        self.expected = expected
+
+
+class NotFoundError(Error):
+    """The thing asked for does not exist."""
+
+    status = 404
+
+
+class ConflictError(Error):
+    """The write would break uniqueness or contradict what is stored."""
+
+    status = 409
+
+
+class PolicyDeniedError(Error):
+    """A decision denied what the caller needed allowed; ``decision`` holds the reasons."""
+
+    status = 403
+
+    def __init__(self, message: str, decision: Any) -> None:
+        super().__init__(message)
+        self.decision = decision
+
+
+class LedgerIntegrityError(Error):
+    """The ledger does not verify; ``index`` is the first bad entry (or None for a bad head)."""
+
+    status = 500
+
+    def __init__(self, message: str, index: int | None = None) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+class CompensationError(Error):
+    """Pay or residuals cannot be computed from the data given."""
+
+    status = 422
+
+
+class StorageError(Error):
+    """The database failed; the original driver exception is chained as ``__cause__``."""
+
+    status = 503

@@ -1,0 +1,116 @@
+"""Turning one mapping of a file into a validated record, with errors a person can act on.
+
+pydantic checks the types; this module turns its errors into one line naming the record, the
+field, the value and what was expected, e.g.
+``performer P1: born '1990-13-02' (expected a date as YYYY-MM-DD)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, ValidationError
+
+from likeness.errors import InvalidInputError, RecordInvalidError
+
+M = TypeVar("M", bound=BaseModel)
+T = TypeVar("T")
+
+# what a person should write, by pydantic error type
+_EXPECTED = {
+    "date_from_datetime_parsing": "a date as YYYY-MM-DD",
+    "date_parsing": "a date as YYYY-MM-DD",
+    "date_type": "a date as YYYY-MM-DD",
+    "date_from_datetime_inexact": "a date as YYYY-MM-DD",
+    "datetime_parsing": "a date and time as YYYY-MM-DDTHH:MM:SS",
+    "datetime_from_date_parsing": "a date and time as YYYY-MM-DDTHH:MM:SS",
+    "datetime_type": "a date and time as YYYY-MM-DDTHH:MM:SS",
+    "decimal_parsing": 'an amount such as "216.00"',
+    "decimal_type": 'an amount such as "216.00"',
+    "decimal_max_places": "an amount with at most two decimals",
+    "missing": "a value; it is required",
+    "extra_forbidden": "no such key; check its spelling against SPEC §2",
+    "bool_parsing": "true or false",
+    "bool_type": "true or false",
+    "int_parsing": "a whole number",
+    "int_type": "a whole number",
+    "int_from_float": "a whole number",
+    "string_type": "a string",
+    "list_type": "a list",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "greater_than_equal": "a number that is not negative",
+    "greater_than": "a positive number",
+}
+
+
+class Record(BaseModel):
+    """Base of every file record: unknown keys are errors, never silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _field_path(loc: tuple[int | str, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(record)"
+
+
+def _expected(error: Mapping[str, Any]) -> str:
+    kind = str(error.get("type", ""))
+    if kind in ("enum", "literal_error"):
+        allowed = error.get("ctx", {}).get("expected", "")
+        return f"one of {allowed}"
+    return _EXPECTED.get(kind, str(error.get("msg", "a valid value")).lower())
+
+
+def parse_record(model: type[M], data: Any, label: str) -> M:
+    """Validate ``data`` as ``model``; raise :class:`RecordInvalidError` naming ``label``.
+
+    The first problem is the message; every problem is listed in ``errors``.
+    """
+    if not isinstance(data, Mapping):
+        raise RecordInvalidError(label, "record", data, "a mapping of keys and values")
+    try:
+        return model.model_validate(dict(data))
+    except ValidationError as exc:
+        problems = exc.errors()
+        lines = [
+            f"{label}: {_field_path(p['loc'])} "
+            f"{'missing' if p['type'] == 'missing' else repr(p.get('input'))} "
+            f"(expected {_expected(p)})"
+            for p in problems
+        ]
+        first = problems[0]
+        value = None if first["type"] == "missing" else first.get("input")
+        raise RecordInvalidError(
+            label, _field_path(first["loc"]), value, _expected(first), errors=lines[1:]
+        ) from None
+
+
+def label_of(kind: str, data: Any, position: int) -> str:
+    """``performer P1`` when the record has an id, else ``performers[3]``."""
+    if isinstance(data, Mapping) and isinstance(data.get("id"), str | int) and data.get("id") != "":
+        return f"{kind} {data['id']}"
+    return f"{kind}s[{position}]"
+
+
+def section_of(doc: Mapping[str, Any], key: str) -> list[Any]:
+    """The list of records under ``key`` (empty when absent); anything but a list is an error."""
+    value = doc.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordInvalidError(key, "section", type(value).__name__, "a list of records")
+    return value
+
+
+def build_checked(label: str, build: Callable[[], T]) -> T:
+    """Run a domain constructor; its ``ValueError`` (a broken invariant) becomes an
+    :class:`InvalidInputError` naming ``label``."""
+    try:
+        return build()
+    except ValueError as exc:
+        raise InvalidInputError(f"{label}: {exc}") from None

@@ -1,0 +1,36 @@
+"""Loading the demo data: the stories of the seeds, told as records.
+
+The demo file holds a world (performers, producers, productions, replicas), consents (an
+invalid one is kept for the record, as the 2023 studio proposal must be) and use requests
+recorded under fixed keys, some allowed and some denied.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from likeness.errors import InvalidInputError
+from likeness.services import registry
+from likeness.services.consents import grant_consent, parse_consent_document
+from likeness.services.uses import UseUnitOfWork, record_use
+
+
+def load_demo(uow: UseUnitOfWork, document: Mapping[str, Any]) -> str:
+    """Register the demo world, its consents and its uses, and say what was loaded."""
+    world = registry.import_world(uow, document)
+    consents = document.get("consents") or []
+    for i, raw in enumerate(consents):
+        grant_consent(uow, parse_consent_document(raw, f"consents[{i}]"), store_invalid=True)
+    allowed = 0
+    uses = document.get("uses") or []
+    for i, item in enumerate(uses):
+        if not isinstance(item, Mapping) or "key" not in item or "request" not in item:
+            raise InvalidInputError(f"demo uses[{i}]: expected a mapping with key and request")
+        result = record_use(uow, item["request"], str(item["key"]))
+        allowed += result.record.decision.allowed
+    return (
+        f"{len(world.performers)} performers, {len(world.producers)} producers, "
+        f"{len(world.productions)} productions, {len(world.replicas)} replicas, "
+        f"{len(consents)} consents, {len(uses)} use requests ({allowed} allowed)"
+    )

@@ -1,0 +1,1 @@
+"""SQLAlchemy adapters: tables, repositories, the unit of work and Alembic migrations."""

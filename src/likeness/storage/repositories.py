@@ -1,0 +1,247 @@
+"""Repositories for the registry, over one SQLAlchemy Connection (SQLAlchemy Core).
+
+Rows are translated to the frozen domain dataclasses by hand rather than with
+``registry.map_imperatively``: the ORM's identity map and attribute instrumentation cannot set
+attributes on frozen, slotted dataclasses, and bulk loads (a million consents for the decision
+engine) are several times faster through Core rows.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from sqlalchemy import Connection, Row, insert, select
+
+from likeness.domain.ids import (
+    PerformerId,
+    ProducerId,
+    ProductionId,
+    ReplicaId,
+    RepresentativeId,
+)
+from likeness.domain.performers import (
+    Performer,
+    PerformerCategory,
+    Representative,
+    RepresentativeKind,
+)
+from likeness.domain.productions import Producer, Production, ProductionKind
+from likeness.domain.replicas import AssetFile, Medium, Replica, ReplicaKind
+from likeness.storage import tables as t
+
+
+class SqlProducerRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, producer_id: str) -> Producer | None:
+        row = self._conn.execute(select(t.producers).where(t.producers.c.id == producer_id)).first()
+        return Producer(ProducerId(row.id), row.name) if row else None
+
+    def add(self, producer: Producer) -> None:
+        self._conn.execute(insert(t.producers).values(id=producer.id, name=producer.name))
+
+    def list(self) -> Sequence[Producer]:
+        rows = self._conn.execute(select(t.producers).order_by(t.producers.c.id))
+        return [Producer(ProducerId(r.id), r.name) for r in rows]
+
+    def ids(self) -> set[ProducerId]:
+        return {ProducerId(i) for i in self._conn.scalars(select(t.producers.c.id))}
+
+
+def _production(row: Row[tuple[object, ...]]) -> Production:
+    return Production(
+        id=ProductionId(row.id),
+        title=row.title,
+        producer=ProducerId(row.producer_id),
+        kind=ProductionKind(row.kind),
+        agreement=row.agreement,
+        principal_photography=row.principal_photography,
+    )
+
+
+class SqlProductionRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, production_id: str) -> Production | None:
+        row = self._conn.execute(
+            select(t.productions).where(t.productions.c.id == production_id)
+        ).first()
+        return _production(row) if row else None
+
+    def add(self, production: Production) -> None:
+        self._conn.execute(
+            insert(t.productions).values(
+                id=production.id,
+                title=production.title,
+                producer_id=production.producer,
+                kind=str(production.kind),
+                agreement=production.agreement,
+                principal_photography=production.principal_photography,
+            )
+        )
+
+    def list(self) -> Sequence[Production]:
+        rows = self._conn.execute(select(t.productions).order_by(t.productions.c.id))
+        return [_production(r) for r in rows]
+
+    def ids(self) -> set[ProductionId]:
+        return {ProductionId(i) for i in self._conn.scalars(select(t.productions.c.id))}
+
+
+class SqlPerformerRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _build(self, rows: Sequence[Row[tuple[object, ...]]]) -> list[Performer]:
+        if not rows:
+            return []
+        reps: dict[str, list[Representative]] = defaultdict(list)
+        query = select(t.representatives).order_by(
+            t.representatives.c.performer_id, t.representatives.c.position
+        )
+        if len(rows) == 1:
+            query = query.where(t.representatives.c.performer_id == rows[0].id)
+        for r in self._conn.execute(query):
+            reps[r.performer_id].append(
+                Representative(
+                    RepresentativeId(r.id), RepresentativeKind(r.kind), r.may_consent, r.name
+                )
+            )
+        return [
+            Performer(
+                id=PerformerId(row.id),
+                name=row.name,
+                category=PerformerCategory(row.category),
+                born=row.born,
+                died=row.died,
+                union_member_id=row.union_member_id,
+                weekly_salary=row.weekly_salary,
+                day_rate=row.day_rate,
+                representatives=tuple(reps.get(row.id, ())),
+            )
+            for row in rows
+        ]
+
+    def get(self, performer_id: str) -> Performer | None:
+        rows = self._conn.execute(
+            select(t.performers).where(t.performers.c.id == performer_id)
+        ).all()
+        found = self._build(rows)
+        return found[0] if found else None
+
+    def add(self, performer: Performer) -> None:
+        self._conn.execute(
+            insert(t.performers).values(
+                id=performer.id,
+                name=performer.name,
+                category=str(performer.category),
+                born=performer.born,
+                died=performer.died,
+                union_member_id=performer.union_member_id,
+                weekly_salary=performer.weekly_salary,
+                day_rate=performer.day_rate,
+            )
+        )
+        if performer.representatives:
+            self._conn.execute(
+                insert(t.representatives),
+                [
+                    {
+                        "id": rep.id,
+                        "performer_id": performer.id,
+                        "position": i,
+                        "kind": str(rep.kind),
+                        "may_consent": rep.may_consent,
+                        "name": rep.name,
+                    }
+                    for i, rep in enumerate(performer.representatives)
+                ],
+            )
+
+    def list(self) -> Sequence[Performer]:
+        rows = self._conn.execute(select(t.performers).order_by(t.performers.c.id)).all()
+        return self._build(rows)
+
+    def ids(self) -> set[PerformerId]:
+        return {PerformerId(i) for i in self._conn.scalars(select(t.performers.c.id))}
+
+    def representative_ids(self) -> set[str]:
+        return set(self._conn.scalars(select(t.representatives.c.id)))
+
+
+class SqlReplicaRepository:
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def _build(self, rows: Sequence[Row[tuple[object, ...]]]) -> list[Replica]:
+        if not rows:
+            return []
+        assets: dict[str, list[AssetFile]] = defaultdict(list)
+        query = select(t.replica_assets).order_by(
+            t.replica_assets.c.replica_id, t.replica_assets.c.position
+        )
+        if len(rows) == 1:
+            query = query.where(t.replica_assets.c.replica_id == rows[0].id)
+        for a in self._conn.execute(query):
+            assets[a.replica_id].append(AssetFile(a.location, a.size, a.sha256))
+        return [
+            Replica(
+                id=ReplicaId(row.id),
+                performer=PerformerId(row.performer_id),
+                kind=ReplicaKind(row.kind),
+                media=tuple(Medium(m) for m in row.media.split(",")),
+                made_on=row.made_on,
+                made_in=ProductionId(row.made_in) if row.made_in else None,
+                assets=tuple(assets.get(row.id, ())),
+            )
+            for row in rows
+        ]
+
+    def get(self, replica_id: str) -> Replica | None:
+        rows = self._conn.execute(select(t.replicas).where(t.replicas.c.id == replica_id)).all()
+        found = self._build(rows)
+        return found[0] if found else None
+
+    def add(self, replica: Replica) -> None:
+        self._conn.execute(
+            insert(t.replicas).values(
+                id=replica.id,
+                performer_id=replica.performer,
+                kind=str(replica.kind),
+                media=",".join(str(m) for m in replica.media),
+                made_in=replica.made_in,
+                made_on=replica.made_on,
+            )
+        )
+        for asset in replica.assets:
+            self.add_asset(replica.id, asset)
+
+    def add_asset(self, replica_id: str, asset: AssetFile) -> None:
+        position = len(
+            self._conn.execute(
+                select(t.replica_assets.c.location).where(
+                    t.replica_assets.c.replica_id == replica_id
+                )
+            ).all()
+        )
+        self._conn.execute(
+            insert(t.replica_assets).values(
+                replica_id=replica_id,
+                location=asset.location,
+                position=position,
+                size=asset.size,
+                sha256=asset.sha256,
+            )
+        )
+
+    def list(self, performer_id: str | None = None) -> Sequence[Replica]:
+        query = select(t.replicas).order_by(t.replicas.c.id)
+        if performer_id is not None:
+            query = query.where(t.replicas.c.performer_id == performer_id)
+        return self._build(self._conn.execute(query).all())
+
+    def ids(self) -> set[ReplicaId]:
+        return {ReplicaId(i) for i in self._conn.scalars(select(t.replicas.c.id))}

@@ -1,0 +1,286 @@
+"""The database schema as SQLAlchemy Core tables, in one MetaData.
+
+Migrations under ``migrations/versions`` create exactly these tables; a test compares the two.
+Repositories translate rows to domain values by hand (see ``repositories.py`` for why).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+)
+
+from likeness.storage.types import Money
+
+# Stable constraint names, so that migrations on SQLite and PostgreSQL name them alike.
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+# ---- registry (SPEC §1-§2) ------------------------------------------------------------------
+
+producers = Table(
+    "producers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+)
+
+productions = Table(
+    "productions",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("title", String(300), nullable=False),
+    Column("producer_id", String(64), ForeignKey("producers.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    Column("agreement", String(64), nullable=False),
+    Column("principal_photography", Date, nullable=True),
+)
+
+performers = Table(
+    "performers",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("born", Date, nullable=False),
+    Column("died", Date, nullable=True),
+    Column("union_member_id", String(64), nullable=True),
+    Column("weekly_salary", Money, nullable=True),
+    Column("day_rate", Money, nullable=True),
+)
+
+representatives = Table(
+    "representatives",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("performer_id", String(64), ForeignKey("performers.id"), nullable=False, index=True),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("may_consent", Boolean, nullable=False),
+    Column("name", String(200), nullable=True),
+)
+
+replicas = Table(
+    "replicas",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("performer_id", String(64), ForeignKey("performers.id"), nullable=False, index=True),
+    Column("kind", String(32), nullable=False),
+    # media as a comma-separated list in SPEC order, e.g. "face,body"
+    Column("media", String(100), nullable=False),
+    Column("made_in", String(64), ForeignKey("productions.id"), nullable=True),
+    Column("made_on", Date, nullable=True),
+)
+
+replica_assets = Table(
+    "replica_assets",
+    metadata,
+    Column("replica_id", String(64), ForeignKey("replicas.id"), primary_key=True),
+    Column("location", String(1000), primary_key=True),
+    Column("position", Integer, nullable=False),
+    Column("size", BigInteger, nullable=False),
+    Column("sha256", String(64), nullable=False),
+)
+
+# ---- ledger (SPEC §8, issue 4) --------------------------------------------------------------
+# One append-only log. `ledger_state` is a single row (id 1) that appends lock to get one total
+# order. `ledger_nodes` holds every complete perfect subtree's hash under the key
+# node_id(level, index) = level * 2**56 + index (likeness.storage.ledger.node_id), so one
+# indexed `IN (...)` fetches the O(log n) nodes of a proof (see likeness.ledger.tree). Bodies
+# are the exact bytes hashed. On SQLite the integer keys are rowid aliases (INTEGER PRIMARY KEY).
+
+_RowKey = BigInteger().with_variant(Integer(), "sqlite")
+
+ledger_state = Table(
+    "ledger_state",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("size", BigInteger, nullable=False),
+)
+
+ledger_entries = Table(
+    "ledger_entries",
+    metadata,
+    Column("index", _RowKey, primary_key=True, autoincrement=False),
+    Column("kind", String(64), nullable=False),
+    # the body's time, as written there: 2025-03-01T12:30:00.000000Z (sorts as text)
+    Column("time", String(32), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column("leaf_hash", LargeBinary(32), nullable=False),
+)
+
+ledger_nodes = Table(
+    "ledger_nodes",
+    metadata,
+    Column("id", _RowKey, primary_key=True, autoincrement=False),
+    Column("hash", LargeBinary(32), nullable=False),
+)
+
+ledger_heads = Table(
+    "ledger_heads",
+    metadata,
+    Column("size", BigInteger, primary_key=True, autoincrement=False),
+    Column("root", LargeBinary(32), nullable=False),
+    Column("time", String(32), nullable=False),
+    Column("signature", LargeBinary(64), nullable=False),
+)
+
+# ---- end of ledger (issue 4) ----------------------------------------------------------------
+
+# ---- consents and strikes (SPEC §2, §5; issue 3) ---------------------------------------------
+# `seq` keeps the order consents were stored in (the engine examines them in that order). A
+# consent names a replica or a performer, never both. Productions and uses are comma-joined ids
+# in the order given (ids never contain commas). `problems` are the SPEC §5 codes found when it
+# was recorded (comma-joined, "" when valid): an invalid consent is kept only for the record.
+# Revocation sets `revoked_on`; rows are never deleted.
+
+_SEQ = BigInteger().with_variant(Integer, "sqlite")
+
+consents = Table(
+    "consents",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    Column("id", String(64), nullable=False, unique=True),
+    Column("replica_id", String(64), ForeignKey("replicas.id"), nullable=True, index=True),
+    Column("performer_id", String(64), ForeignKey("performers.id"), nullable=True, index=True),
+    Column("given_by", String(64), nullable=False),
+    Column("signed_on", Date, nullable=False),
+    Column("separately_signed", Boolean, nullable=False),
+    Column("productions", Text, nullable=False),
+    Column("uses", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("valid_from", Date, nullable=True),
+    Column("valid_until", Date, nullable=True),
+    Column("compensation_amount", Money, nullable=True),
+    Column("compensation_per", String(8), nullable=True),
+    Column("compensation_currency", String(3), nullable=True),
+    Column("lifetime_only", Boolean, nullable=False),
+    Column("revoked_on", Date, nullable=True),
+    Column("problems", Text, nullable=False),
+    CheckConstraint("(replica_id IS NULL) <> (performer_id IS NULL)", name="one_subject"),
+)
+
+strikes = Table(
+    "strikes",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    # comma-joined producer ids, or NULL for a strike against all producers
+    Column("against", Text, nullable=True),
+    Column("start", Date, nullable=False),
+    Column("until", Date, nullable=True),
+)
+# ---- end of consents and strikes (issue 3) ---------------------------------------------------
+
+# ---- streaming residuals (SPEC §6.1; issue 5) -----------------------------------------------
+
+residual_runs = Table(
+    "residual_runs",
+    metadata,
+    Column("id", _SEQ, primary_key=True, autoincrement=True),
+    Column("rule_set", String(64), nullable=False),
+    Column("engine", String(16), nullable=False),
+    Column("source", Text, nullable=False),
+    Column("viewership_rows", BigInteger, nullable=False),
+    Column("production_years", Integer, nullable=False),
+    # problems of the validation report (non-zero only for a run with --skip-bad-rows)
+    Column("problems", Integer, nullable=False),
+    Column("total_fixed", Money, nullable=False),
+    Column("total_bonus", Money, nullable=False),
+    Column("total_fund", Money, nullable=False),
+    # SHA-256 of the canonical JSON of the §6.1 output, also written to the ledger
+    Column("result_sha256", String(64), nullable=False),
+    Column("recorded_at", String(32), nullable=False),
+)
+
+residual_lines = Table(
+    "residual_lines",
+    metadata,
+    Column("run_id", _SEQ, ForeignKey("residual_runs.id"), primary_key=True),
+    Column("production", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("performer", String(64), primary_key=True, index=True),
+    Column("fixed_residual", Money, nullable=False),
+    Column("bonus", Money, nullable=False),
+)
+# ---- end of streaming residuals (issue 5) ---------------------------------------------------
+
+# ---- decisions on use requests, uses and their pay lines (issue 4) ---------------------------
+
+# Every decision taken by `use record`, keyed by the producer's idempotency key (allowed or not).
+use_decisions = Table(
+    "use_decisions",
+    metadata,
+    Column("key", String(200), primary_key=True),
+    Column("request_id", String(64), nullable=False),
+    Column("producer_id", String(64), nullable=False, index=True),
+    Column("production_id", String(64), nullable=False),
+    Column("allowed", Boolean, nullable=False),
+    Column("request", Text, nullable=False),  # the request as sent, canonical JSON
+    Column("decision", Text, nullable=False),  # the decision with its explanation, JSON
+    Column("recorded_at", DateTime, nullable=False),  # UTC
+)
+
+uses = Table(
+    "uses",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column("key", String(200), ForeignKey("use_decisions.key"), nullable=False, unique=True),
+    Column("request_id", String(64), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("producer_id", String(64), nullable=False),
+    Column("production_id", String(64), nullable=False, index=True),
+    Column("replica_id", String(64), nullable=True, index=True),
+    Column("performer_id", String(64), nullable=True, index=True),
+    Column("use", String(32), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("days", Integer, nullable=False),
+    Column("consent_id", String(64), nullable=True),
+    Column("recorded_at", DateTime, nullable=False),
+)
+
+pay_lines = Table(
+    "pay_lines",
+    metadata,
+    Column(
+        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
+    ),
+    Column(
+        "use_id",
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("uses.id"),
+        nullable=False,
+        index=True,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("performer_id", String(64), nullable=True, index=True),
+    Column("production_id", String(64), nullable=False),
+    Column("date", Date, nullable=False),
+    Column("amount", Money, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("basis", Text, nullable=True),
+    Column("rule", Text, nullable=True),
+    Column("rate_row", Text, nullable=True),
+)

@@ -1,0 +1,118 @@
+"""Portal pages: the registry, browsable by performers, producers and auditors."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from likeness.api.deps import ReadUow
+from likeness.services import registry
+
+router = APIRouter(include_in_schema=False)
+
+# what each registry page shows: title, columns, and which columns link to which page
+SECTIONS: dict[str, dict[str, Any]] = {
+    "performers": {
+        "title": "Performers",
+        "columns": ["id", "name", "category", "born", "died"],
+        "links": {"id": "performers"},
+    },
+    "producers": {"title": "Producers", "columns": ["id", "name"], "links": {"id": "producers"}},
+    "productions": {
+        "title": "Productions",
+        "columns": ["id", "title", "producer", "kind", "agreement", "principal_photography"],
+        "links": {"id": "productions", "producer": "producers"},
+    },
+    "replicas": {
+        "title": "Replicas",
+        "columns": ["id", "performer", "kind", "media", "made_in", "made_on"],
+        "links": {"id": "replicas", "performer": "performers", "made_in": "productions"},
+    },
+}
+
+
+def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
+    templates = request.app.state.templates
+    return templates.TemplateResponse(request, template, context)  # type: ignore[no-any-return]
+
+
+@router.get("/", response_class=HTMLResponse)
+def home(request: Request, uow: ReadUow) -> HTMLResponse:
+    """The portal's front page: what is registered, with links."""
+    counts = {
+        "performers": len(uow.performers.ids()),
+        "producers": len(uow.producers.ids()),
+        "productions": len(uow.productions.ids()),
+        "replicas": len(uow.replicas.ids()),
+    }
+    return _render(request, "home.html", counts=counts, sections=SECTIONS)
+
+
+def _list_page(request: Request, section: str, items: list[Any]) -> HTMLResponse:
+    spec = SECTIONS[section]
+    rows = [registry.record_as_document(i) for i in items]
+    return _render(request, "list.html", section=section, spec=spec, rows=rows)
+
+
+def _detail_page(
+    request: Request, section: str, item: Any, related: dict[str, list[Any]] | None = None
+) -> HTMLResponse:
+    spec = SECTIONS[section]
+    record = registry.record_as_document(item)
+    return _render(
+        request, "detail.html", section=section, spec=spec, record=record, related=related or {}
+    )
+
+
+@router.get("/performers", response_class=HTMLResponse)
+def performers(request: Request, uow: ReadUow) -> HTMLResponse:
+    """All performers."""
+    return _list_page(request, "performers", list(uow.performers.list()))
+
+
+@router.get("/performers/{performer_id}", response_class=HTMLResponse)
+def performer(request: Request, performer_id: str, uow: ReadUow) -> HTMLResponse:
+    """One performer, their representatives and replicas."""
+    item = registry.get_performer(uow, performer_id)
+    replicas = [registry.record_as_document(r) for r in uow.replicas.list(performer_id=item.id)]
+    return _detail_page(request, "performers", item, {"replicas": replicas})
+
+
+@router.get("/producers", response_class=HTMLResponse)
+def producers(request: Request, uow: ReadUow) -> HTMLResponse:
+    """All producers."""
+    return _list_page(request, "producers", list(uow.producers.list()))
+
+
+@router.get("/producers/{producer_id}", response_class=HTMLResponse)
+def producer(request: Request, producer_id: str, uow: ReadUow) -> HTMLResponse:
+    """One producer and its productions."""
+    item = registry.get_producer(uow, producer_id)
+    made = [registry.record_as_document(p) for p in uow.productions.list() if p.producer == item.id]
+    return _detail_page(request, "producers", item, {"productions": made})
+
+
+@router.get("/productions", response_class=HTMLResponse)
+def productions(request: Request, uow: ReadUow) -> HTMLResponse:
+    """All productions."""
+    return _list_page(request, "productions", list(uow.productions.list()))
+
+
+@router.get("/productions/{production_id}", response_class=HTMLResponse)
+def production(request: Request, production_id: str, uow: ReadUow) -> HTMLResponse:
+    """One production."""
+    return _detail_page(request, "productions", registry.get_production(uow, production_id))
+
+
+@router.get("/replicas", response_class=HTMLResponse)
+def replicas(request: Request, uow: ReadUow) -> HTMLResponse:
+    """All replicas."""
+    return _list_page(request, "replicas", list(uow.replicas.list()))
+
+
+@router.get("/replicas/{replica_id}", response_class=HTMLResponse)
+def replica(request: Request, replica_id: str, uow: ReadUow) -> HTMLResponse:
+    """One replica with its asset files and digests."""
+    return _detail_page(request, "replicas", registry.get_replica(uow, replica_id))

@@ -1,0 +1,76 @@
+"""The HTTP API and portal pages through FastAPI's TestClient, over both databases."""
+
+import pytest
+from fastapi.testclient import TestClient
+
+from likeness.api.app import create_app
+from likeness.cli.main import _demo_document
+from likeness.services.demo import load_demo
+
+
+@pytest.fixture
+def client(container):
+    with container.uow() as uow:
+        load_demo(uow, _demo_document())
+    with TestClient(create_app(container)) as c:
+        yield c
+
+
+def test_health_reports_the_database_and_schema(client):
+    response = client.get("/health")
+    assert response.status_code == 200
+    body = response.json()
+    assert body["ok"] is True
+    assert body["schema"] == "0004_residuals" or body["schema"].startswith("00")
+
+
+def test_performers_are_listed_as_json(client):
+    performers = client.get("/api/performers").json()
+    assert {p["id"] for p in performers} >= {"P1", "P3", "P4"}
+    calder = client.get("/api/performers/P3").json()
+    assert calder["died"] == "2024-05-10"
+    assert calder["weekly_salary"] == "12000.00"
+    assert calder["replicas"] == ["D3"]
+    assert {r["kind"] for r in calder["representatives"]} == {"estate", "agent"}
+
+
+def test_replicas_can_be_filtered_by_performer(client):
+    assert [r["id"] for r in client.get("/api/replicas", params={"performer": "P1"}).json()] == [
+        "D1"
+    ]
+
+
+def test_an_unknown_id_gets_the_one_error_shape(client):
+    response = client.get("/api/replicas/D404")
+    assert response.status_code == 404
+    assert response.json() == {
+        "ok": False,
+        "error": "replica 'D404' does not exist",
+        "errors": [],
+        "status": 404,
+    }
+
+
+def test_an_unknown_api_path_gets_the_one_error_shape(client):
+    response = client.get("/api/nothing-here")
+    assert response.status_code == 404
+    assert set(response.json()) == {"ok", "error", "errors", "status"}
+
+
+def test_portal_pages_render_the_registry(client):
+    home = client.get("/")
+    assert home.status_code == 200
+    assert 'data-testid="count-performers">6<' in home.text
+    page = client.get("/performers/P3")
+    assert page.status_code == 200
+    assert "Ruth Calder" in page.text
+    assert 'href="/replicas/D3"' in page.text
+    production = client.get("/productions/F1").text
+    assert 'href="/producers/S1"' in production
+
+
+def test_an_unknown_page_renders_an_html_error(client):
+    response = client.get("/performers/P404")
+    assert response.status_code == 404
+    assert "text/html" in response.headers["content-type"]
+    assert "performer &#39;P404&#39; does not exist" in response.text

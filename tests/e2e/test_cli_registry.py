@@ -1,0 +1,180 @@
+"""The ``likeness`` command as a user runs it: init, demo, import, export, add/list/show, errors."""
+
+import json
+
+import pytest
+
+from tests.e2e.conftest import run_cli
+
+
+@pytest.fixture
+def ready(cli):
+    assert cli("init").returncode == 0
+    return cli
+
+
+def test_init_then_demo_loads_the_seed_stories(ready):
+    out = ready("demo")
+    assert out.returncode == 0, out.stderr
+    assert "demo loaded" in out.stdout
+    performers = json.loads(ready("performer", "list", "--json").stdout)
+    names = {p["name"] for p in performers}
+    assert {"Dana Ruiz", "Ruth Calder", "Leo Marsh"} <= names
+    again = ready("demo")
+    assert again.returncode == 0 and "already holds data" in again.stdout
+
+
+def test_a_command_before_init_says_to_run_init(cli):
+    out = cli("performer", "list")
+    assert out.returncode == 1
+    assert "run `likeness init` first" in out.stderr
+    assert "Traceback" not in out.stderr
+
+
+def test_import_of_each_public_scenario_loads_its_world(cli, shared_scenarios, tmp_path):
+    for i, path in enumerate(sorted(shared_scenarios.glob("*.yaml"))):
+        home = tmp_path / f"h{i}"
+        assert run_cli(home, "init").returncode == 0
+        out = run_cli(home, "import", str(path))
+        assert out.returncode == 0, (path.name, out.stderr)
+        assert "imported" in out.stdout
+
+
+def test_a_bad_record_exits_2_with_one_line_and_writes_nothing(ready, tmp_path):
+    good = ready("import", "--help")
+    assert good.returncode == 0
+    world = tmp_path / "world.yaml"
+    world.write_text(
+        "producers: [{id: S1, name: Studio One}]\n"
+        "performers:\n"
+        "  - {id: P1, name: Dana Ruiz, category: background, born: 1990-04-02}\n"
+        "  - {id: P2, name: Sam Okafor, category: background, born: 1985-31-12}\n"
+    )
+    out = ready("import", str(world))
+    assert out.returncode == 2
+    assert out.stderr.strip() == (
+        "error: performer P2: born '1985-31-12' (expected a date as YYYY-MM-DD)"
+    )
+    assert "Traceback" not in out.stderr
+    assert json.loads(ready("performer", "list", "--json").stdout) == []
+    assert json.loads(ready("producer", "list", "--json").stdout) == []
+
+
+def test_verbose_shows_the_traceback(ready, tmp_path):
+    out = ready("--verbose", "import", str(tmp_path / "missing.yaml"))
+    assert out.returncode != 0
+    assert "Traceback" in out.stderr
+
+
+def test_a_missing_file_is_named(ready, tmp_path):
+    out = ready("import", str(tmp_path / "missing.yaml"))
+    assert out.returncode == 2
+    assert "missing.yaml: no such file" in out.stderr
+
+
+def test_a_reference_to_an_unknown_performer_is_refused(ready):
+    out = ready(
+        "replica",
+        "add",
+        "--id",
+        "D1",
+        "--performer",
+        "P404",
+        "--kind",
+        "employment-based",
+        "--media",
+        "face",
+    )
+    assert out.returncode == 2
+    assert "replica D1: performer 'P404' (expected the id of a performer)" in out.stderr
+
+
+def test_add_list_show_a_performer_producer_production_and_replica(ready, tmp_path):
+    steps = [
+        (
+            "performer",
+            "add",
+            "--id",
+            "P1",
+            "--name",
+            "Dana Ruiz",
+            "--category",
+            "background",
+            "--born",
+            "1990-04-02",
+            "--representative",
+            "E1:estate",
+            "--representative",
+            "A1:agent:may-consent",
+        ),
+        ("producer", "add", "--id", "S1", "--name", "Studio One"),
+        (
+            "production",
+            "add",
+            "--id",
+            "F1",
+            "--title",
+            "Harbor Lights",
+            "--producer",
+            "S1",
+            "--kind",
+            "theatrical",
+            "--principal-photography",
+            "2024-02-01",
+        ),
+    ]
+    for step in steps:
+        out = ready(*step)
+        assert out.returncode == 0, out.stderr
+    scan = tmp_path / "scan.bin"
+    scan.write_bytes(b"x" * 1234)
+    out = ready(
+        "replica",
+        "add",
+        "--id",
+        "D1",
+        "--performer",
+        "P1",
+        "--kind",
+        "employment-based",
+        "--media",
+        "face",
+        "--media",
+        "body",
+        "--made-in",
+        "F1",
+        "--asset",
+        str(scan),
+    )
+    assert out.returncode == 0, out.stderr
+    performer = json.loads(ready("performer", "show", "P1", "--json").stdout)
+    assert performer["representatives"] == [
+        {"id": "E1", "kind": "estate"},
+        {"id": "A1", "kind": "agent", "may_consent": True},
+    ]
+    replica = json.loads(ready("replica", "show", "D1", "--json").stdout)
+    assert replica["media"] == ["face", "body"]
+    assert replica["assets"][0]["size"] == 1234
+    assert "Harbor Lights" in ready("production", "list").stdout
+    missing = ready("producer", "show", "S9")
+    assert missing.returncode == 2
+    assert "producer 'S9' does not exist" in missing.stderr
+
+
+def test_export_then_import_into_an_empty_database_gives_the_same_registry(ready, tmp_path):
+    assert ready("demo").returncode == 0
+    first = tmp_path / "first.yaml"
+    assert ready("export", str(first)).returncode == 0
+    other = tmp_path / "other"
+    assert run_cli(other, "init").returncode == 0
+    assert run_cli(other, "import", str(first)).returncode == 0
+    second = tmp_path / "second.yaml"
+    assert run_cli(other, "export", str(second)).returncode == 0
+    assert second.read_text() == first.read_text()
+    assert "Ruth Calder" in first.read_text()
+
+
+def test_an_unknown_option_is_a_usage_error(ready):
+    out = ready("performer", "list", "--colour")
+    assert out.returncode == 2
+    assert "No such option" in out.stderr
