@@ -1,0 +1,164 @@
+"""``likeness consent add|revoke|list``: record, revoke and list consents (SPEC §2, §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from likeness.bootstrap import bootstrap
+from likeness.cli._output import print_json, print_table
+from likeness.domain.consents import StoredConsent
+from likeness.errors import InvalidInputError
+from likeness.interchange.documents import read_document, to_jsonable
+from likeness.interchange.scenario import consent_to_document
+from likeness.services import consents as service
+
+app = typer.Typer(
+    help="Consents: add (refused when invalid unless --store-invalid), revoke, list.",
+    no_args_is_help=True,
+)
+
+
+def _date(value: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise InvalidInputError(f"{option} {value!r} (expected a date as YYYY-MM-DD)") from None
+
+
+def _documents(file: Path) -> list[tuple[str, Any]]:
+    """The consent mappings of FILE: one mapping, or a file with a ``consents`` list."""
+    document = read_document(file)
+    if "consents" in document:
+        items = document["consents"]
+        if not isinstance(items, list):
+            raise InvalidInputError(f"{file}: consents is not a list (expected a list of consents)")
+        return [(f"{file}: consents[{i}]", _without_expect(item)) for i, item in enumerate(items)]
+    return [(f"{file}: consent", _without_expect(document))]
+
+
+def _without_expect(item: Any) -> Any:
+    """A scenario file's consents may carry ``expect``; recording ignores it."""
+    return {k: v for k, v in item.items() if k != "expect"} if isinstance(item, dict) else item
+
+
+def _describe(stored: StoredConsent) -> str:
+    if stored.valid:
+        return f"recorded consent {stored.consent.id} (valid)"
+    return (
+        f"recorded consent {stored.consent.id} (invalid, kept for the record:"
+        f" {', '.join(stored.problems)})"
+    )
+
+
+@app.command("add")
+def add(
+    file: Annotated[
+        Path | None,
+        typer.Argument(help="A consent as YAML/JSON: one mapping, or a file with a consents list."),
+    ] = None,
+    id: Annotated[str | None, typer.Option("--id", help="Consent id, e.g. C1.")] = None,
+    replica: Annotated[str | None, typer.Option(help="Replica the consent covers.")] = None,
+    performer: Annotated[
+        str | None, typer.Option(help="Performer the consent covers (create, synthetic).")
+    ] = None,
+    given_by: Annotated[
+        str | None, typer.Option(help="Who consented: performer, representative id or union.")
+    ] = None,
+    signed_on: Annotated[str | None, typer.Option(help="Date signed, YYYY-MM-DD.")] = None,
+    separately_signed: Annotated[
+        bool, typer.Option(help="Signed apart from the employment contract or voucher.")
+    ] = False,
+    production: Annotated[
+        list[str] | None, typer.Option(help="A production covered; repeat for several.")
+    ] = None,
+    use: Annotated[
+        list[str] | None, typer.Option(help="A use covered (SPEC §3); repeat for several.")
+    ] = None,
+    description: Annotated[
+        str | None, typer.Option(help="What will be made, where, for what.")
+    ] = None,
+    valid_from: Annotated[str | None, typer.Option(help="First day covered, YYYY-MM-DD.")] = None,
+    valid_until: Annotated[str | None, typer.Option(help="Last day covered, YYYY-MM-DD.")] = None,
+    amount: Annotated[str | None, typer.Option(help='Bargained amount, e.g. "216.00".')] = None,
+    per: Annotated[str, typer.Option(help="What the amount is per: day or use.")] = "day",
+    currency: Annotated[str, typer.Option(help="Currency of the amount.")] = "USD",
+    lifetime_only: Annotated[
+        bool, typer.Option(help="The consent ends at the performer's death.")
+    ] = False,
+    store_invalid: Annotated[
+        bool,
+        typer.Option(help="Keep a consent that fails SPEC §5, marked invalid, for the record."),
+    ] = False,
+) -> None:
+    """Record a consent from FILE or from options; an invalid one is refused with its problems."""
+    if file is not None:
+        items = _documents(file)
+    else:
+        if id is None:
+            raise InvalidInputError("consent add: give FILE or --id and the other options")
+        data: dict[str, Any] = {
+            "id": id,
+            "replica": replica,
+            "performer": performer,
+            "given_by": given_by,
+            "signed_on": signed_on,
+            "separately_signed": separately_signed,
+            "productions": production or [],
+            "uses": use or [],
+            "description": description or "",
+            "valid_from": valid_from,
+            "valid_until": valid_until,
+            "compensation": None
+            if amount is None
+            else {"amount": amount, "per": per, "currency": currency},
+            "lifetime_only": lifetime_only,
+        }
+        items = [(f"consent {id}", {k: v for k, v in data.items() if v is not None})]
+    consents = [service.parse_consent_document(raw, label) for label, raw in items]
+    container = bootstrap()
+    for consent in consents:
+        with container.uow() as uow:
+            stored = service.grant_consent(uow, consent, store_invalid=store_invalid)
+        print(_describe(stored))
+
+
+@app.command("revoke")
+def revoke(
+    consent_id: Annotated[str, typer.Argument(help="Id of the consent to revoke.")],
+    on: Annotated[str, typer.Option("--on", help="Revoked from this date on, YYYY-MM-DD.")],
+) -> None:
+    """Revoke a consent from a date on (uses before it stay valid; nothing is deleted)."""
+    day = _date(on, "--on")
+    with bootstrap().uow() as uow:
+        service.revoke_consent(uow, consent_id, day)
+    print(f"revoked consent {consent_id} on {day.isoformat()}")
+
+
+@app.command("list")
+def list_(
+    performer: Annotated[
+        str | None, typer.Option(help="Only consents naming this performer or their replicas.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """List consents in the order they were recorded, with their validity."""
+    with bootstrap().uow(write=False) as uow:
+        found = service.list_consents(uow, performer)
+    records = [to_jsonable(consent_to_document(s.consent, s.problems)) for s in found]
+    if as_json:
+        print_json(records)
+        return
+    rows = [
+        {
+            **r,
+            "subject": r.get("replica") or r.get("performer"),
+            "problems": r["problems"] or "",
+        }
+        for r in records
+    ]
+    columns = ["id", "subject", "given_by", "uses", "valid_until", "revoked_on", "problems"]
+    print_table("Consents", columns, rows)

@@ -1,0 +1,136 @@
+"""``likeness decide``: decide a request against the database and print the decision JSON."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from likeness.bootstrap import bootstrap
+from likeness.cli._output import print_json
+from likeness.domain.requests import Request
+from likeness.errors import InvalidInputError
+from likeness.interchange.documents import read_document
+from likeness.interchange.scenario import decision_json, parse_request
+from likeness.services.decisions import decide_request
+
+
+def _requests_of(file: Path) -> tuple[list[Request], bool]:
+    """The requests of FILE (one mapping, or a ``requests`` list) and whether it was a list."""
+    document = read_document(file)
+    if "requests" in document:
+        items = document["requests"]
+        if not isinstance(items, list):
+            raise InvalidInputError(f"{file}: requests is not a list (expected a list of requests)")
+        labels = [
+            f"{file}: requests[{i}]"
+            + (f" ({r['id']})" if isinstance(r, dict) and "id" in r else "")
+            for i, r in enumerate(items)
+        ]
+        return [
+            parse_request(raw, label)[0] for raw, label in zip(items, labels, strict=True)
+        ], True
+    document.pop("expect", None)
+    return [parse_request(document, f"{file}: request")[0]], False
+
+
+def decide(
+    request_file: Annotated[
+        Path | None,
+        typer.Option("--request", help="A request as YAML/JSON (scenario request format)."),
+    ] = None,
+    id: Annotated[str, typer.Option("--id", help="Request id.")] = "Q1",
+    kind: Annotated[str | None, typer.Option(help="create, use, alteration or synthetic.")] = None,
+    producer: Annotated[str | None, typer.Option(help="The producer asking.")] = None,
+    production: Annotated[str | None, typer.Option(help="The production.")] = None,
+    replica: Annotated[str | None, typer.Option(help="The replica (use, alteration).")] = None,
+    performer: Annotated[
+        str | None, typer.Option(help="The performer (create; alteration instead of replica).")
+    ] = None,
+    use: Annotated[str | None, typer.Option(help="The use (SPEC §3).")] = None,
+    date: Annotated[str | None, typer.Option(help="Date of the use, YYYY-MM-DD.")] = None,
+    days: Annotated[int, typer.Option(help="Days of replica performance.")] = 1,
+    purpose: Annotated[str | None, typer.Option(help="Purpose of an alteration.")] = None,
+    substantially_as_scripted: Annotated[
+        bool, typer.Option(help="The alteration's result is substantially as scripted.")
+    ] = False,
+    session_at: Annotated[
+        str | None, typer.Option(help="Scan session, YYYY-MM-DDTHH:MM:SS.")
+    ] = None,
+    notice_at: Annotated[
+        str | None, typer.Option(help="When notice was given, YYYY-MM-DDTHH:MM:SS.")
+    ] = None,
+    engaged_at: Annotated[
+        str | None, typer.Option(help="When the performer was engaged, YYYY-MM-DDTHH:MM:SS.")
+    ] = None,
+    business_reason: Annotated[str | None, typer.Option(help="Business reason for a scan.")] = None,
+    counts_toward_background: Annotated[
+        bool, typer.Option(help="The replica counts toward background performers hired.")
+    ] = False,
+    resembles: Annotated[
+        str | None, typer.Option(help="Performer a synthetic performer resembles.")
+    ] = None,
+    feature: Annotated[
+        list[str] | None,
+        typer.Option(help="Recognizable feature (eyes, nose, mouth, ears, voice); repeatable."),
+    ] = None,
+    prompted_with_name: Annotated[
+        bool, typer.Option(help="The synthetic performer was prompted with the name.")
+    ] = False,
+    human_role: Annotated[
+        bool, typer.Option(help="The synthetic performer plays a human role.")
+    ] = False,
+    justification: Annotated[
+        str | None, typer.Option(help="Why a synthetic performer plays a human role.")
+    ] = None,
+    real_time_generation: Annotated[
+        bool, typer.Option(help="Generated in real time (interactive agreement).")
+    ] = False,
+    explain: Annotated[
+        bool, typer.Option(help="Also print which checks ran and failed (on stderr).")
+    ] = False,
+) -> None:
+    """Decide a request against the database; print the decision as SPEC §9 JSON."""
+    if request_file is not None:
+        requests, many = _requests_of(request_file)
+    else:
+        data: dict[str, Any] = {
+            "id": id,
+            "kind": kind,
+            "producer": producer,
+            "production": production,
+            "replica": replica,
+            "performer": performer,
+            "use": use,
+            "date": date,
+            "days": days,
+            "purpose": purpose,
+            "substantially_as_scripted": substantially_as_scripted,
+            "session_at": session_at,
+            "notice_at": notice_at,
+            "engaged_at": engaged_at,
+            "business_reason": business_reason,
+            "counts_toward_background": counts_toward_background,
+            "resembles": resembles,
+            "recognizable_features": feature or [],
+            "prompted_with_name": prompted_with_name,
+            "human_role": human_role,
+            "justification": justification,
+            "real_time_generation": real_time_generation,
+        }
+        cleaned = {k: v for k, v in data.items() if v is not None}
+        requests, many = [parse_request(cleaned, f"request {id}")[0]], False
+    container = bootstrap()
+    decisions = []
+    with container.uow(write=False) as uow:
+        for request in requests:
+            decisions.append(decide_request(uow, request))
+    output = [decision_json(d) for d in decisions]
+    print_json(output if many else output[0])
+    if explain:
+        for decision in decisions:
+            print(f"request {decision.request} under {decision.rule_set}:", file=sys.stderr)
+            for line in decision.explain():
+                print(f"  {line}", file=sys.stderr)

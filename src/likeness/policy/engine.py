@@ -1,0 +1,572 @@
+"""The decision engine: SPEC §4 over a world held in memory, with §6 pay through a calculator.
+
+``DecisionEngine(world, pay).decide(request)`` answers one request. It is deterministic: the
+answer depends on the world and the request only (the request's ``date`` is the time of use;
+the wall clock is never read). Consents are indexed by the replica and by the performer they
+name, and what does not depend on the request (SPEC §5 validity, the authority of whoever gave
+the consent) is computed once when a consent is loaded.
+
+How SPEC's terse places are read (each decided here, once):
+
+- §4.1 runs first; if any check fails the decision is deny with every failing code and no
+  consent is looked at (§4.4's justification rule runs beside the resemblance check, so a
+  synthetic request can be denied with both).
+- §4.2: the consents examined are those naming the request's replica, then those naming its
+  performer, each in the order they were stored; the first that passes is cited. If none
+  passes, the decision lists the codes of every consent examined (their union, in the order of
+  the §4.2 table), or ``no-consent`` when there is none. ``consent-invalid`` comes with its §5
+  codes.
+- §4.3: an ``as-scripted`` use of an ``employment-based`` replica in its ``made_in`` production
+  needs a consent to ``create`` it: valid (§5), given with authority, covering ``create`` and
+  naming the replica, or the performer and that production. An ``as-scripted`` use anywhere
+  else falls to the consent path like any use. An alteration that is not exempt needs consent
+  for the use ``alteration`` (or whatever use the request names).
+- §4.4: a synthetic performer resembling someone needs that performer's consent for
+  ``new-performance`` in the production; denied, it lists ``needs-performer-consent`` first.
+- §4.5 obligations: ``record-use`` always; ``pay`` and ``pension-health`` on every allowed request
+  that is paid (everything but ``alteration-exempt`` and a synthetic performer resembling no
+  one); ``residuals-as-if-performed`` on every allowed request that puts a replica to use (a
+  ``use``, or a consented alteration of a replica); ``notify-union`` on synthetic performers and
+  on ``training``.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
+
+from likeness.domain.consents import Consent, UseKind
+from likeness.domain.decisions import (
+    Check,
+    Decision,
+    Obligation,
+    ObligationKind,
+    PayBasis,
+    PayTerms,
+    Problem,
+    Reason,
+)
+from likeness.domain.ids import PerformerId, ProductionId, ReplicaId
+from likeness.domain.performers import Performer
+from likeness.domain.replicas import Replica, ReplicaKind
+from likeness.domain.requests import Request, RequestKind
+from likeness.domain.strikes import Strike
+from likeness.domain.world import World
+from likeness.policy.rules import (
+    CONSENT_RULES,
+    AllOfConsent,
+    Asked,
+    ConsentFacts,
+    RequestFacts,
+    first_passing,
+    has_authority,
+)
+from likeness.policy.rulesets import RuleSet, load_rule_set
+from likeness.policy.validity import BASE_VALIDITY_CHECKS, validity_problems
+from likeness.rulesets import RULE_SET_IDS
+
+#: alteration purposes that need no consent when the result is substantially as scripted (§4.3)
+EXEMPT_ALTERATION_PURPOSES = frozenset(
+    {
+        "cosmetic",
+        "wardrobe",
+        "noise-reduction",
+        "timing",
+        "continuity",
+        "pitch-tone",
+        "effects",
+        "standards-and-practices",
+        "ratings",
+        "dialogue-adjustment",
+    }
+)
+
+#: the order consent codes are listed in when several consents fail (the §4.2 and §5 tables)
+CONSENT_CODE_ORDER: dict[str, int] = {
+    code: index
+    for index, code in enumerate(
+        [
+            Reason.CONSENT_INVALID.value,
+            *(problem.value for problem in Problem),
+            Reason.CONSENT_NOT_AUTHORIZED.value,
+            Reason.CONSENT_ENDED_AT_DEATH.value,
+            Reason.CONSENT_NOT_YET_VALID.value,
+            Reason.CONSENT_EXPIRED.value,
+            Reason.CONSENT_REVOKED.value,
+            Reason.PRODUCTION_NOT_COVERED.value,
+            Reason.USE_NOT_COVERED.value,
+            Reason.REPLICA_NOT_COVERED.value,
+        ]
+    )
+}
+
+_RECORD_USE = Obligation(ObligationKind.RECORD_USE)
+_NOTIFY_UNION = Obligation(ObligationKind.NOTIFY_UNION)
+_RESIDUALS = Obligation(ObligationKind.RESIDUALS_AS_IF_PERFORMED)
+_NO_CONSENT = (Reason.NO_CONSENT.value,)
+_ALTERATION_EXEMPT = (Reason.ALTERATION_EXEMPT.value,)
+_AS_SCRIPTED_IN_ORIGINAL_PRODUCTION = (Reason.AS_SCRIPTED_IN_ORIGINAL_PRODUCTION.value,)
+_COVERED_BY_CONSENT = (Reason.COVERED_BY_CONSENT.value,)
+_SYNTHETIC_NO_RESEMBLANCE = (Reason.SYNTHETIC_NO_RESEMBLANCE.value,)
+_UNKNOWN_PERFORMER = (Reason.UNKNOWN_PERFORMER.value,)
+_UNKNOWN_PRODUCTION = (Reason.UNKNOWN_PRODUCTION.value,)
+_UNKNOWN_REPLICA = (Reason.UNKNOWN_REPLICA.value,)
+_NEEDS_PERFORMER_CONSENT_CODE = Reason.NEEDS_PERFORMER_CONSENT.value
+_NEW_PERFORMANCE = UseKind.NEW_PERFORMANCE.value
+_NO_CREATION_CONSENT = (Reason.NO_CREATION_CONSENT.value,)
+_EMPTY: tuple[ConsentFacts, ...] = ()
+
+
+class PayCalculator(Protocol):
+    """Computes the pay lines of SPEC §6 (implemented by ``compensation.pay.RateBookPay``)."""
+
+    def pay_obligations(self, terms: PayTerms) -> tuple[Obligation, ...]:
+        """The ``pay`` and ``pension-health`` obligations for ``terms``."""
+        ...
+
+
+def _union_of_codes(failed: Sequence[Check]) -> tuple[str, ...]:
+    """Every code of ``failed``, once each, in the order of the §4.2/§5 tables."""
+    if len(failed) == 1:
+        return failed[0].codes
+    seen = {code for check in failed for code in check.codes}
+    return tuple(code for code in CONSENT_CODE_ORDER if code in seen)
+
+
+class DecisionEngine:
+    """Answers requests over one world; add or replace consents with :meth:`add_consent`.
+
+    :param world: performers, producers, productions, replicas, consents and strikes. The
+        engine keeps references to its dicts, so registry changes made there are seen.
+    :param pay: the §6 pay calculator (``RateBookPay()`` for the packaged rate tables).
+    :param rule_sets: looks a rule set up by id (the packaged ``ruleset.yaml`` files by default).
+
+    Example (``RateBookPay`` is ``likeness.compensation.pay.RateBookPay``)::
+
+        engine = DecisionEngine(world, RateBookPay())
+        engine.decide(request).reasons        # ('covered-by-consent',)
+    """
+
+    def __init__(
+        self,
+        world: World,
+        pay: PayCalculator,
+        rule_sets: Callable[[str], RuleSet] = load_rule_set,
+        consent_rules: AllOfConsent = CONSENT_RULES,
+    ) -> None:
+        self.world = world
+        self._pay = pay
+        self._load_rule_set = rule_sets
+        self._rule_sets = {rule_set: rule_sets(rule_set) for rule_set in RULE_SET_IDS}
+        for production in world.productions.values():
+            self._rule_sets.setdefault(production.agreement, rule_sets(production.agreement))
+        self._rule_sets.setdefault(world.agreement, rule_sets(world.agreement))
+        self._consent_rules = consent_rules
+        self._by_replica: dict[str, list[ConsentFacts]] = {}
+        self._by_performer: dict[str, list[ConsentFacts]] = {}
+        self._facts: dict[str, ConsentFacts] = {}
+        self._strikes_by_producer: dict[str, list[Strike]] = {}
+        self._strikes_all: list[Strike] = []
+        self.add_consents(world.consents.values(), into_world=False)
+        for strike in world.strikes:
+            self._index_strike(strike)
+
+    # --- loading ----------------------------------------------------------------------------
+
+    def _performer_of(self, consent: Consent) -> Performer | None:
+        if consent.performer is not None:
+            return self.world.performers.get(consent.performer)
+        replica = self.world.replicas.get(ReplicaId(str(consent.replica)))
+        return None if replica is None else self.world.performers.get(replica.performer)
+
+    def consent_facts(self, consent: Consent) -> ConsentFacts:
+        """What about ``consent`` does not depend on a request: validity and authority.
+
+        The problems that rule sets add (the no-union term cap) are computed on first use.
+        """
+        performer = self._performer_of(consent)
+        return ConsentFacts(
+            consent,
+            performer,
+            validity_problems(consent, performer, BASE_VALIDITY_CHECKS),
+            has_authority(consent, performer),
+        )
+
+    def _bucket_of(self, consent: Consent) -> tuple[dict[str, list[ConsentFacts]], str]:
+        if consent.replica is not None:
+            return self._by_replica, consent.replica
+        return self._by_performer, str(consent.performer)
+
+    def add_consent(self, consent: Consent, *, into_world: bool = True) -> ConsentFacts:
+        """Index ``consent``; one with the same id (e.g. after a revocation) is replaced in
+        place, so the order consents are examined in stays the order they were stored in."""
+        facts = self.consent_facts(consent)
+        index, key = self._bucket_of(consent)
+        old = self._facts.get(consent.id)
+        if old is not None:
+            old_index, old_key = self._bucket_of(old.consent)
+            old_bucket = old_index[old_key]
+            position = next(i for i, f in enumerate(old_bucket) if f is old)
+            if old_index is index and old_key == key:
+                old_bucket[position] = facts
+            else:
+                del old_bucket[position]
+                index.setdefault(key, []).append(facts)
+        else:
+            bucket = index.get(key)
+            if bucket is None:
+                index[key] = [facts]
+            else:
+                bucket.append(facts)
+        self._facts[consent.id] = facts
+        if into_world:
+            self.world.consents[consent.id] = consent
+        return facts
+
+    def add_consents(self, consents: Iterable[Consent], *, into_world: bool = True) -> int:
+        """Index many consents; returns how many were added.
+
+        The cyclic garbage collector is paused while they load: a million new objects would
+        otherwise trigger hundreds of full scans of everything already loaded.
+        """
+        count = 0
+        was_enabled = gc.isenabled()
+        gc.disable()
+        try:
+            for consent in consents:
+                self.add_consent(consent, into_world=into_world)
+                count += 1
+        finally:
+            if was_enabled:
+                gc.enable()
+        return count
+
+    def add_strike(self, strike: Strike) -> None:
+        """Take ``strike`` into account from now on."""
+        self.world.strikes.append(strike)
+        self._index_strike(strike)
+
+    def _index_strike(self, strike: Strike) -> None:
+        if strike.against is None:
+            self._strikes_all.append(strike)
+        else:
+            for producer in strike.against:
+                self._strikes_by_producer.setdefault(producer, []).append(strike)
+
+    # --- questions about consents -----------------------------------------------------------
+
+    def facts_of(self, consent_id: str) -> ConsentFacts | None:
+        """The indexed facts of a consent, or None."""
+        return self._facts.get(consent_id)
+
+    def problems_of(self, consent: Consent) -> tuple[str, ...]:
+        """SPEC §5 problems of ``consent`` under the rule sets of the productions it names.
+
+        A consent naming no known production is judged under the world's agreement.
+        """
+        facts = self._facts.get(consent.id)
+        if facts is None or facts.consent is not consent:
+            facts = self.consent_facts(consent)
+        rule_sets = {
+            production.agreement
+            for pid in consent.productions
+            if (production := self.world.productions.get(ProductionId(pid))) is not None
+        } or {self.world.agreement}
+        found: list[str] = []
+        for rule_set in sorted(rule_sets):
+            checks = self.rule_set(rule_set).validity_checks
+            for code in facts.problems_under(rule_set, checks):
+                if code not in found:
+                    found.append(code)
+        return tuple(found)
+
+    def rule_set(self, rule_set: str) -> RuleSet:
+        """The rule set with this id (loaded on first use)."""
+        found = self._rule_sets.get(rule_set)
+        if found is None:
+            found = self._rule_sets[rule_set] = self._load_rule_set(rule_set)
+        return found
+
+    # --- deciding ---------------------------------------------------------------------------
+
+    def _gather(self, request: Request) -> tuple[RequestFacts, RuleSet]:
+        world = self.world
+        unknown: tuple[str, ...] = ()
+        replica: Replica | None = None
+        performer: Performer | None = None
+        if request.replica is not None:
+            replica = world.replicas.get(request.replica)
+            if replica is None:
+                unknown += _UNKNOWN_REPLICA
+        production = world.productions.get(request.production)
+        if production is None:
+            unknown += _UNKNOWN_PRODUCTION
+        named = request.performer
+        if request.kind is RequestKind.SYNTHETIC:
+            named = request.resembles
+        if named is not None:
+            performer = world.performers.get(named)
+            if performer is None:
+                unknown += _UNKNOWN_PERFORMER
+        if replica is not None and (performer is None or request.kind is not RequestKind.SYNTHETIC):
+            performer = world.performers.get(replica.performer) or performer
+        strikes: Sequence[Strike] = self._strikes_by_producer.get(request.producer, ())
+        if self._strikes_all:
+            strikes = [*strikes, *self._strikes_all]
+        agreement = production.agreement if production is not None else world.agreement
+        rule_set = self._rule_sets.get(agreement)
+        if rule_set is None:  # a production registered after the engine was built
+            rule_set = self._rule_sets[agreement] = self._load_rule_set(agreement)
+        return RequestFacts(request, production, replica, performer, unknown, strikes), rule_set
+
+    def decide(self, request: Request) -> Decision:
+        """Answer ``request`` (SPEC §4); allowed decisions carry their obligations (§4.5).
+
+        Raises ``CompensationError`` only when the pay tables cannot price an allowed request.
+        """
+        facts, rule_set = self._gather(request)
+        rules = rule_set.request_rules
+        failed = rules.evaluate(facts)
+        ran = rules.names
+        if failed:
+            reasons = tuple(code for check in failed for code in check.codes)
+            return Decision(request.id, False, reasons, rule_set.id, ran=ran, failed=tuple(failed))
+        kind = request.kind
+        if kind is RequestKind.USE:
+            return self._decide_use(facts, rule_set, ran)
+        if kind is RequestKind.ALTERATION:
+            return self._decide_alteration(facts, rule_set, ran)
+        if kind is RequestKind.CREATE:
+            return self._decide_create(facts, rule_set, ran)
+        return self._decide_synthetic(facts, rule_set, ran)
+
+    def _examined(self, replica: str | None, performer: str) -> Sequence[ConsentFacts]:
+        by_performer = self._by_performer.get(performer, _EMPTY)
+        if replica is None:
+            return by_performer
+        by_replica = self._by_replica.get(replica, _EMPTY)
+        if not by_performer:
+            return by_replica
+        if not by_replica:
+            return by_performer
+        return [*by_replica, *by_performer]
+
+    def _consent_path(
+        self, facts: RequestFacts, rule_set: RuleSet, use: str, replica: str | None
+    ) -> tuple[ConsentFacts | None, tuple[str, ...], list[Check]]:
+        """§4.2: the first passing consent, else the deny codes and every consent's failure."""
+        performer = facts.performer
+        assert performer is not None  # §4.1 made sure the ids named are known
+        asked = Asked(
+            facts.request, use, replica, performer.id, rule_set.id, rule_set.validity_checks
+        )
+        # examined: every consent naming the request's replica or its performer, even where
+        # the subject must be the performer (a create naming a replica too)
+        named = facts.replica.id if facts.replica is not None else None
+        examined = self._examined(named, performer.id)
+        if not examined:
+            return None, _NO_CONSENT, []
+        cited, failed = first_passing(self._consent_rules, asked, examined)
+        if cited is not None:
+            return cited, (), failed
+        return None, _union_of_codes(failed), failed
+
+    def _pay_lines(
+        self,
+        facts: RequestFacts,
+        rule_set: RuleSet,
+        basis: PayBasis,
+        consent: Consent | None,
+        performer: Performer,
+    ) -> tuple[Obligation, ...]:
+        request = facts.request
+        return self._pay.pay_obligations(
+            PayTerms(
+                rule_set.id,
+                basis,
+                performer,
+                request.date,
+                request.days,
+                None if consent is None else consent.compensation,
+                request.real_time_generation,
+            )
+        )
+
+    @staticmethod
+    def _replica_basis(replica: Replica, request: Request) -> PayBasis:
+        if replica.kind is ReplicaKind.EMPLOYMENT_BASED and replica.made_in == request.production:
+            return PayBasis.ORIGINAL_PRODUCTION
+        return PayBasis.OTHER_USE
+
+    def _decide_use(self, facts: RequestFacts, rule_set: RuleSet, ran: tuple[str, ...]) -> Decision:
+        request = facts.request
+        replica = facts.replica
+        performer = facts.performer
+        assert replica is not None and performer is not None
+        if (
+            request.use == UseKind.AS_SCRIPTED
+            and replica.kind is ReplicaKind.EMPLOYMENT_BASED
+            and replica.made_in == request.production
+        ):
+            ran = (*ran, "as-scripted-in-original-production")
+            if not self._has_creation_consent(replica, performer.id, rule_set):
+                code = _NO_CREATION_CONSENT[0]
+                return Decision(
+                    request.id,
+                    False,
+                    (code,),
+                    rule_set.id,
+                    ran=ran,
+                    failed=(Check("as-scripted-in-original-production", (code,)),),
+                )
+            pay = self._pay_lines(facts, rule_set, PayBasis.ORIGINAL_PRODUCTION, None, performer)
+            return Decision(
+                request.id,
+                True,
+                _AS_SCRIPTED_IN_ORIGINAL_PRODUCTION,
+                rule_set.id,
+                obligations=(_RECORD_USE, *pay, _RESIDUALS),
+                ran=ran,
+            )
+        return self._consented(facts, rule_set, ran, request.use, replica)
+
+    def _consented(
+        self,
+        facts: RequestFacts,
+        rule_set: RuleSet,
+        ran: tuple[str, ...],
+        use: str,
+        replica: Replica | None,
+    ) -> Decision:
+        """Allow through the first passing consent (§4.2), else deny with every code."""
+        request = facts.request
+        performer = facts.performer
+        assert performer is not None
+        cited, codes, failed = self._consent_path(
+            facts, rule_set, use, None if replica is None else replica.id
+        )
+        ran = (*ran, "consent")
+        if cited is None:
+            return Decision(request.id, False, codes, rule_set.id, ran=ran, failed=tuple(failed))
+        consent = cited.consent
+        if request.kind is RequestKind.CREATE:
+            basis = PayBasis.SCAN_SESSION
+        elif replica is not None:
+            basis = self._replica_basis(replica, request)
+        else:
+            basis = PayBasis.OTHER_USE
+        obligations = (_RECORD_USE, *self._pay_lines(facts, rule_set, basis, consent, performer))
+        if replica is not None and request.kind is not RequestKind.CREATE:
+            obligations += (_RESIDUALS,)
+        if use == UseKind.TRAINING:
+            obligations += (_NOTIFY_UNION,)
+        return Decision(
+            request.id,
+            True,
+            _COVERED_BY_CONSENT,
+            rule_set.id,
+            consent=consent.id,
+            obligations=obligations,
+            ran=ran,
+            failed=tuple(failed),
+        )
+
+    def _has_creation_consent(
+        self, replica: Replica, performer: PerformerId, rule_set: RuleSet
+    ) -> bool:
+        """§4.3: a valid, authorized consent to ``create`` naming the replica, or the performer
+        and the production the replica was made in."""
+        for facts in self._examined(replica.id, performer):
+            consent = facts.consent
+            if (
+                not facts.authorized
+                or not consent.covers_use(UseKind.CREATE)
+                or facts.problems_under(rule_set.id, rule_set.validity_checks)
+            ):
+                continue
+            if consent.replica == replica.id or (
+                consent.performer == performer
+                and replica.made_in is not None
+                and consent.covers_production(replica.made_in)
+            ):
+                return True
+        return False
+
+    def _decide_alteration(
+        self, facts: RequestFacts, rule_set: RuleSet, ran: tuple[str, ...]
+    ) -> Decision:
+        request = facts.request
+        ran = (*ran, "alteration-exempt")
+        if request.purpose in EXEMPT_ALTERATION_PURPOSES and request.substantially_as_scripted:
+            # part of work already paid: no pay line (SPEC §6)
+            return Decision(
+                request.id,
+                True,
+                _ALTERATION_EXEMPT,
+                rule_set.id,
+                obligations=(_RECORD_USE,),
+                ran=ran,
+            )
+        return self._consented(facts, rule_set, ran, request.use, facts.replica)
+
+    def _decide_create(
+        self, facts: RequestFacts, rule_set: RuleSet, ran: tuple[str, ...]
+    ) -> Decision:
+        # a create names a performer and needs a consent naming that performer (§4.2)
+        return self._consented(facts, rule_set, ran, facts.request.use, None)
+
+    def _decide_synthetic(
+        self, facts: RequestFacts, rule_set: RuleSet, ran: tuple[str, ...]
+    ) -> Decision:
+        request = facts.request
+        failed: list[Check] = []
+        reasons: tuple[str, ...] = ()
+        for rule in rule_set.synthetic_rules:
+            ran = (*ran, rule.name)
+            codes = rule.failures(facts)
+            if codes:
+                failed.append(Check(rule.name, codes))
+                reasons += codes
+        if not request.resembles_someone:
+            if reasons:
+                return Decision(
+                    request.id, False, reasons, rule_set.id, ran=ran, failed=tuple(failed)
+                )
+            return Decision(
+                request.id,
+                True,
+                _SYNTHETIC_NO_RESEMBLANCE,
+                rule_set.id,
+                obligations=(_RECORD_USE, _NOTIFY_UNION),
+                ran=ran,
+            )
+        performer = facts.performer
+        assert performer is not None
+        cited, codes, consent_failed = self._consent_path(facts, rule_set, _NEW_PERFORMANCE, None)
+        ran = (*ran, "needs-performer-consent")
+        failed += consent_failed
+        if cited is None:
+            reasons = (_NEEDS_PERFORMER_CONSENT_CODE, *codes, *reasons)
+            return Decision(request.id, False, reasons, rule_set.id, ran=ran, failed=tuple(failed))
+        if reasons:
+            return Decision(request.id, False, reasons, rule_set.id, ran=ran, failed=tuple(failed))
+        pay = self._pay_lines(facts, rule_set, PayBasis.OTHER_USE, cited.consent, performer)
+        return Decision(
+            request.id,
+            True,
+            _COVERED_BY_CONSENT,
+            rule_set.id,
+            consent=cited.consent.id,
+            obligations=(_RECORD_USE, *pay, _NOTIFY_UNION),
+            ran=ran,
+            failed=tuple(failed),
+        )
+
+
+def decide(world: World, request: Request, pay: PayCalculator) -> Decision:
+    """Decide one request over ``world`` (builds a throwaway engine; prefer the engine for many).
+
+    Raises ``CompensationError`` when an allowed request cannot be priced.
+    """
+    return DecisionEngine(world, pay).decide(request)

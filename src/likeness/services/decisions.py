@@ -1,0 +1,79 @@
+"""Deciding requests against the database: load the slice of the world a request touches, run
+the engine of :mod:`likeness.policy.engine` on it, and (for benchmarks and servers) load a warm
+engine over every consent.
+"""
+
+from __future__ import annotations
+
+from likeness.compensation.pay import RateBookPay
+from likeness.domain.decisions import Decision
+from likeness.domain.ids import PerformerId
+from likeness.domain.requests import Request
+from likeness.domain.world import World
+from likeness.policy.engine import DecisionEngine
+from likeness.services.unit_of_work import ConsentUnitOfWork
+
+
+def load_request_world(uow: ConsentUnitOfWork, request: Request) -> World:
+    """The part of the registry ``request`` can depend on: its production and producer, the
+    replica and performers it names, the consents naming them, and every strike.
+
+    Ids that do not exist are simply absent, so the decision says ``unknown-…``.
+    """
+    world = World()
+    production = uow.productions.get(request.production)
+    if production is not None:
+        world.productions[production.id] = production
+        producer = uow.producers.get(production.producer)
+        if producer is not None:
+            world.producers[producer.id] = producer
+    performer_ids: set[str] = set()
+    replica_ids: list[str] = []
+    if request.replica is not None:
+        replica = uow.replicas.get(request.replica)
+        if replica is not None:
+            world.replicas[replica.id] = replica
+            replica_ids.append(replica.id)
+            performer_ids.add(replica.performer)
+            if replica.made_in is not None and replica.made_in not in world.productions:
+                made_in = uow.productions.get(replica.made_in)
+                if made_in is not None:
+                    world.productions[made_in.id] = made_in
+    for named in (request.performer, request.resembles):
+        if named is not None:
+            performer_ids.add(named)
+    for performer_id in sorted(performer_ids):
+        performer = uow.performers.get(performer_id)
+        if performer is not None:
+            world.performers[PerformerId(performer_id)] = performer
+    for consent in uow.consents.for_subjects(replica_ids, list(world.performers)):
+        world.consents[consent.id] = consent
+    world.strikes.extend(uow.strikes.list())
+    return world
+
+
+def decide_request(uow: ConsentUnitOfWork, request: Request) -> Decision:
+    """Decide ``request`` against what the database holds (SPEC §4).
+
+    Raises ``CompensationError`` only when an allowed request cannot be priced.
+    """
+    engine = DecisionEngine(load_request_world(uow, request), RateBookPay())
+    return engine.decide(request)
+
+
+def load_engine(uow: ConsentUnitOfWork, world: World | None = None) -> DecisionEngine:
+    """A warm engine over the whole registry and every consent, in stored order.
+
+    ``world`` may hold the registry already (performers, productions, replicas); otherwise it
+    is read here.
+    """
+    if world is None:
+        world = World()
+        world.producers = {p.id: p for p in uow.producers.list()}
+        world.productions = {p.id: p for p in uow.productions.list()}
+        world.performers = {p.id: p for p in uow.performers.list()}
+        world.replicas = {r.id: r for r in uow.replicas.list()}
+    world.strikes.extend(uow.strikes.list())
+    engine = DecisionEngine(world, RateBookPay())
+    engine.add_consents(uow.consents.iter_all(), into_world=False)
+    return engine

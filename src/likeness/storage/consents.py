@@ -1,0 +1,242 @@
+"""Repositories for consents and strikes over one SQLAlchemy Connection (Core rows).
+
+Consents are never deleted: a revocation only sets ``revoked_on``. Bulk reads stream rows in the
+order the consents were stored, which is the order the decision engine examines them in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Collection, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, or_, select, update
+
+from likeness.domain.consents import Compensation, Consent, PayPer, StoredConsent
+from likeness.domain.ids import ConsentId, PerformerId, ProducerId, ReplicaId
+from likeness.domain.strikes import Strike
+from likeness.errors import InvalidInputError
+from likeness.storage import tables as t
+
+_C = t.consents.c
+_PER = {p.value: p for p in PayPer}
+# bound parameters per IN list: SQLite allows 32,766 per statement, PostgreSQL 65,535
+_CHUNK = 10_000
+
+
+def _joined(values: Sequence[str], what: str, consent_id: str) -> str:
+    bad = [v for v in values if "," in v]
+    if bad:
+        raise InvalidInputError(f"consent {consent_id}: {what} {bad} (expected ids without commas)")
+    return ",".join(values)
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(text.split(",")) if text else ()
+
+
+def consent_from_row(row: Row[Any]) -> Consent:
+    """The domain consent of a ``consents`` row (columns in table order)."""
+    (
+        _seq,
+        ident,
+        replica,
+        performer,
+        given_by,
+        signed_on,
+        separately,
+        productions,
+        uses,
+        description,
+        valid_from,
+        valid_until,
+        amount,
+        per,
+        currency,
+        lifetime_only,
+        revoked_on,
+        _problems,
+    ) = tuple(row)
+    return Consent(
+        id=ConsentId(ident),
+        given_by=given_by,
+        signed_on=signed_on,
+        separately_signed=separately,
+        productions=_split(productions),
+        uses=_split(uses),
+        description=description,
+        replica=None if replica is None else ReplicaId(replica),
+        performer=None if performer is None else PerformerId(performer),
+        valid_from=valid_from,
+        valid_until=valid_until,
+        compensation=None if amount is None else Compensation(amount, _PER[per], currency),
+        lifetime_only=lifetime_only,
+        revoked_on=revoked_on,
+    )
+
+
+def _stored(row: Row[Any]) -> StoredConsent:
+    return StoredConsent(consent_from_row(row), _split(row.problems))
+
+
+def consent_values(consent: Consent, problems: Sequence[str]) -> dict[str, Any]:
+    """The column values of a consent row (without ``seq``)."""
+    comp = consent.compensation
+    return {
+        "id": consent.id,
+        "replica_id": consent.replica,
+        "performer_id": consent.performer,
+        "given_by": consent.given_by,
+        "signed_on": consent.signed_on,
+        "separately_signed": consent.separately_signed,
+        "productions": _joined(consent.productions, "productions", consent.id),
+        "uses": ",".join(consent.uses),
+        "description": consent.description,
+        "valid_from": consent.valid_from,
+        "valid_until": consent.valid_until,
+        "compensation_amount": None if comp is None else comp.amount,
+        "compensation_per": None if comp is None else comp.per.value,
+        "compensation_currency": None if comp is None else comp.currency,
+        "lifetime_only": consent.lifetime_only,
+        "revoked_on": consent.revoked_on,
+        "problems": ",".join(problems),
+    }
+
+
+class SqlConsentRepository:
+    """Consents in the ``consents`` table."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, consent_id: str) -> StoredConsent | None:
+        """The consent with this id and its recorded problems, or None."""
+        row = self._conn.execute(select(t.consents).where(_C.id == consent_id)).first()
+        return _stored(row) if row else None
+
+    def add(self, consent: Consent, problems: Sequence[str] = ()) -> None:
+        """Store a new consent with the §5 problems found when it was recorded."""
+        self._conn.execute(insert(t.consents).values(**consent_values(consent, problems)))
+
+    def add_many(self, rows: Sequence[tuple[Consent, Sequence[str]]]) -> None:
+        """Store many consents in one statement (bulk loads)."""
+        if rows:
+            self._conn.execute(
+                insert(t.consents), [consent_values(c, problems) for c, problems in rows]
+            )
+
+    def revoke(self, consent_id: str, on: dt.date) -> None:
+        """Set ``revoked_on``; the row stays."""
+        self._conn.execute(update(t.consents).where(_C.id == consent_id).values(revoked_on=on))
+
+    def list(self, performer_id: str | None = None) -> Sequence[StoredConsent]:
+        """Consents in stored order; with ``performer_id`` those naming the performer or one of
+        their replicas."""
+        query = select(t.consents).order_by(_C.seq)
+        if performer_id is not None:
+            replicas = select(t.replicas.c.id).where(t.replicas.c.performer_id == performer_id)
+            query = query.where(or_(_C.performer_id == performer_id, _C.replica_id.in_(replicas)))
+        return [_stored(row) for row in self._conn.execute(query)]
+
+    def for_subjects(
+        self, replica_ids: Collection[str], performer_ids: Collection[str]
+    ) -> Sequence[Consent]:
+        """Consents naming any of these replicas or performers, in stored order."""
+        found: list[tuple[int, Consent]] = []
+        for column, ids in (
+            (_C.replica_id, list(replica_ids)),
+            (_C.performer_id, list(performer_ids)),
+        ):
+            for start in range(0, len(ids), _CHUNK):
+                rows = self._conn.execute(
+                    select(t.consents).where(column.in_(ids[start : start + _CHUNK]))
+                )
+                found.extend((row.seq, consent_from_row(row)) for row in rows)
+        found.sort(key=lambda pair: pair[0])
+        return [consent for _seq, consent in found]
+
+    def iter_all(self) -> Iterator[Consent]:
+        """Every consent in stored order, streamed (for loading a warm engine)."""
+        if self._conn.dialect.name == "sqlite":
+            yield from self._iter_all_sqlite()
+            return
+        result = self._conn.execution_options(stream_results=True, yield_per=20_000).execute(
+            select(t.consents).order_by(_C.seq)
+        )
+        for row in result:
+            yield consent_from_row(row)
+
+    def _iter_all_sqlite(self) -> Iterator[Consent]:
+        """The same rows read without SQLAlchemy's per-value type processing, which is most of
+        the cost of loading a million consents: SQLite holds dates as ISO text, booleans as
+        0/1 and money as text (see ``storage.types.Money``)."""
+        date = dt.date.fromisoformat
+        # the DBAPI cursor of this connection (same transaction): plain tuples, no Row objects
+        cursor = self._conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        cursor.arraysize = 10_000
+        rows = cursor.execute(
+            "SELECT id, replica_id, performer_id, given_by, signed_on, separately_signed,"
+            " productions, uses, description, valid_from, valid_until, compensation_amount,"
+            " compensation_per, compensation_currency, lifetime_only, revoked_on"
+            " FROM consents ORDER BY seq"
+        )
+        for (ident, replica, performer, given_by, signed_on, separately, productions, uses,
+             description, valid_from, valid_until, amount, per, currency, lifetime_only,
+             revoked_on) in rows:  # fmt: skip
+            yield Consent(
+                id=ConsentId(ident),
+                given_by=given_by,
+                signed_on=date(signed_on),
+                separately_signed=bool(separately),
+                productions=tuple(productions.split(",")) if productions else (),
+                uses=tuple(uses.split(",")) if uses else (),
+                description=description,
+                replica=replica,
+                performer=performer,
+                valid_from=None if valid_from is None else date(valid_from),
+                valid_until=None if valid_until is None else date(valid_until),
+                compensation=None
+                if amount is None
+                else Compensation(Decimal(amount), _PER[per], currency),
+                lifetime_only=bool(lifetime_only),
+                revoked_on=None if revoked_on is None else date(revoked_on),
+            )
+
+    def count(self) -> int:
+        """How many consents are stored."""
+        return int(self._conn.execute(select(func.count()).select_from(t.consents)).scalar_one())
+
+
+class SqlStrikeRepository:
+    """Strikes in the ``strikes`` table."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def add(self, strike: Strike) -> None:
+        """Store a strike."""
+        against = None if strike.against is None else ",".join(strike.against)
+        self._conn.execute(
+            insert(t.strikes).values(against=against, start=strike.start, until=strike.until)
+        )
+
+    def list(self) -> Sequence[Strike]:
+        """Every strike, in stored order."""
+        rows = self._conn.execute(select(t.strikes).order_by(t.strikes.c.seq))
+        return [
+            Strike(
+                None if r.against is None else tuple(ProducerId(p) for p in r.against.split(",")),
+                r.start,
+                r.until,
+            )
+            for r in rows
+        ]
+
+
+__all__ = [
+    "SqlConsentRepository",
+    "SqlStrikeRepository",
+    "consent_from_row",
+    "consent_values",
+]

@@ -1,0 +1,101 @@
+"""``likeness consent``, ``likeness decide`` and ``likeness scenario run`` as a user runs them."""
+
+import json
+from pathlib import Path
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
+PROPOSAL = SHARED / "02-studio-proposal-2023.yaml"
+BACKGROUND = SHARED / "01-background-scan.yaml"
+
+
+@pytest.fixture
+def ready(cli):
+    assert cli("init").returncode == 0
+    return cli
+
+
+def test_an_invalid_consent_is_refused_then_kept_for_the_record(ready):
+    assert ready("import", str(PROPOSAL)).returncode == 0
+    refused = ready("consent", "add", str(PROPOSAL))
+    assert refused.returncode == 2
+    assert "consent C2 is invalid" in refused.stderr and "blanket-scope" in refused.stderr
+    kept = ready("consent", "add", str(PROPOSAL), "--store-invalid")
+    assert kept.returncode == 0, kept.stderr
+    assert "invalid, kept for the record" in kept.stdout
+    listed = json.loads(ready("consent", "list", "--performer", "P2", "--json").stdout)
+    assert [(c["id"], c["valid"]) for c in listed] == [("C2", False)]
+
+
+def test_decide_uses_the_database_and_revocation_changes_it(ready):
+    assert ready("import", str(BACKGROUND)).returncode == 0
+    added = ready(
+        "consent",
+        "add",
+        "--id",
+        "C1",
+        "--replica",
+        "D1",
+        "--given-by",
+        "P1",
+        "--signed-on",
+        "2024-02-28",
+        "--separately-signed",
+        "--production",
+        "F1",
+        "--use",
+        "crowd-multiplication",
+        "--description",
+        "Crowd duplication of the stadium sequence, scenes 40 to 44, as a spectator",
+        "--valid-from",
+        "2024-03-01",
+        "--valid-until",
+        "2025-12-31",
+        "--amount",
+        "216.00",
+    )
+    assert added.returncode == 0, added.stderr
+    ask = [
+        "decide",
+        "--kind",
+        "use",
+        "--producer",
+        "S1",
+        "--production",
+        "F1",
+        "--replica",
+        "D1",
+        "--use",
+        "crowd-multiplication",
+        "--date",
+        "2024-08-01",
+        "--days",
+        "2",
+    ]
+    decision = json.loads(ready(*ask).stdout)
+    assert decision["decision"] == "allow" and decision["consent"] == "C1"
+    assert {"kind": "pay", "amount": "432.00"}.items() <= decision["obligations"][1].items()
+    assert ready("consent", "revoke", "C1", "--on", "2024-08-01").returncode == 0
+    decision = json.loads(ready(*ask).stdout)
+    assert decision["reasons"] == ["consent-revoked"]
+
+
+def test_decide_reads_a_request_file(ready, tmp_path):
+    assert ready("import", str(BACKGROUND)).returncode == 0
+    request = tmp_path / "q.yaml"
+    request.write_text(
+        "{id: Q9, kind: use, producer: S1, production: F1, replica: D1, use: stunt,"
+        " date: 2024-08-01}\n",
+        encoding="utf-8",
+    )
+    out = ready("decide", "--request", str(request), "--explain")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["reasons"] == ["no-consent"]
+    assert "producer-authorized: ok" in out.stderr
+
+
+def test_scenario_run_prints_the_spec_json(cli):
+    out = cli("scenario", "run", str(BACKGROUND), "--json")
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout)["scenario"].startswith("background performer")

@@ -1,0 +1,54 @@
+"""Rule sets are data: a new agreement is a ruleset.yaml naming checks, not new code."""
+
+from __future__ import annotations
+
+import pytest
+
+from likeness.errors import InvalidInputError
+from likeness.policy.rulesets import load_rule_set, parse_rule_set
+from likeness.rulesets import RULE_SET_IDS
+
+
+@pytest.mark.parametrize("rule_set", RULE_SET_IDS)
+def test_every_packaged_rule_set_loads_with_the_base_rules_first(rule_set):
+    loaded = load_rule_set(rule_set)
+    assert loaded.id == rule_set
+    assert loaded.request_rules.names[:2] == ("producer-authorized", "ids-known")
+
+
+def test_the_spec_table_of_section_7_is_what_the_data_files_say():
+    adds = {r: sorted(load_rule_set(r).optional) for r in RULE_SET_IDS}
+    assert adds == {
+        "sag-aftra-tv-theatrical-2023": [],
+        "sag-aftra-tv-theatrical-2026": [
+            "minor-protected-use",
+            "no-business-reason",
+            "strike-in-effect",
+            "synthetic-needs-justification",
+        ],
+        "sag-aftra-interactive-2025": ["minor-protected-use", "strike-in-effect"],
+        "no-union": ["minor-protected-use", "term-exceeds-legal-cap"],
+    }
+
+
+def test_a_future_agreement_is_a_data_file_whose_checks_run_in_spec_order():
+    future = parse_rule_set(
+        {"id": "sag-aftra-2030", "checks": ["no-business-reason", "strike-in-effect"]}, "x"
+    )
+    names = future.request_rules.names
+    assert names.index("strike-in-effect") < names.index("business-reason")
+
+
+def test_an_unknown_check_is_refused_naming_what_exists():
+    with pytest.raises(InvalidInputError, match=r"checks \['no-fakes'\] \(expected any of"):
+        parse_rule_set({"id": "x", "checks": ["no-fakes"]}, "x")
+
+
+def test_a_term_cap_without_its_numbers_is_refused():
+    with pytest.raises(InvalidInputError, match="term_cap missing"):
+        parse_rule_set({"id": "x", "validity": ["term-exceeds-legal-cap"]}, "x")
+
+
+def test_an_unknown_rule_set_says_which_exist():
+    with pytest.raises(InvalidInputError, match=r"not known \(expected one of"):
+        load_rule_set("sag-aftra-commercials-2099")
