@@ -1,0 +1,45 @@
+"""The tamper-evident ledger: an RFC 9162 Merkle log of every consent, decision and use.
+
+Bodies are canonical JSON (:mod:`.canonical`), entries are :class:`LedgerEntry`, the tree and
+its proofs live in :mod:`.tree`, signed tree heads and the key in :mod:`.heads`, the export
+format in :mod:`.export` and the offline verifier in :mod:`.verify` (SPEC §8). Storage of the
+entries, nodes and heads is the storage layer's job (``likeness.storage.ledger``).
+"""
+
+from likeness.ledger.canonical import canonicalize
+from likeness.ledger.entry import LedgerEntry
+from likeness.ledger.heads import SignedTreeHead, TreeHead, ensure_signing_key
+from likeness.ledger.tree import (
+    CompactRange,
+    MemoryNodeStore,
+    NodeStore,
+    consistency_proof,
+    hash_children,
+    hash_leaf,
+    inclusion_proof,
+    root_hash,
+    verify_consistency,
+    verify_inclusion,
+)
+from likeness.ledger.verify import VerifyResult, verify_entries, verify_export
+
+__all__ = [
+    "CompactRange",
+    "LedgerEntry",
+    "MemoryNodeStore",
+    "NodeStore",
+    "SignedTreeHead",
+    "TreeHead",
+    "VerifyResult",
+    "canonicalize",
+    "consistency_proof",
+    "ensure_signing_key",
+    "hash_children",
+    "hash_leaf",
+    "inclusion_proof",
+    "root_hash",
+    "verify_consistency",
+    "verify_entries",
+    "verify_export",
+    "verify_inclusion",
+]

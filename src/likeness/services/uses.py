@@ -1,0 +1,156 @@
+"""Recording uses (issue 4): decide, then store the use, its pay lines and their ledger entries.
+
+``record_use`` is idempotent on the producer's key: the same key again returns the first answer
+and stores nothing new; the same key with a different request is a conflict. A denied request
+stores only its decision (and the decision's ledger entry), and says why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from likeness.domain.requests import Request
+from likeness.domain.uses import PayLine, UseRecord, pay_lines_of
+from likeness.errors import ConflictError
+from likeness.interchange.decisions import decision_to_json
+from likeness.interchange.documents import to_jsonable
+from likeness.interchange.scenario import parse_request
+from likeness.services.decisions import decide_request
+from likeness.services.unit_of_work import ConsentUnitOfWork
+
+
+class UseRepository(Protocol):
+    def get(self, key: str) -> UseRecord | None: ...
+    def add(self, record: UseRecord, performer: str | None) -> UseRecord: ...
+    def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]: ...
+
+
+class UseUnitOfWork(ConsentUnitOfWork, Protocol):
+    """A unit of work that also stores decisions on uses, uses and pay lines."""
+
+    @property
+    def uses(self) -> UseRepository: ...
+
+
+@dataclass(frozen=True)
+class RecordedUse:
+    """What ``record_use`` answers: the stored record and whether it was already there."""
+
+    record: UseRecord
+    replayed: bool
+
+
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+
+
+def request_document(document: Mapping[str, Any]) -> dict[str, Any]:
+    """The request as stored and compared: JSON-able, without any scenario ``expect``."""
+    return {k: v for k, v in to_jsonable(dict(document)).items() if k != "expect"}
+
+
+def _subject_performer(uow: UseUnitOfWork, request: Request) -> str | None:
+    if request.replica is not None:
+        replica = uow.replicas.get(request.replica)
+        if replica is not None:
+            return replica.performer
+    return request.performer or request.resembles
+
+
+def _same_or_conflict(key: str, stored: UseRecord, document: dict[str, Any]) -> RecordedUse:
+    if stored.document != document:
+        raise ConflictError(
+            f"idempotency key {key!r} was used for request {stored.request.id} on "
+            f"{stored.recorded_at:%Y-%m-%d %H:%M:%S} UTC with other content "
+            "(expected the same request again, or a new key for a new request)"
+        )
+    return RecordedUse(stored, replayed=True)
+
+
+def record_use(
+    uow: UseUnitOfWork,
+    document: Mapping[str, Any],
+    key: str,
+    *,
+    now: Callable[[], dt.datetime] = _utc_now,
+) -> RecordedUse:
+    """Decide the request in ``document`` (SPEC §4) and record the outcome under ``key``.
+
+    Allowed: stores the decision, the use and its pay lines, with a ledger entry for each, in
+    one transaction. Denied: stores the decision and its ledger entry only. The clock gives the
+    time of recording only; the decision depends on the request's date, never on it.
+
+    Raises :class:`ConflictError` when ``key`` was used for a different request, and
+    :class:`~likeness.errors.RecordInvalidError` for a malformed request.
+    """
+    if not key.strip():
+        raise ConflictError("an idempotency key is required (expected a non-empty --key)")
+    normalized = request_document(document)
+    stored = uow.uses.get(key)
+    if stored is not None:
+        return _same_or_conflict(key, stored, normalized)
+    request, _ = parse_request(normalized, "request")
+    decision = decide_request(uow, request)
+    performer = _subject_performer(uow, request)
+    lines = pay_lines_of(request, decision, performer) if decision.allowed else ()
+    record = UseRecord(key, request, normalized, decision, now(), None, lines)
+    try:
+        record = uow.uses.add(record, performer)
+    except ConflictError:
+        # another process recorded the same key between our read and our write
+        uow.rollback()
+        stored = uow.uses.get(key)
+        if stored is None:
+            raise
+        return _same_or_conflict(key, stored, normalized)
+    actor = f"producer:{request.producer}"
+    uow.ledger.append(
+        "use-decision",
+        actor,
+        {"key": key, "request": normalized, "decision": decision_to_json(decision)},
+    )
+    if decision.allowed:
+        uow.ledger.append(
+            "use-recorded",
+            actor,
+            to_jsonable(
+                {
+                    "key": key,
+                    "use": record.use_id,
+                    "request": request.id,
+                    "kind": str(request.kind),
+                    "producer": request.producer,
+                    "production": request.production,
+                    "replica": request.replica,
+                    "performer": performer,
+                    "use_kind": str(request.use),
+                    "date": request.date,
+                    "days": request.days,
+                    "consent": decision.consent,
+                }
+            ),
+        )
+        for line in lines:
+            uow.ledger.append(
+                "pay-line",
+                actor,
+                to_jsonable(
+                    {
+                        "use": record.use_id,
+                        "kind": str(line.kind),
+                        "performer": line.performer,
+                        "production": line.production,
+                        "date": line.date,
+                        "amount": line.amount,
+                        "currency": line.currency,
+                        "basis": line.basis,
+                        "rule": line.rule,
+                        "rate_row": line.rate_row,
+                    }
+                ),
+            )
+    uow.commit()
+    return RecordedUse(record, replayed=False)

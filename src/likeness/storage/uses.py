@@ -1,0 +1,163 @@
+"""Decisions on use requests, uses and pay lines in the database.
+
+A decision is stored whole as JSON (:mod:`likeness.interchange.decisions`), so that asking again
+with the same idempotency key returns exactly the first answer.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy.exc import IntegrityError
+
+from likeness.domain.decisions import ObligationKind
+from likeness.domain.uses import PayLine, UseRecord
+from likeness.errors import ConflictError
+from likeness.interchange.decisions import decision_from_json, decision_to_json
+from likeness.interchange.scenario import parse_request
+from likeness.storage import tables as t
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+class SqlUseRepository:
+    """Stores and finds the answer given to each idempotency key."""
+
+    def __init__(self, conn: Connection) -> None:
+        self._conn = conn
+
+    def get(self, key: str) -> UseRecord | None:
+        """The record stored under ``key``, or None."""
+        row = self._conn.execute(
+            select(t.use_decisions).where(t.use_decisions.c.key == key)
+        ).first()
+        return self._build(row) if row else None
+
+    def _build(self, row: Row[Any]) -> UseRecord:
+        document = json.loads(row.request)
+        request, _ = parse_request(document, f"stored request {row.key}")
+        decision = decision_from_json(json.loads(row.decision))
+        use = self._conn.execute(select(t.uses).where(t.uses.c.key == row.key)).first()
+        lines: tuple[PayLine, ...] = ()
+        if use is not None:
+            lines = tuple(
+                PayLine(
+                    kind=ObligationKind(p.kind),
+                    performer=p.performer_id,
+                    production=p.production_id,
+                    date=p.date,
+                    amount=p.amount,
+                    currency=p.currency,
+                    basis=p.basis,
+                    rule=p.rule,
+                    rate_row=p.rate_row,
+                )
+                for p in self._conn.execute(
+                    select(t.pay_lines)
+                    .where(t.pay_lines.c.use_id == use.id)
+                    .order_by(t.pay_lines.c.position)
+                )
+            )
+        return UseRecord(
+            key=row.key,
+            request=request,
+            document=document,
+            decision=decision,
+            recorded_at=row.recorded_at,
+            use_id=use.id if use is not None else None,
+            pay_lines=lines,
+        )
+
+    def add(self, record: UseRecord, performer: str | None) -> UseRecord:
+        """Store the decision and, when allowed, the use and its pay lines; return the record
+        with its use id. Raises :class:`ConflictError` when the key is already taken."""
+        request, decision = record.request, record.decision
+        try:
+            self._conn.execute(
+                insert(t.use_decisions).values(
+                    key=record.key,
+                    request_id=request.id,
+                    producer_id=request.producer,
+                    production_id=request.production,
+                    allowed=decision.allowed,
+                    request=_dumps(record.document),
+                    decision=_dumps(decision_to_json(decision)),
+                    recorded_at=record.recorded_at,
+                )
+            )
+        except IntegrityError as exc:
+            raise ConflictError(f"idempotency key {record.key!r} is already recorded") from exc
+        if not decision.allowed:
+            return record
+        use_id = self._conn.execute(
+            insert(t.uses)
+            .values(
+                key=record.key,
+                request_id=request.id,
+                kind=str(request.kind),
+                producer_id=request.producer,
+                production_id=request.production,
+                replica_id=request.replica,
+                performer_id=performer,
+                use=str(request.use),
+                date=request.date,
+                days=request.days,
+                consent_id=decision.consent,
+                recorded_at=record.recorded_at,
+            )
+            .returning(t.uses.c.id)
+        ).scalar_one()
+        if record.pay_lines:
+            self._conn.execute(
+                insert(t.pay_lines),
+                [
+                    {
+                        "use_id": use_id,
+                        "position": i,
+                        "kind": str(line.kind),
+                        "performer_id": line.performer,
+                        "production_id": line.production,
+                        "date": line.date,
+                        "amount": line.amount,
+                        "currency": line.currency,
+                        "basis": line.basis,
+                        "rule": line.rule,
+                        "rate_row": line.rate_row,
+                    }
+                    for i, line in enumerate(record.pay_lines)
+                ],
+            )
+        return UseRecord(
+            record.key,
+            request,
+            record.document,
+            decision,
+            record.recorded_at,
+            use_id,
+            record.pay_lines,
+        )
+
+    def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]:
+        """Every pay line (of one performer), in the order recorded."""
+        query = select(t.pay_lines).order_by(t.pay_lines.c.id)
+        if performer_id is not None:
+            query = query.where(t.pay_lines.c.performer_id == performer_id)
+        return [
+            PayLine(
+                ObligationKind(p.kind),
+                p.performer_id,
+                p.production_id,
+                p.date,
+                p.amount,
+                p.currency,
+                p.basis,
+                p.rule,
+                p.rate_row,
+            )
+            for p in self._conn.execute(query)
+        ]

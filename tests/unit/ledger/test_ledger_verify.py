@@ -1,0 +1,189 @@
+"""Offline verification: any change to the entries or the heads is found and located."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from likeness.errors import LedgerIntegrityError
+from likeness.ledger.entry import LedgerEntry
+from likeness.ledger.export import entry_line, parse_entry_line
+from likeness.ledger.heads import (
+    SignedTreeHead,
+    TreeHead,
+    key_fingerprint,
+    sign_head,
+    verify_head_signature,
+)
+from likeness.ledger.tree import CompactRange, hash_leaf
+from likeness.ledger.verify import verify_entries, verify_stored_nodes
+
+KEY = Ed25519PrivateKey.generate()
+START = datetime(2025, 3, 1, tzinfo=UTC)
+
+
+def make_bodies(count: int) -> list[bytes]:
+    return [
+        LedgerEntry(
+            i, "use.recorded", START + timedelta(seconds=i), "cli", {"use": f"u-{i}", "n": i}
+        ).body()
+        for i in range(count)
+    ]
+
+
+def heads_at(bodies: list[bytes], sizes: list[int]) -> list[SignedTreeHead]:
+    tree, heads = CompactRange(), []
+    for size in range(len(bodies) + 1):
+        if size in sizes:
+            heads.append(sign_head(TreeHead(size, tree.root(), START), KEY))
+        if size < len(bodies):
+            tree.push(hash_leaf(bodies[size]))
+    return heads
+
+
+def rows(bodies: list[bytes]) -> list[tuple[int, bytes, bytes | None]]:
+    return [(i, body, hash_leaf(body)) for i, body in enumerate(bodies)]
+
+
+def test_an_untouched_log_verifies_against_all_its_heads():
+    bodies = make_bodies(20)
+    result = verify_entries(rows(bodies), heads_at(bodies, [0, 5, 20]), KEY.public_key())
+    assert (result.size, result.heads_checked) == (20, 3)
+    assert result.latest_head is not None and result.latest_head.size == 20
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=40), st.data())
+def test_altering_any_entry_fails_verification_at_that_index(size, data):
+    bodies = make_bodies(size)
+    victim = data.draw(st.integers(min_value=0, max_value=size - 1), label="victim")
+    rewrite_hash = data.draw(st.booleans(), label="rewrite leaf hash too")
+    heads = heads_at(bodies, list(range(size + 1)))  # a head after every append
+    tampered = rows(bodies)
+    body = bodies[victim].replace(b'"n":', b'"n":1')
+    tampered[victim] = (victim, body, hash_leaf(body) if rewrite_hash else tampered[victim][2])
+    with pytest.raises(LedgerIntegrityError) as caught:
+        verify_entries(tampered, heads, KEY.public_key())
+    assert caught.value.index == victim
+    assert f"{victim}" in str(caught.value)
+
+
+def test_a_changed_body_names_the_entry_and_both_hashes():
+    bodies = make_bodies(50)
+    tampered = rows(bodies)
+    tampered[41] = (41, bodies[41].replace(b"u-41", b"u-99"), tampered[41][2])
+    with pytest.raises(
+        LedgerIntegrityError,
+        match=r"entry 41: leaf hash differs from stored \(got \w{64}, expected \w{64}\)",
+    ):
+        verify_entries(tampered, heads_at(bodies, [50]), KEY.public_key())
+
+
+def test_a_deleted_entry_is_named():
+    bodies = make_bodies(10)
+    tampered = rows(bodies)
+    del tampered[4]
+    with pytest.raises(LedgerIntegrityError, match="entry 4: found index 5 in its place") as caught:
+        verify_entries(tampered, [], KEY.public_key())
+    assert caught.value.index == 4
+
+
+def test_swapped_entries_renumbered_by_the_editor_fail_at_the_first_of_them():
+    bodies = make_bodies(10)
+    swapped = bodies[:]
+    swapped[3], swapped[6] = swapped[6], swapped[3]
+    with pytest.raises(LedgerIntegrityError, match=r"entries 0\.\.9 do not match") as caught:
+        verify_entries(rows(swapped), heads_at(bodies, [10]), KEY.public_key())
+    assert caught.value.index == 0
+    with pytest.raises(LedgerIntegrityError) as caught:
+        verify_entries(rows(swapped), heads_at(bodies, list(range(11))), KEY.public_key())
+    assert caught.value.index == 3
+
+
+def test_a_truncated_log_is_caught_by_a_later_head():
+    bodies = make_bodies(30)
+    with pytest.raises(LedgerIntegrityError, match=r"entries 25\.\.29 were removed") as caught:
+        verify_entries(rows(bodies[:25]), heads_at(bodies, [10, 30]), KEY.public_key())
+    assert caught.value.index == 25
+
+
+def test_a_forged_head_signature_is_named():
+    bodies = make_bodies(5)
+    (head,) = heads_at(bodies, [5])
+    forged = SignedTreeHead(head.size, head.root, head.time + timedelta(days=1), head.signature)
+    with pytest.raises(
+        LedgerIntegrityError, match=r"head at size 5 .*signature does not verify"
+    ) as caught:
+        verify_entries(rows(bodies), [forged], KEY.public_key())
+    assert caught.value.index is None
+
+
+def test_a_head_signed_by_another_key_does_not_verify():
+    other = Ed25519PrivateKey.generate()
+    head = sign_head(TreeHead(0, CompactRange().root(), START), other)
+    with pytest.raises(LedgerIntegrityError, match=key_fingerprint(KEY.public_key())):
+        verify_head_signature(head, KEY.public_key())
+
+
+def test_a_head_round_trips_through_json():
+    (head,) = heads_at(make_bodies(3), [3])
+    assert SignedTreeHead.from_json(head.to_json()) == head
+    with pytest.raises(LedgerIntegrityError, match="tree head is malformed"):
+        SignedTreeHead.from_json({**head.to_json(), "root": "zz"})
+
+
+class TestExportLines:
+    def test_a_line_is_canonical_json_and_splits_back_into_its_parts(self):
+        body = make_bodies(1)[0]
+        line = entry_line(12, body, hash_leaf(body))
+        assert line.startswith(b'{"body":{"actor"') and line.endswith(b'"}\n')
+        assert parse_entry_line(line, 13) == (12, body, hash_leaf(body))
+
+    def test_a_record_with_its_own_index_field_still_parses(self):
+        body = LedgerEntry(0, "a.b", START, "x", {"index": 5, "s": ',"index":'}).body()
+        assert parse_entry_line(entry_line(0, body, hash_leaf(body)), 1)[1] == body
+
+    @pytest.mark.parametrize(
+        "line", [b"", b"{}\n", b'{"body":{},"index":01,"leaf_hash":"' + b"0" * 64 + b'"}']
+    )
+    def test_a_malformed_line_is_named(self, line):
+        with pytest.raises(LedgerIntegrityError, match=r"entries\.jsonl line 7: not an entry line"):
+            parse_entry_line(line, 7)
+
+
+class TestStoredNodes:
+    def stored(self, count):
+        tree, nodes = CompactRange(), {}
+        leaves = [hash_leaf(b) for b in make_bodies(count)]
+        for leaf in leaves:
+            for level, index, digest in tree.append(leaf):
+                nodes.setdefault(level, {})[index] = digest
+        return leaves, nodes
+
+    def reader(self, nodes):
+        return lambda level: sorted(nodes.get(level, {}).items())
+
+    def test_correct_nodes_pass(self):
+        leaves, nodes = self.stored(37)
+        verify_stored_nodes(leaves, self.reader(nodes))
+
+    def test_a_wrong_interior_node_is_named_with_its_entries(self):
+        leaves, nodes = self.stored(37)
+        nodes[2][3] = b"\x00" * 32
+        with pytest.raises(
+            LedgerIntegrityError, match=r"level 2, index 3\) covering entries 12\.\.15 differs"
+        ) as caught:
+            verify_stored_nodes(leaves, self.reader(nodes))
+        assert caught.value.index == 12
+
+    def test_a_missing_node_is_named(self):
+        leaves, nodes = self.stored(37)
+        del nodes[0][36]
+        with pytest.raises(
+            LedgerIntegrityError, match=r"level 0, index 36\) covering entries 36\.\.36 is missing"
+        ):
+            verify_stored_nodes(leaves, self.reader(nodes))
