@@ -1,0 +1,238 @@
+"""The two engines the residual pipeline runs on: DuckDB (in process) and Apache Spark.
+
+An engine only reads files into named views, registers small Arrow tables, and runs SQL text;
+*what* is computed is defined once, in :mod:`.pipeline`, and compiled to each engine's dialect.
+
+Why compile and not use Ibis backends: Ibis 12's DuckDB backend calls
+``DuckDBPyConnection.fetch_arrow_table``, which DuckDB 2.0 removed, so we use Ibis as the
+pipeline language and compiler (``ibis.to_sql``) and run the SQL through each engine's own API.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import duckdb
+import pyarrow as pa
+
+from likeness.errors import CompensationError, InvalidInputError
+
+if TYPE_CHECKING:
+    from pyspark.sql import SparkSession
+
+ENGINES = ("duckdb", "spark")
+DEFAULT_SPARK_MASTER = "local[2]"
+
+_DECIMAL = re.compile(r"^decimal\((\d+),\s*(\d+)\)$", re.IGNORECASE)
+
+
+class Engine(Protocol):
+    """What the pipeline needs from an engine."""
+
+    name: str
+    #: the Ibis/SQLGlot dialect SQL is compiled to
+    dialect: str
+
+    def load(self, view: str, path: Path) -> dict[str, str]:
+        """Expose the file at ``path`` as view ``view``; return its columns with Ibis types.
+
+        CSV files are read as text (every column a string) so that validation can report each
+        value that does not convert; Parquet files keep their types.
+        """
+        ...
+
+    def register(self, view: str, table: pa.Table) -> None:
+        """Expose an in-memory Arrow table as view ``view``."""
+        ...
+
+    def define(self, view: str, sql: str) -> None:
+        """Create (or replace) view ``view`` as the query ``sql``."""
+        ...
+
+    def query(self, sql: str) -> pa.Table:
+        """Run ``sql`` and return the whole result."""
+        ...
+
+    def close(self) -> None:
+        """Release the engine's resources."""
+        ...
+
+
+class DuckDBEngine:
+    """DuckDB in this process: the default engine, no server needed."""
+
+    name = "duckdb"
+    dialect = "duckdb"
+
+    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+        self.connection = duckdb.connect()
+        # results never depend on row order (every output is sorted), so let DuckDB stream freely
+        self.connection.execute("SET preserve_insertion_order = false")
+        # DuckDB draws its own progress bar on stdout, which would corrupt --json output
+        self.connection.execute("SET enable_progress_bar = false")
+        if threads is not None:
+            self.connection.execute(f"SET threads = {int(threads)}")
+        if memory_limit is not None:
+            self.connection.execute("SET memory_limit = ?", [memory_limit])
+
+    def load(self, view: str, path: Path) -> dict[str, str]:
+        literal = "'" + str(path).replace("'", "''") + "'"
+        if path.suffix == ".parquet":
+            source = f"read_parquet({literal})"
+        else:
+            source = (
+                f"read_csv({literal}, header = true, all_varchar = true, delim = ',', "
+                "quote = '\"', escape = '\"', null_padding = true)"
+            )
+        try:
+            self.connection.execute(f'CREATE OR REPLACE VIEW "{view}" AS SELECT * FROM {source}')
+            described = self.connection.execute(f'DESCRIBE "{view}"').fetchall()
+        except duckdb.Error as exc:
+            raise InvalidInputError(f"{path}: cannot be read ({exc})") from exc
+        return {str(row[0]): duckdb_ibis_type(str(row[1])) for row in described}
+
+    def register(self, view: str, table: pa.Table) -> None:
+        self.connection.register(view, table)
+
+    def define(self, view: str, sql: str) -> None:
+        self.connection.execute(f'CREATE OR REPLACE VIEW "{view}" AS {sql}')
+
+    def query(self, sql: str) -> pa.Table:
+        try:
+            result: pa.Table = self.connection.sql(sql).to_arrow_table()
+        except duckdb.Error as exc:
+            raise CompensationError(f"duckdb could not run the residual query: {exc}") from exc
+        return result
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class SparkEngine:
+    """Apache Spark: local mode (``local[N]``) or a cluster named by its master URL."""
+
+    name = "spark"
+    dialect = "pyspark"
+
+    def __init__(
+        self, master: str = DEFAULT_SPARK_MASTER, *, session: SparkSession | None = None
+    ) -> None:
+        self._owns_session = session is None
+        # a shared session gets a child with its own temporary views (same SparkContext)
+        self.spark = spark_session(master) if session is None else session.newSession()
+
+    def load(self, view: str, path: Path) -> dict[str, str]:
+        reader = self.spark.read
+        try:
+            if path.suffix == ".parquet":
+                frame = reader.parquet(str(path))
+            else:
+                frame = (
+                    reader.option("header", "true")
+                    .option("quote", '"')
+                    .option("escape", '"')
+                    .option("mode", "PERMISSIVE")
+                    .csv(str(path))
+                )
+        except Exception as exc:  # pyspark raises its own tree; report it as a bad file
+            raise InvalidInputError(f"{path}: cannot be read ({exc})") from exc
+        frame.createOrReplaceTempView(view)
+        return {
+            field.name: spark_ibis_type(field.dataType.simpleString())
+            for field in frame.schema.fields
+        }
+
+    def register(self, view: str, table: pa.Table) -> None:
+        self.spark.createDataFrame(table).createOrReplaceTempView(view)
+
+    def define(self, view: str, sql: str) -> None:
+        self.spark.sql(sql).createOrReplaceTempView(view)
+
+    def query(self, sql: str) -> pa.Table:
+        result: pa.Table = self.spark.sql(sql).toArrow()
+        return result
+
+    def close(self) -> None:
+        if self._owns_session:
+            self.spark.stop()
+
+
+def spark_session(master: str = DEFAULT_SPARK_MASTER, **config: Any) -> SparkSession:
+    """A Spark session set up for the residual pipeline (UTC, case-sensitive, no web UI).
+
+    :raises CompensationError: when pyspark is not installed (``pip install likeness[spark]``).
+    """
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:  # pragma: no cover - the dev environment has pyspark
+        raise CompensationError("--engine spark needs pyspark (install likeness[spark])") from exc
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("likeness-residuals")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.caseSensitive", "true")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.driver.memory", "2g")
+    )
+    for key, value in config.items():
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+def create_engine(name: str, *, spark_master: str = DEFAULT_SPARK_MASTER) -> Engine:
+    """The engine called ``name`` (``duckdb`` or ``spark``).
+
+    :raises InvalidInputError: for any other name.
+    """
+    if name == "duckdb":
+        return DuckDBEngine()
+    if name == "spark":
+        return SparkEngine(spark_master)
+    raise InvalidInputError(f"engine {name!r} (expected one of {', '.join(ENGINES)})")
+
+
+def duckdb_ibis_type(type_name: str) -> str:
+    """The Ibis type of a DuckDB column type, or ``binary`` for types the pipeline rejects."""
+    upper = type_name.upper()
+    if upper in {"VARCHAR", "TEXT", "STRING"}:
+        return "string"
+    if upper in {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "UTINYINT", "USMALLINT", "UINTEGER"}:
+        return "int64"
+    if upper in {"DOUBLE", "FLOAT", "REAL"}:
+        return "float64"
+    if upper == "DATE":
+        return "date"
+    if upper.startswith("TIMESTAMP"):
+        return "timestamp"
+    if upper == "BOOLEAN":
+        return "boolean"
+    match = _DECIMAL.match(type_name.replace(" ", ""))
+    if match:
+        return f"decimal({match.group(1)},{match.group(2)})"
+    return "binary"
+
+
+def spark_ibis_type(type_name: str) -> str:
+    """The Ibis type of a Spark column type (``simpleString``), or ``binary`` otherwise."""
+    lower = type_name.lower()
+    if lower == "string" or lower.startswith(("varchar", "char")):
+        return "string"
+    if lower in {"tinyint", "smallint", "int", "bigint"}:
+        return "int64"
+    if lower in {"double", "float"}:
+        return "float64"
+    if lower == "date":
+        return "date"
+    if lower.startswith("timestamp"):
+        return "timestamp"
+    if lower == "boolean":
+        return "boolean"
+    match = _DECIMAL.match(lower.replace(" ", ""))
+    if match:
+        return f"decimal({match.group(1)},{match.group(2)})"
+    return "binary"

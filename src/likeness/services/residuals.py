@@ -1,0 +1,135 @@
+"""Use case: record a streaming residual run (SPEC §6.1) and its residual lines per performer.
+
+The lines are kept for statements (SPEC §6: per performer and period). Each recorded run also
+appends one ``residual-run-recorded`` entry to the ledger (SPEC §8) carrying the totals and the
+SHA-256 of the run's canonical §6.1 JSON, so the stored lines can be checked against the log
+without writing one ledger entry per line of a run that may hold hundreds of thousands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Protocol
+
+from likeness.compensation.residuals.compute import PerformerResult
+from likeness.compensation.residuals.outputs import result_json
+from likeness.compensation.residuals.run import RunOutcome
+from likeness.compensation.rounding import format_money
+from likeness.errors import CompensationError
+from likeness.ledger.canonical import canonicalize
+from likeness.ledger.entry import format_time
+from likeness.services.unit_of_work import UnitOfWork
+
+#: ledger entry kind of a recorded run
+RUN_RECORDED = "residual-run-recorded"
+
+
+@dataclass(frozen=True, slots=True)
+class ResidualRun:
+    """A recorded residual run: where its input came from and its totals."""
+
+    rule_set: str
+    engine: str
+    source: str
+    viewership_rows: int
+    production_years: int
+    problems: int
+    total_fixed: Decimal
+    total_bonus: Decimal
+    total_fund: Decimal
+    result_sha256: str
+    recorded_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResidualLine:
+    """One stored residual line: a performer's fixed residual and bonus share for a year."""
+
+    run_id: int
+    production: str
+    year: int
+    performer: str
+    fixed_residual: Decimal
+    bonus: Decimal
+
+
+class ResidualRepository(Protocol):
+    """Residual runs and their lines; runs are added whole and never changed."""
+
+    def add_run(self, run: ResidualRun, lines: Sequence[PerformerResult]) -> int: ...
+    def get_run(self, run_id: int) -> ResidualRun | None: ...
+    def lines(
+        self, *, run_id: int | None = None, performer: str | None = None
+    ) -> Sequence[ResidualLine]: ...
+
+
+class ResidualUnitOfWork(UnitOfWork, Protocol):
+    """A unit of work that also holds residual runs (issue 5)."""
+
+    @property
+    def residuals(self) -> ResidualRepository: ...
+
+
+def result_digest(outcome: RunOutcome) -> str:
+    """SHA-256 (hex) of the canonical JSON (RFC 8785) of the run's §6.1 output."""
+    if outcome.result is None:
+        raise CompensationError("a refused residual run has no result to digest")
+    return hashlib.sha256(canonicalize(result_json(outcome.result))).hexdigest()
+
+
+def record_residual_run(
+    uow: ResidualUnitOfWork,
+    outcome: RunOutcome,
+    *,
+    source: str,
+    actor: str = "cli",
+    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+) -> int:
+    """Store ``outcome``'s residual lines and its ledger entry; return the run id.
+
+    The caller commits ``uow``.
+
+    :raises CompensationError: when the run was refused by validation (nothing to store).
+    """
+    if outcome.result is None:
+        raise CompensationError(
+            f"residual run of {source} was refused by validation; nothing to store"
+        )
+    result = outcome.result
+    run = ResidualRun(
+        rule_set=outcome.rule_set,
+        engine=outcome.engine,
+        source=source,
+        viewership_rows=outcome.rows,
+        production_years=len(result.productions),
+        problems=len(outcome.report.problems),
+        total_fixed=sum((line.fixed_residual for line in result.performers), Decimal("0.00")),
+        total_bonus=sum((line.bonus for line in result.performers), Decimal("0.00")),
+        total_fund=sum((year.fund for year in result.productions), Decimal("0.00")),
+        result_sha256=result_digest(outcome),
+        recorded_at=format_time(now()),
+    )
+    run_id = uow.residuals.add_run(run, result.performers)
+    uow.ledger.append(
+        RUN_RECORDED,
+        actor,
+        {
+            "run": run_id,
+            "rule_set": run.rule_set,
+            "engine": run.engine,
+            "source": run.source,
+            "viewership_rows": run.viewership_rows,
+            "production_years": run.production_years,
+            "lines": len(result.performers),
+            "problems": run.problems,
+            "total_fixed": format_money(run.total_fixed),
+            "total_bonus": format_money(run.total_bonus),
+            "total_fund": format_money(run.total_fund),
+            "result_sha256": run.result_sha256,
+        },
+    )
+    return run_id

@@ -1,0 +1,186 @@
+"""``residuals run`` and ``residuals generate`` as a user runs them: real subprocesses.
+
+Most tests run the sub-command module (``python -m likeness.cli.residuals``) so they do not
+depend on how the root command mounts it; one test checks ``likeness residuals`` itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import subprocess
+import sys
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from tests.e2e.conftest import LIKENESS
+
+
+def residuals(*args: str, home: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIKENESS_")}
+    env["LIKENESS_HOME"] = str(home)
+    return subprocess.run(
+        [sys.executable, "-m", "likeness.cli.residuals", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def basic(shared_scenarios: Path) -> Path:
+    return shared_scenarios / "residuals-basic"
+
+
+@pytest.fixture
+def expected(basic: Path) -> dict[str, object]:
+    data: dict[str, object] = json.loads((basic / "expected.json").read_text())
+    return data
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "home"
+
+
+def test_run_json_prints_exactly_the_spec_shape_on_a_clean_stdout(basic, expected, home):
+    done = residuals("run", str(basic), "--json", "--no-store", home=home)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected
+
+
+def test_run_out_writes_json_csv_and_parquet_with_exact_decimals(basic, expected, home, tmp_path):
+    out = tmp_path / "out"
+    done = residuals("run", str(basic), "--out", str(out), "--no-store", home=home)
+    assert done.returncode == 0, done.stderr
+    assert json.loads((out / "residuals.json").read_text()) == expected
+    assert (out / "residual_performers.csv").read_text().splitlines() == [
+        "production,year,performer,fixed_residual,bonus",
+        "V1,1,P1,2250.00,1687.50",
+        "V1,1,P2,900.00,675.00",
+        "V1,2,P1,2500.00,0.00",
+        "V1,2,P2,1000.00,0.00",
+    ]
+    years = pq.read_table(out / "residual_productions.parquet")
+    assert str(years.schema.field("metric").type) == "decimal128(38, 6)"
+    assert str(years.schema.field("fund").type) == "decimal128(18, 2)"
+    assert [str(v) for v in years.column("fund").to_pylist()] == ["787.50", "0.00"]
+    assert "wrote 2 production-year(s) and 4 residual line(s)" in done.stdout
+
+
+def test_bad_input_exits_2_with_the_report_and_computes_nothing(basic, home, tmp_path):
+    bad = tmp_path / "bad"
+    bad.mkdir()
+    for f in basic.glob("*.csv"):
+        (bad / f.name).write_text(f.read_text())
+    with (bad / "viewership.csv").open("a") as handle:
+        handle.write("streamflix,V1-E1,US,2024-03-06,-7\nstreamflix,NOPE,US,2024-03-06,7\n")
+    out = tmp_path / "out"
+    done = residuals("run", str(bad), "--out", str(out), "--no-store", home=home)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert "nothing computed" in done.stderr
+    assert "viewership: negative-values (1)" in done.stderr
+    assert "viewership: unknown-titles (1)" in done.stderr
+    assert "title=NOPE" in done.stderr
+    assert not out.exists()
+
+    as_json = residuals("run", str(bad), "--json", "--no-store", home=home)
+    assert as_json.returncode == 2
+    report = json.loads(as_json.stdout)
+    assert report["ok"] is False
+    assert {(p["code"], p["count"]) for p in report["problems"]} == {
+        ("negative-values", 1),
+        ("unknown-titles", 1),
+    }
+
+    skipped = residuals(
+        "run", str(bad), "--out", str(out), "--skip-bad-rows", "--no-store", home=home
+    )
+    assert skipped.returncode == 0, skipped.stderr
+    beside = json.loads((out / "validation-report.json").read_text())
+    assert len(beside["problems"]) == 2
+    assert (out / "residuals.json").exists()
+
+
+def test_run_stores_residual_lines_when_a_database_exists(basic, home):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIKENESS_")}
+    init = subprocess.run(
+        [LIKENESS, "init"], capture_output=True, text=True, env={**env, "LIKENESS_HOME": str(home)}
+    )
+    assert init.returncode == 0, init.stderr
+    done = residuals("run", str(basic), "--json", home=home)
+    assert done.returncode == 0, done.stderr
+    assert "stored residual run 1: 4 residual line(s)" in done.stderr
+    skipped = residuals("run", str(basic), "--json", "--no-store", home=home)
+    assert skipped.returncode == 0
+    with sqlite3.connect(home / "likeness.db") as db:
+        lines = db.execute(
+            "SELECT run_id, performer, fixed_residual, bonus FROM residual_lines ORDER BY 1, 2"
+        ).fetchall()
+    assert [line for line in lines if line[1] == "P1"] == [
+        (1, "P1", "2250.00", "1687.50"),
+        (1, "P1", "2500.00", "0.00"),
+    ]
+    assert {line[0] for line in lines} == {1}
+
+
+def test_run_without_a_database_says_the_lines_were_not_stored(basic, home):
+    done = residuals("run", str(basic), "--json", home=home)
+    assert done.returncode == 0
+    assert "not stored: no database" in done.stderr
+
+
+def test_generate_then_run_with_timings(home, tmp_path):
+    data = tmp_path / "gen"
+    made = residuals(
+        "generate", str(data), "--rows", "20000", "--titles", "60", "--seed", "5", home=home
+    )
+    assert made.returncode == 0, made.stderr
+    assert "wrote 20,000 viewership rows" in made.stdout
+    assert sorted(p.name for p in data.iterdir()) == [
+        "cast.parquet", "productions.parquet", "subscribers.parquet", "titles.parquet",
+        "viewership.parquet",
+    ]  # fmt: skip
+    timings = tmp_path / "timings.json"
+    done = residuals("run", str(data), "--json", "--no-store", "--timings", str(timings), home=home)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["productions"]
+    figures = json.loads(timings.read_text())
+    assert figures["rows"] == 20000
+    assert {"validate_seconds", "compute_seconds", "output_seconds", "total_seconds"} <= set(
+        figures
+    )
+
+
+def test_an_unknown_agreement_exits_2_naming_the_known_ones(basic, home):
+    done = residuals("run", str(basic), "--agreement", "nope", "--no-store", home=home)
+    assert done.returncode == 2
+    assert "rule set 'nope' is not known (expected one of " in done.stderr
+    assert "sag-aftra-tv-theatrical-2023" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.spark
+def test_run_on_spark_local_mode_gives_the_expected_json(basic, expected, home):
+    done = residuals(
+        "run", str(basic), "--engine", "spark", "--spark-master", "local[1]", "--json",
+        "--no-store", home=home,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected
+
+
+def test_the_likeness_command_runs_residuals(basic, expected, home):
+    env = {k: v for k, v in os.environ.items() if not k.startswith("LIKENESS_")}
+    env["LIKENESS_HOME"] = str(home)
+    done = subprocess.run(
+        [LIKENESS, "residuals", "run", str(basic), "--json", "--no-store"],
+        capture_output=True, text=True, env=env,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected
