@@ -74,3 +74,28 @@ def test_an_unknown_page_renders_an_html_error(client):
     assert response.status_code == 404
     assert "text/html" in response.headers["content-type"]
     assert "performer &#39;P404&#39; does not exist" in response.text
+
+
+def test_a_performer_sees_her_consents_and_the_pay_her_likeness_earned(client):
+    dana = client.get("/api/performers/P1").json()
+    assert [(c["id"], c["valid"]) for c in dana["consents"]] == [("C1", True)]
+    # the demo records a two-day crowd use (allowed) and a sequel use (denied): only one paid
+    assert [(p["kind"], p["amount"]) for p in dana["pay_lines"]] == [
+        ("pay", "432.00"),
+        ("pension-health", "90.72"),
+    ]
+    assert all(p["rate_row"] for p in dana["pay_lines"])
+    assert dana["totals"] == [
+        {"kind": "pay", "currency": "USD", "amount": "432.00"},
+        {"kind": "pension-health", "currency": "USD", "amount": "90.72"},
+    ]
+
+
+def test_the_2023_proposal_shows_as_invalid_and_earned_nothing(client):
+    sam = client.get("/api/performers/P2").json()
+    (proposal,) = sam["consents"]
+    assert proposal["valid"] is False
+    assert {"blanket-scope", "perpetual-term"} <= set(proposal["problems"])
+    assert sam["pay_lines"] == []
+    page = client.get("/performers/P2").text
+    assert "invalid: not-separately-signed, blanket-scope, perpetual-term" in page

@@ -101,6 +101,10 @@ def test_a_visitor_finds_a_deceased_performer_and_her_replica(server, page, tmp_
     assert page.get_by_role("heading", level=1).inner_text() == "Ruth Calder"
     record = page.get_by_test_id("record").inner_text()
     assert "2024-05-10" in record and "estate" in record
+    # her estate's consent is cited for the flashback: bargained 5,000 plus 21% pension-health
+    assert "E3" in page.get_by_test_id("consents-table").inner_text()
+    assert page.get_by_test_id("total-pay").inner_text() == "5000.00 USD"
+    assert page.get_by_test_id("total-pension-health").inner_text() == "1050.00 USD"
     page.get_by_test_id("related-replicas").get_by_role("link", name="D3").click()
     page.wait_for_url(server + "/replicas/D3")
     assert "independently-created" in page.get_by_test_id("record").inner_text()

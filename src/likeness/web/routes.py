@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from likeness.api.deps import ReadUow
 from likeness.services import registry
+from likeness.services.overview import performer_overview
 
 router = APIRouter(include_in_schema=False)
 
@@ -74,10 +75,19 @@ def performers(request: Request, uow: ReadUow) -> HTMLResponse:
 
 @router.get("/performers/{performer_id}", response_class=HTMLResponse)
 def performer(request: Request, performer_id: str, uow: ReadUow) -> HTMLResponse:
-    """One performer, their representatives and replicas."""
-    item = registry.get_performer(uow, performer_id)
-    replicas = [registry.record_as_document(r) for r in uow.replicas.list(performer_id=item.id)]
-    return _detail_page(request, "performers", item, {"replicas": replicas})
+    """One performer: representatives, replicas, consents and the pay their likeness earned."""
+    overview = performer_overview(uow, performer_id)
+    return _render(
+        request,
+        "performer.html",
+        section="performers",
+        spec=SECTIONS["performers"],
+        record=overview["performer"],
+        related={"replicas": overview["replicas"]},
+        consents=overview["consents"],
+        pay_lines=overview["pay_lines"],
+        totals=overview["totals"],
+    )
 
 
 @router.get("/producers", response_class=HTMLResponse)

@@ -8,6 +8,7 @@ from fastapi import APIRouter
 
 from likeness.api.deps import ReadUow
 from likeness.services import registry
+from likeness.services.overview import performer_overview
 
 router = APIRouter(prefix="/api", tags=["registry"])
 
@@ -22,9 +23,13 @@ def list_performers(uow: ReadUow) -> list[Json]:
 
 @router.get("/performers/{performer_id}")
 def get_performer(performer_id: str, uow: ReadUow) -> Json:
-    """One performer, with their representatives and replicas."""
-    record = registry.record_as_document(registry.get_performer(uow, performer_id))
-    record["replicas"] = [r.id for r in uow.replicas.list(performer_id=performer_id)]
+    """One performer: representatives, replica ids, consents and the pay their likeness earned."""
+    overview = performer_overview(uow, performer_id)
+    record: Json = overview["performer"]
+    record["replicas"] = [r["id"] for r in overview["replicas"]]
+    record.update(
+        consents=overview["consents"], pay_lines=overview["pay_lines"], totals=overview["totals"]
+    )
     return record
 
 

@@ -1,0 +1,54 @@
+"""What a performer sees about themselves: their replicas, the consents that name them or their
+replicas (valid or not, revoked or not), and every pay line their likeness has earned."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from likeness.compensation.rounding import format_money
+from likeness.interchange.documents import to_jsonable
+from likeness.interchange.scenario import consent_to_document
+from likeness.services import registry
+from likeness.services.consents import list_consents
+from likeness.services.uses import UseUnitOfWork
+
+
+def performer_overview(uow: UseUnitOfWork, performer_id: str) -> dict[str, Any]:
+    """The performer's record, replicas, consents and pay lines with totals per kind and
+    currency. Raises :class:`~likeness.errors.NotFoundError` for an unknown performer."""
+    performer = registry.get_performer(uow, performer_id)
+    lines = uow.uses.pay_lines(performer_id=performer.id)
+    totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    for line in lines:
+        totals[(str(line.kind), line.currency)] += line.amount
+    return {
+        "performer": registry.record_as_document(performer),
+        "replicas": [
+            registry.record_as_document(r) for r in uow.replicas.list(performer_id=performer.id)
+        ],
+        "consents": [
+            to_jsonable(consent_to_document(s.consent, s.problems))
+            for s in list_consents(uow, performer.id)
+        ],
+        "pay_lines": [
+            to_jsonable(
+                {
+                    "date": p.date,
+                    "production": p.production,
+                    "kind": str(p.kind),
+                    "amount": format_money(p.amount),
+                    "currency": p.currency,
+                    "basis": p.basis,
+                    "rule": p.rule,
+                    "rate_row": p.rate_row,
+                }
+            )
+            for p in lines
+        ],
+        "totals": [
+            {"kind": kind, "currency": currency, "amount": format_money(amount)}
+            for (kind, currency), amount in sorted(totals.items())
+        ],
+    }
