@@ -355,7 +355,8 @@ def run_cedar(
     by_subject: dict[str, list[str]] = defaultdict(list)
     for row in data["rows"]:
         facts = engine.facts_of(row.id)
-        if facts is None or facts.problems or not facts.authorized:
+        # validity under the rule sets of its productions (signed-during-strike included)
+        if facts is None or engine.problems_of(facts.consent) or not facts.authorized:
             continue
         performer = facts.performer
         ends_on = performer.died if facts.lifetime_only and performer is not None else None

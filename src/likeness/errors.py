@@ -7,6 +7,8 @@ portal) turns errors into output in exactly one place::
     ├── InvalidInputError      bad user data: a malformed date, a missing field, a bad file
     │   └── RecordInvalidError   one record of an import or request is wrong
     ├── NotFoundError          a performer, production, replica, consent ... does not exist
+    │                          (or the caller may not see it: the two answer alike)
+    ├── ForbiddenError         the caller may see the record but not do this to it
     ├── ConflictError          a duplicate id, a second use of an idempotency key with other data
     ├── PolicyDeniedError      a decision said deny where the caller needed allow (carries it)
     ├── LedgerIntegrityError   the ledger does not verify (carries the first bad index)
@@ -65,6 +67,12 @@ class NotFoundError(Error):
     """The thing asked for does not exist."""
 
     status = 404
+
+
+class ForbiddenError(Error):
+    """The caller may see the record but has no authority for this action on it."""
+
+    status = 403
 
 
 class ConflictError(Error):

@@ -60,7 +60,7 @@ def test_an_unknown_api_path_gets_the_one_error_shape(client):
 def test_portal_pages_render_the_registry(client):
     home = client.get("/")
     assert home.status_code == 200
-    assert 'data-testid="count-performers">6<' in home.text
+    assert 'data-testid="count-performers">7<' in home.text
     page = client.get("/performers/P3")
     assert page.status_code == 200
     assert "Ruth Calder" in page.text

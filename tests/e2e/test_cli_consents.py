@@ -99,3 +99,25 @@ def test_scenario_run_prints_the_spec_json(cli):
     out = cli("scenario", "run", str(BACKGROUND), "--json")
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout)["scenario"].startswith("background performer")
+
+
+def test_a_performer_suspends_a_video_game_consent_during_a_strike(ready, tmp_path):
+    game = tmp_path / "game.yaml"
+    world = (SHARED / "08-video-game-strike.yaml").read_text()
+    # the same world, with the consent not yet suspended and the strike declared by the demo
+    game.write_text(world.replace("    suspended_on: 2026-03-10\n", ""))
+    assert ready("import", str(game)).returncode == 0
+    assert ready("consent", "add", str(game)).returncode == 0
+    ask = ["decide", "--kind", "use", "--producer", "S9", "--production", "G9", "--replica", "V9"]
+    ask += ["--use", "new-performance", "--date", "2026-04-01"]
+    assert json.loads(ready(*ask).stdout)["decision"] == "allow"  # no strike stored yet
+    refused = ready("consent", "suspend", "C9", "--on", "2026-03-10", "--by", "S9")
+    assert refused.returncode == 2
+    assert "S9 may not suspend consent C9 on 2026-03-10" in refused.stderr
+    done = ready("consent", "suspend", "C9", "--on", "2026-03-10", "--by", "P9")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("suspended consent C9 from 2026-03-10 (by P9)")
+    listed = json.loads(ready("consent", "list", "--json").stdout)
+    assert [(c["id"], c["suspended_on"]) for c in listed] == [("C9", "2026-03-10")]
+    twice = ready("consent", "suspend", "C9", "--on", "2026-04-01", "--by", "P9")
+    assert (twice.returncode, "already suspended on 2026-03-10" in twice.stderr) == (2, True)

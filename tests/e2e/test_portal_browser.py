@@ -91,11 +91,11 @@ def page(browser, tmp_path):  # type: ignore[no-untyped-def]
 
 def test_a_visitor_finds_a_deceased_performer_and_her_replica(server, page, tmp_path):
     page.goto(server + "/")
-    assert page.get_by_test_id("count-performers").inner_text() == "6"
+    assert page.get_by_test_id("count-performers").inner_text() == "7"
     page.get_by_role("link", name="Performers").first.click()
     page.wait_for_url(server + "/performers")
     rows = page.get_by_test_id("performers-table").locator("tbody tr")
-    assert rows.count() == 6
+    assert rows.count() == 7
     page.get_by_role("link", name="P3", exact=True).click()
     page.wait_for_url(server + "/performers/P3")
     assert page.get_by_role("heading", level=1).inner_text() == "Ruth Calder"

@@ -30,6 +30,10 @@ class FakeConsents:
         stored = self.items[consent_id]
         self.items[consent_id] = StoredConsent(stored.consent.revoked(on), stored.problems)
 
+    def suspend(self, consent_id: str, on: dt.date) -> None:
+        stored = self.items[consent_id]
+        self.items[consent_id] = StoredConsent(stored.consent.suspended(on), stored.problems)
+
     def list(self, performer_id: str | None = None) -> Sequence[StoredConsent]:
         return list(self.items.values())
 

@@ -1,4 +1,5 @@
-"""``likeness consent add|revoke|list``: record, revoke and list consents (SPEC §2, §5)."""
+"""``likeness consent add|revoke|suspend|list``: record, revoke, suspend and list consents
+(SPEC §2, §5, §7)."""
 
 from __future__ import annotations
 
@@ -17,7 +18,10 @@ from likeness.interchange.scenario import consent_to_document
 from likeness.services import consents as service
 
 app = typer.Typer(
-    help="Consents: add (refused when invalid unless --store-invalid), revoke, list.",
+    help=(
+        "Consents: add (refused when invalid unless --store-invalid), revoke, suspend during a"
+        " video-game strike, list."
+    ),
     no_args_is_help=True,
 )
 
@@ -138,6 +142,33 @@ def revoke(
     print(f"revoked consent {consent_id} on {day.isoformat()}")
 
 
+@app.command("suspend")
+def suspend(
+    consent_id: Annotated[str, typer.Argument(help="Id of the consent to suspend.")],
+    on: Annotated[str, typer.Option("--on", help="Suspended from this date on, YYYY-MM-DD.")],
+    by: Annotated[
+        str,
+        typer.Option(
+            "--by",
+            help="Who suspends it: the performer, a representative id, or union; they must be"
+            " able to give the consent on that date (SPEC §4.2).",
+        ),
+    ],
+) -> None:
+    """Suspend a consent during a video-game strike (2025 Interactive Media Agreement).
+
+    From --on, the consent fails on every date a strike against the requesting producer covers,
+    and passes again when the strike ends. Nothing is deleted; the ledger records who did it.
+    """
+    day = _date(on, "--on")
+    with bootstrap().uow() as uow:
+        stored = service.suspend_consent(uow, consent_id, day, by)
+    print(
+        f"suspended consent {consent_id} from {day.isoformat()} (by {by}): it fails while a"
+        f" strike against the producer lasts; given by {stored.consent.given_by}"
+    )
+
+
 @app.command("list")
 def list_(
     performer: Annotated[
@@ -160,5 +191,14 @@ def list_(
         }
         for r in records
     ]
-    columns = ["id", "subject", "given_by", "uses", "valid_until", "revoked_on", "problems"]
+    columns = [
+        "id",
+        "subject",
+        "given_by",
+        "uses",
+        "valid_until",
+        "revoked_on",
+        "suspended_on",
+        "problems",
+    ]
     print_table("Consents", columns, rows)

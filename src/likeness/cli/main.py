@@ -23,7 +23,7 @@ from likeness.cli import residuals as residuals_cli
 from likeness.cli import scenario as scenario_cli
 from likeness.cli import uses as uses_cli
 from likeness.cli._output import print_json, print_table
-from likeness.errors import ConflictError, Error, InvalidInputError, NotFoundError
+from likeness.errors import ConflictError, Error, ForbiddenError, InvalidInputError, NotFoundError
 from likeness.interchange.documents import dump_document, read_document
 from likeness.ledger.heads import ensure_signing_key
 from likeness.services import registry
@@ -404,7 +404,9 @@ USAGE_ERROR = 2
 def exit_code_for(error: Error) -> int:
     """2 for bad input (invalid, not found, conflicting); 1 for everything else."""
     return (
-        USAGE_ERROR if isinstance(error, InvalidInputError | NotFoundError | ConflictError) else 1
+        USAGE_ERROR
+        if isinstance(error, InvalidInputError | NotFoundError | ConflictError | ForbiddenError)
+        else 1
     )
 
 

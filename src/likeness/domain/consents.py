@@ -9,7 +9,7 @@ invalid consents are still stored, for the record, so they must be constructible
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -75,7 +75,8 @@ class Consent:
 
     A replica consent covers that replica; a performer consent covers ``create`` of that
     performer's replicas and synthetic performers that resemble them. ``revoked_on`` is set by a
-    revocation; a consent is never deleted.
+    revocation, ``suspended_on`` by a suspension during a video-game strike (SPEC §7); a consent
+    is never deleted.
     """
 
     id: ConsentId
@@ -92,6 +93,7 @@ class Consent:
     compensation: Compensation | None = None
     lifetime_only: bool = False
     revoked_on: dt.date | None = None
+    suspended_on: dt.date | None = None
 
     def __post_init__(self) -> None:
         if not self.id:
@@ -140,7 +142,13 @@ class Consent:
         """A copy revoked on ``on``; a consent already revoked keeps its earlier date."""
         if self.revoked_on is not None and self.revoked_on <= on:
             return self
-        return _replace_revoked(self, on)
+        return replace(self, revoked_on=on)
+
+    def suspended(self, on: dt.date) -> Consent:
+        """A copy suspended from ``on``; a consent already suspended keeps its earlier date."""
+        if self.suspended_on is not None and self.suspended_on <= on:
+            return self
+        return replace(self, suspended_on=on)
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,25 +162,6 @@ class StoredConsent:
     def valid(self) -> bool:
         """Whether it was recorded without a validity problem."""
         return not self.problems
-
-
-def _replace_revoked(consent: Consent, on: dt.date) -> Consent:
-    return Consent(
-        id=consent.id,
-        given_by=consent.given_by,
-        signed_on=consent.signed_on,
-        separately_signed=consent.separately_signed,
-        productions=consent.productions,
-        uses=consent.uses,
-        description=consent.description,
-        replica=consent.replica,
-        performer=consent.performer,
-        valid_from=consent.valid_from,
-        valid_until=consent.valid_until,
-        compensation=consent.compensation,
-        lifetime_only=consent.lifetime_only,
-        revoked_on=on,
-    )
 
 
 def production_ids(consent: Consent) -> tuple[ProductionId, ...]:

@@ -40,6 +40,7 @@ class Reason(StrEnum):
     CONSENT_NOT_YET_VALID = "consent-not-yet-valid"
     CONSENT_EXPIRED = "consent-expired"
     CONSENT_REVOKED = "consent-revoked"
+    CONSENT_SUSPENDED = "consent-suspended"
     PRODUCTION_NOT_COVERED = "production-not-covered"
     USE_NOT_COVERED = "use-not-covered"
     REPLICA_NOT_COVERED = "replica-not-covered"
@@ -62,6 +63,7 @@ class Problem(StrEnum):
     DESCRIPTION_NOT_SPECIFIC = "description-not-specific"
     NO_COMPENSATION = "no-compensation"
     TERM_EXCEEDS_LEGAL_CAP = "term-exceeds-legal-cap"
+    SIGNED_DURING_STRIKE = "signed-during-strike"
 
 
 class ObligationKind(StrEnum):
@@ -72,6 +74,8 @@ class ObligationKind(StrEnum):
     PENSION_HEALTH = "pension-health"
     NOTIFY_UNION = "notify-union"
     RESIDUALS_AS_IF_PERFORMED = "residuals-as-if-performed"
+    UNION_BARGAIN = "union-bargain"
+    LABEL_AI_OUTPUT = "label-ai-output"
 
 
 class Obligation(NamedTuple):

@@ -33,6 +33,10 @@ class Strike:
         """Whether every producer is struck."""
         return self.against is None
 
+    def covers_day(self, day: dt.date) -> bool:
+        """Whether ``day`` is a strike day (from ≤ day < until), whoever is struck."""
+        return self.start <= day and (self.until is None or day < self.until)
+
     def covers(self, producer: str, day: dt.date) -> bool:
         """Whether ``producer`` is struck on ``day`` (from ≤ day < until).
 

@@ -22,7 +22,7 @@ from pydantic import Field, field_validator
 
 from likeness.compensation.rounding import format_money
 from likeness.domain.consents import Compensation, Consent, PayPer, UseKind
-from likeness.domain.decisions import Decision
+from likeness.domain.decisions import Decision, ObligationKind
 from likeness.domain.ids import (
     ConsentId,
     PerformerId,
@@ -116,6 +116,7 @@ class ConsentRecord(Record):
     compensation: CompensationRecord | None = None
     lifetime_only: bool = False
     revoked_on: dt.date | None = None
+    suspended_on: dt.date | None = None
     expect: ConsentExpectRecord | None = None
 
     @field_validator("productions", "uses", mode="before")
@@ -134,9 +135,7 @@ class StrikeRecord(Record):
 
 
 class ObligationExpectRecord(Record):
-    kind: Literal[
-        "record-use", "pay", "pension-health", "notify-union", "residuals-as-if-performed"
-    ]
+    kind: ObligationKind
     amount: Decimal | None = None
     currency: str | None = None
 
@@ -273,6 +272,7 @@ def consent_from_record(rec: ConsentRecord) -> Consent:
         compensation=None if comp is None else Compensation(comp.amount, comp.per, comp.currency),
         lifetime_only=rec.lifetime_only,
         revoked_on=rec.revoked_on,
+        suspended_on=rec.suspended_on,
     )
 
 
@@ -336,7 +336,7 @@ def parse_request(raw: Any, label: str) -> tuple[Request, DecisionExpect | None]
             e.decision,
             tuple(e.reasons),
             e.consent,
-            tuple(ObligationExpect(o.kind, o.amount, o.currency) for o in e.obligations),
+            tuple(ObligationExpect(o.kind.value, o.amount, o.currency) for o in e.obligations),
         )
     return request, expect
 
@@ -418,6 +418,9 @@ def consent_to_document(consent: Consent, problems: Sequence[str] | None = None)
             "revoked_on": consent.revoked_on,
         }
     )
+    if consent.suspended_on is not None:
+        # written only when set, so files from before suspensions existed round-trip unchanged
+        doc["suspended_on"] = consent.suspended_on
     if problems is not None:
         doc["valid"] = not problems
         doc["problems"] = list(problems)

@@ -25,14 +25,13 @@ How SPEC's terse places are read (each decided here, once):
   ``new-performance`` in the production; denied, it lists ``needs-performer-consent`` first.
 - §4.5 obligations: ``record-use`` always; ``pay`` and ``pension-health`` on every allowed request
   that is paid (everything but ``alteration-exempt`` and a synthetic performer resembling no
-  one); ``residuals-as-if-performed`` on every allowed request that puts a replica to use (a
-  ``use``, or a consented alteration of a replica); ``notify-union`` on synthetic performers and
-  on ``training``.
+  one); then the obligation rules of the rule set (:mod:`likeness.policy.obligations`).
+- §7 ``consent-suspended``: a consent rule; the strikes it looks at are those concerning the
+  request's producer. ``signed-during-strike``: a validity check against the world's strikes.
 """
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
@@ -47,23 +46,16 @@ from likeness.domain.decisions import (
     Problem,
     Reason,
 )
-from likeness.domain.ids import PerformerId, ProductionId, ReplicaId
+from likeness.domain.ids import ConsentId, PerformerId, ProductionId
 from likeness.domain.performers import Performer
 from likeness.domain.replicas import Replica, ReplicaKind
 from likeness.domain.requests import Request, RequestKind
 from likeness.domain.strikes import Strike
 from likeness.domain.world import World
-from likeness.policy.rules import (
-    CONSENT_RULES,
-    AllOfConsent,
-    Asked,
-    ConsentFacts,
-    RequestFacts,
-    first_passing,
-    has_authority,
-)
+from likeness.policy.combinators import first_passing
+from likeness.policy.facts import Asked, ConsentFacts, RequestFacts
+from likeness.policy.index import WorldIndex
 from likeness.policy.rulesets import RuleSet, load_rule_set
-from likeness.policy.validity import BASE_VALIDITY_CHECKS, validity_problems
 from likeness.rulesets import RULE_SET_IDS
 
 #: alteration purposes that need no consent when the result is substantially as scripted (§4.3)
@@ -94,6 +86,7 @@ CONSENT_CODE_ORDER: dict[str, int] = {
             Reason.CONSENT_NOT_YET_VALID.value,
             Reason.CONSENT_EXPIRED.value,
             Reason.CONSENT_REVOKED.value,
+            Reason.CONSENT_SUSPENDED.value,
             Reason.PRODUCTION_NOT_COVERED.value,
             Reason.USE_NOT_COVERED.value,
             Reason.REPLICA_NOT_COVERED.value,
@@ -101,9 +94,7 @@ CONSENT_CODE_ORDER: dict[str, int] = {
     )
 }
 
-_RECORD_USE = Obligation(ObligationKind.RECORD_USE)
-_NOTIFY_UNION = Obligation(ObligationKind.NOTIFY_UNION)
-_RESIDUALS = Obligation(ObligationKind.RESIDUALS_AS_IF_PERFORMED)
+_RECORD_USE = (Obligation(ObligationKind.RECORD_USE),)
 _NO_CONSENT = (Reason.NO_CONSENT.value,)
 _ALTERATION_EXEMPT = (Reason.ALTERATION_EXEMPT.value,)
 _AS_SCRIPTED_IN_ORIGINAL_PRODUCTION = (Reason.AS_SCRIPTED_IN_ORIGINAL_PRODUCTION.value,)
@@ -115,7 +106,6 @@ _UNKNOWN_REPLICA = (Reason.UNKNOWN_REPLICA.value,)
 _NEEDS_PERFORMER_CONSENT_CODE = Reason.NEEDS_PERFORMER_CONSENT.value
 _NEW_PERFORMANCE = UseKind.NEW_PERFORMANCE.value
 _NO_CREATION_CONSENT = (Reason.NO_CREATION_CONSENT.value,)
-_EMPTY: tuple[ConsentFacts, ...] = ()
 
 
 class PayCalculator(Protocol):
@@ -153,7 +143,6 @@ class DecisionEngine:
         world: World,
         pay: PayCalculator,
         rule_sets: Callable[[str], RuleSet] = load_rule_set,
-        consent_rules: AllOfConsent = CONSENT_RULES,
     ) -> None:
         self.world = world
         self._pay = pay
@@ -162,112 +151,44 @@ class DecisionEngine:
         for production in world.productions.values():
             self._rule_sets.setdefault(production.agreement, rule_sets(production.agreement))
         self._rule_sets.setdefault(world.agreement, rule_sets(world.agreement))
-        self._consent_rules = consent_rules
-        self._by_replica: dict[str, list[ConsentFacts]] = {}
-        self._by_performer: dict[str, list[ConsentFacts]] = {}
-        self._facts: dict[str, ConsentFacts] = {}
-        self._strikes_by_producer: dict[str, list[Strike]] = {}
-        self._strikes_all: list[Strike] = []
-        self.add_consents(world.consents.values(), into_world=False)
-        for strike in world.strikes:
-            self._index_strike(strike)
+        self._index = WorldIndex(world)
 
-    # --- loading ----------------------------------------------------------------------------
-
-    def _performer_of(self, consent: Consent) -> Performer | None:
-        if consent.performer is not None:
-            return self.world.performers.get(consent.performer)
-        replica = self.world.replicas.get(ReplicaId(str(consent.replica)))
-        return None if replica is None else self.world.performers.get(replica.performer)
+    # --- loading (delegated to the index) -----------------------------------------------------
 
     def consent_facts(self, consent: Consent) -> ConsentFacts:
-        """What about ``consent`` does not depend on a request: validity and authority.
+        """What about ``consent`` does not depend on a request: validity and authority."""
+        return self._index.consent_facts(consent)
 
-        The problems that rule sets add (the no-union term cap) are computed on first use.
-        """
-        performer = self._performer_of(consent)
-        return ConsentFacts(
-            consent,
-            performer,
-            validity_problems(consent, performer, BASE_VALIDITY_CHECKS),
-            has_authority(consent, performer),
-        )
-
-    def _bucket_of(self, consent: Consent) -> tuple[dict[str, list[ConsentFacts]], str]:
-        if consent.replica is not None:
-            return self._by_replica, consent.replica
-        return self._by_performer, str(consent.performer)
+    def performer_of(self, consent: Consent) -> Performer | None:
+        """Whom ``consent`` is about, if registered."""
+        return self._index.performer_of(consent)
 
     def add_consent(self, consent: Consent, *, into_world: bool = True) -> ConsentFacts:
-        """Index ``consent``; one with the same id (e.g. after a revocation) is replaced in
-        place, so the order consents are examined in stays the order they were stored in."""
-        facts = self.consent_facts(consent)
-        index, key = self._bucket_of(consent)
-        old = self._facts.get(consent.id)
-        if old is not None:
-            old_index, old_key = self._bucket_of(old.consent)
-            old_bucket = old_index[old_key]
-            position = next(i for i, f in enumerate(old_bucket) if f is old)
-            if old_index is index and old_key == key:
-                old_bucket[position] = facts
-            else:
-                del old_bucket[position]
-                index.setdefault(key, []).append(facts)
-        else:
-            bucket = index.get(key)
-            if bucket is None:
-                index[key] = [facts]
-            else:
-                bucket.append(facts)
-        self._facts[consent.id] = facts
-        if into_world:
-            self.world.consents[consent.id] = consent
-        return facts
+        """Index ``consent`` (one with the same id is replaced in place)."""
+        return self._index.add_consent(consent, into_world=into_world)
 
     def add_consents(self, consents: Iterable[Consent], *, into_world: bool = True) -> int:
-        """Index many consents; returns how many were added.
-
-        The cyclic garbage collector is paused while they load: a million new objects would
-        otherwise trigger hundreds of full scans of everything already loaded.
-        """
-        count = 0
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            for consent in consents:
-                self.add_consent(consent, into_world=into_world)
-                count += 1
-        finally:
-            if was_enabled:
-                gc.enable()
-        return count
+        """Index many consents; returns how many were added."""
+        return self._index.add_consents(consents, into_world=into_world)
 
     def add_strike(self, strike: Strike) -> None:
         """Take ``strike`` into account from now on."""
-        self.world.strikes.append(strike)
-        self._index_strike(strike)
-
-    def _index_strike(self, strike: Strike) -> None:
-        if strike.against is None:
-            self._strikes_all.append(strike)
-        else:
-            for producer in strike.against:
-                self._strikes_by_producer.setdefault(producer, []).append(strike)
+        self._index.add_strike(strike)
 
     # --- questions about consents -----------------------------------------------------------
 
     def facts_of(self, consent_id: str) -> ConsentFacts | None:
         """The indexed facts of a consent, or None."""
-        return self._facts.get(consent_id)
+        return self._index.facts_of(consent_id)
 
     def problems_of(self, consent: Consent) -> tuple[str, ...]:
         """SPEC §5 problems of ``consent`` under the rule sets of the productions it names.
 
         A consent naming no known production is judged under the world's agreement.
         """
-        facts = self._facts.get(consent.id)
+        facts = self._index.facts_of(consent.id)
         if facts is None or facts.consent is not consent:
-            facts = self.consent_facts(consent)
+            facts = self._index.consent_facts(consent)
         rule_sets = {
             production.agreement
             for pid in consent.productions
@@ -276,7 +197,7 @@ class DecisionEngine:
         found: list[str] = []
         for rule_set in sorted(rule_sets):
             checks = self.rule_set(rule_set).validity_checks
-            for code in facts.problems_under(rule_set, checks):
+            for code in facts.problems_under(rule_set, checks, self._index):
                 if code not in found:
                     found.append(code)
         return tuple(found)
@@ -311,9 +232,7 @@ class DecisionEngine:
                 unknown += _UNKNOWN_PERFORMER
         if replica is not None and (performer is None or request.kind is not RequestKind.SYNTHETIC):
             performer = world.performers.get(replica.performer) or performer
-        strikes: Sequence[Strike] = self._strikes_by_producer.get(request.producer, ())
-        if self._strikes_all:
-            strikes = [*strikes, *self._strikes_all]
+        strikes = self._index.strikes_against(request.producer)
         agreement = production.agreement if production is not None else world.agreement
         rule_set = self._rule_sets.get(agreement)
         if rule_set is None:  # a production registered after the engine was built
@@ -338,19 +257,36 @@ class DecisionEngine:
         if kind is RequestKind.ALTERATION:
             return self._decide_alteration(facts, rule_set, ran)
         if kind is RequestKind.CREATE:
-            return self._decide_create(facts, rule_set, ran)
+            # a create names a performer and needs a consent naming that performer (§4.2)
+            return self._consented(facts, rule_set, ran, request.use, None)
         return self._decide_synthetic(facts, rule_set, ran)
 
-    def _examined(self, replica: str | None, performer: str) -> Sequence[ConsentFacts]:
-        by_performer = self._by_performer.get(performer, _EMPTY)
-        if replica is None:
-            return by_performer
-        by_replica = self._by_replica.get(replica, _EMPTY)
-        if not by_performer:
-            return by_replica
-        if not by_replica:
-            return by_performer
-        return [*by_replica, *by_performer]
+    def _allow(
+        self,
+        facts: RequestFacts,
+        rule_set: RuleSet,
+        reasons: tuple[str, ...],
+        pay: tuple[Obligation, ...],
+        ran: tuple[str, ...],
+        consent: ConsentId | None = None,
+        failed: Sequence[Check] = (),
+    ) -> Decision:
+        """An allowed decision: record-use, the pay lines, then the rule set's obligations."""
+        obligations = _RECORD_USE + pay
+        for obliged in rule_set.obligation_checks:
+            found = obliged(facts, reasons)
+            if found:
+                obligations += found
+        return Decision(
+            facts.request.id,
+            True,
+            reasons,
+            rule_set.id,
+            consent=consent,
+            obligations=obligations,
+            ran=ran,
+            failed=tuple(failed),
+        )
 
     def _consent_path(
         self, facts: RequestFacts, rule_set: RuleSet, use: str, replica: str | None
@@ -359,15 +295,22 @@ class DecisionEngine:
         performer = facts.performer
         assert performer is not None  # §4.1 made sure the ids named are known
         asked = Asked(
-            facts.request, use, replica, performer.id, rule_set.id, rule_set.validity_checks
+            facts.request,
+            use,
+            replica,
+            performer.id,
+            rule_set.id,
+            rule_set.validity_checks,
+            facts.strikes,
+            self._index,
         )
         # examined: every consent naming the request's replica or its performer, even where
         # the subject must be the performer (a create naming a replica too)
         named = facts.replica.id if facts.replica is not None else None
-        examined = self._examined(named, performer.id)
+        examined = self._index.examined(named, performer.id)
         if not examined:
             return None, _NO_CONSENT, []
-        cited, failed = first_passing(self._consent_rules, asked, examined)
+        cited, failed = first_passing(rule_set.consent_rules, asked, examined)
         if cited is not None:
             return cited, (), failed
         return None, _union_of_codes(failed), failed
@@ -421,14 +364,7 @@ class DecisionEngine:
                     failed=(Check("as-scripted-in-original-production", (code,)),),
                 )
             pay = self._pay_lines(facts, rule_set, PayBasis.ORIGINAL_PRODUCTION, None, performer)
-            return Decision(
-                request.id,
-                True,
-                _AS_SCRIPTED_IN_ORIGINAL_PRODUCTION,
-                rule_set.id,
-                obligations=(_RECORD_USE, *pay, _RESIDUALS),
-                ran=ran,
-            )
+            return self._allow(facts, rule_set, _AS_SCRIPTED_IN_ORIGINAL_PRODUCTION, pay, ran)
         return self._consented(facts, rule_set, ran, request.use, replica)
 
     def _consented(
@@ -456,33 +392,20 @@ class DecisionEngine:
             basis = self._replica_basis(replica, request)
         else:
             basis = PayBasis.OTHER_USE
-        obligations = (_RECORD_USE, *self._pay_lines(facts, rule_set, basis, consent, performer))
-        if replica is not None and request.kind is not RequestKind.CREATE:
-            obligations += (_RESIDUALS,)
-        if use == UseKind.TRAINING:
-            obligations += (_NOTIFY_UNION,)
-        return Decision(
-            request.id,
-            True,
-            _COVERED_BY_CONSENT,
-            rule_set.id,
-            consent=consent.id,
-            obligations=obligations,
-            ran=ran,
-            failed=tuple(failed),
-        )
+        pay = self._pay_lines(facts, rule_set, basis, consent, performer)
+        return self._allow(facts, rule_set, _COVERED_BY_CONSENT, pay, ran, consent.id, failed)
 
     def _has_creation_consent(
         self, replica: Replica, performer: PerformerId, rule_set: RuleSet
     ) -> bool:
         """§4.3: a valid, authorized consent to ``create`` naming the replica, or the performer
         and the production the replica was made in."""
-        for facts in self._examined(replica.id, performer):
+        for facts in self._index.examined(replica.id, performer):
             consent = facts.consent
             if (
                 not facts.authorized
                 or not consent.covers_use(UseKind.CREATE)
-                or facts.problems_under(rule_set.id, rule_set.validity_checks)
+                or facts.problems_under(rule_set.id, rule_set.validity_checks, self._index)
             ):
                 continue
             if consent.replica == replica.id or (
@@ -500,21 +423,8 @@ class DecisionEngine:
         ran = (*ran, "alteration-exempt")
         if request.purpose in EXEMPT_ALTERATION_PURPOSES and request.substantially_as_scripted:
             # part of work already paid: no pay line (SPEC §6)
-            return Decision(
-                request.id,
-                True,
-                _ALTERATION_EXEMPT,
-                rule_set.id,
-                obligations=(_RECORD_USE,),
-                ran=ran,
-            )
+            return self._allow(facts, rule_set, _ALTERATION_EXEMPT, (), ran)
         return self._consented(facts, rule_set, ran, request.use, facts.replica)
-
-    def _decide_create(
-        self, facts: RequestFacts, rule_set: RuleSet, ran: tuple[str, ...]
-    ) -> Decision:
-        # a create names a performer and needs a consent naming that performer (§4.2)
-        return self._consented(facts, rule_set, ran, facts.request.use, None)
 
     def _decide_synthetic(
         self, facts: RequestFacts, rule_set: RuleSet, ran: tuple[str, ...]
@@ -533,14 +443,7 @@ class DecisionEngine:
                 return Decision(
                     request.id, False, reasons, rule_set.id, ran=ran, failed=tuple(failed)
                 )
-            return Decision(
-                request.id,
-                True,
-                _SYNTHETIC_NO_RESEMBLANCE,
-                rule_set.id,
-                obligations=(_RECORD_USE, _NOTIFY_UNION),
-                ran=ran,
-            )
+            return self._allow(facts, rule_set, _SYNTHETIC_NO_RESEMBLANCE, (), ran)
         performer = facts.performer
         assert performer is not None
         cited, codes, consent_failed = self._consent_path(facts, rule_set, _NEW_PERFORMANCE, None)
@@ -552,16 +455,7 @@ class DecisionEngine:
         if reasons:
             return Decision(request.id, False, reasons, rule_set.id, ran=ran, failed=tuple(failed))
         pay = self._pay_lines(facts, rule_set, PayBasis.OTHER_USE, cited.consent, performer)
-        return Decision(
-            request.id,
-            True,
-            _COVERED_BY_CONSENT,
-            rule_set.id,
-            consent=cited.consent.id,
-            obligations=(_RECORD_USE, *pay, _NOTIFY_UNION),
-            ran=ran,
-            failed=tuple(failed),
-        )
+        return self._allow(facts, rule_set, _COVERED_BY_CONSENT, pay, ran, cited.consent.id, failed)
 
 
 def decide(world: World, request: Request, pay: PayCalculator) -> Decision:

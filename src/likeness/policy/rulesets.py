@@ -2,14 +2,18 @@
 
 A ruleset file lists
 
-- ``checks``: optional request rules by reason code (``strike-in-effect``, ``no-business-reason``,
-  ``minor-protected-use``, ``synthetic-needs-justification``), added to the base rules of §4;
-- ``validity``: optional consent validity checks by problem code (``term-exceeds-legal-cap``);
-- ``term_cap``: the numbers of the legal term cap, when ``validity`` names it.
+- ``checks``: optional rules by reason code, added to the base rules of §4: request rules
+  (``strike-in-effect``, ``no-business-reason``, ``minor-protected-use``,
+  ``synthetic-needs-justification``) and consent rules (``consent-suspended``);
+- ``validity``: optional consent validity checks by problem code (``term-exceeds-legal-cap``,
+  ``signed-during-strike``);
+- ``term_cap``: the numbers of the legal term cap, when ``validity`` names it;
+- ``obligations``: optional obligations of §4.5 by code (``union-bargain``, ``label-ai-output``).
 
 Adding a rule set is adding a folder with ``ruleset.yaml`` and ``rates.yaml``; a check that no
-rule set had before is one new class in :mod:`likeness.policy.rules` or
-:mod:`likeness.policy.validity`, registered by its code.
+rule set had before is one new class in :mod:`likeness.policy.rules`,
+:mod:`likeness.policy.consent_rules`, :mod:`likeness.policy.validity` or
+:mod:`likeness.policy.obligations`, registered there once by its code.
 
 >>> load_rule_set("sag-aftra-tv-theatrical-2026").adds("strike-in-effect")
 True
@@ -17,23 +21,28 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from likeness.domain.decisions import Problem
+from likeness.domain.decisions import Obligation, Problem
 from likeness.errors import InvalidInputError
+from likeness.policy.combinators import AllOf, AllOfConsent, ObligationRule, RequestRule
+from likeness.policy.consent_rules import CONSENT_RULE_ORDER, CONSENT_RULES, OPTIONAL_CONSENT_RULES
+from likeness.policy.facts import RequestFacts
+from likeness.policy.obligations import (
+    BASE_OBLIGATION_RULES,
+    OBLIGATION_RULE_ORDER,
+    OPTIONAL_OBLIGATION_RULES,
+)
 from likeness.policy.rules import (
     BASE_REQUEST_RULES,
     OPTIONAL_RULES,
     REQUEST_RULE_ORDER,
     SYNTHETIC_STAGE,
-    AllOf,
-    RequestFacts,
-    RequestRule,
 )
-from likeness.policy.validity import TermWithinLegalCap, ValidityCheck
+from likeness.policy.validity import NotSignedDuringStrike, TermWithinLegalCap, ValidityCheck
 from likeness.rulesets import read_data_file
 
 #: every rule set this installation ships (SPEC §7)
@@ -41,7 +50,8 @@ from likeness.rulesets import read_data_file
 
 @dataclass(frozen=True, slots=True)
 class RuleSet:
-    """The rules of one agreement: §4.1 request rules, synthetic rules, extra validity checks."""
+    """The rules of one agreement: §4.1 request rules, synthetic rules, §4.2 consent rules,
+    extra validity checks (§5) and the obligations of an allowed decision (§4.5)."""
 
     id: str
     title: str
@@ -49,6 +59,16 @@ class RuleSet:
     request_rules: AllOf[RequestFacts]
     synthetic_rules: tuple[RequestRule, ...]
     validity_checks: tuple[ValidityCheck, ...]
+    consent_rules: AllOfConsent = CONSENT_RULES
+    obligation_rules: tuple[ObligationRule, ...] = BASE_OBLIGATION_RULES
+    #: the obligation rules' bound methods, looked up once (they run on every allowed decision)
+    obligation_checks: tuple[
+        Callable[[RequestFacts, tuple[str, ...]], tuple[Obligation, ...]], ...
+    ] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        checks = tuple(rule.obligations for rule in self.obligation_rules)
+        object.__setattr__(self, "obligation_checks", checks)
 
     def adds(self, code: str) -> bool:
         """Whether this rule set adds the optional check ``code`` to the base rules."""
@@ -63,33 +83,50 @@ def _validity_check(code: str, spec: Mapping[str, Any], source: str) -> Validity
                 f"{source}: term_cap missing (expected {{adult_years: N, minor_years: N}})"
             )
         return TermWithinLegalCap(int(cap["adult_years"]), int(cap["minor_years"]))
-    raise InvalidInputError(
-        f"{source}: validity {code!r} (expected one of {Problem.TERM_EXCEEDS_LEGAL_CAP.value})"
-    )
+    if code == Problem.SIGNED_DURING_STRIKE.value:
+        return NotSignedDuringStrike()
+    expected = f"{Problem.TERM_EXCEEDS_LEGAL_CAP.value}, {Problem.SIGNED_DURING_STRIKE.value}"
+    raise InvalidInputError(f"{source}: validity {code!r} (expected one of {expected})")
 
 
 def parse_rule_set(spec: Mapping[str, Any], source: str) -> RuleSet:
     """Build a :class:`RuleSet` from a loaded ``ruleset.yaml``; unknown codes are errors."""
     checks = [str(code) for code in spec.get("checks") or []]
-    unknown = [code for code in checks if code not in OPTIONAL_RULES]
+    known_checks = {**OPTIONAL_RULES, **OPTIONAL_CONSENT_RULES}
+    unknown = [code for code in checks if code not in known_checks]
     if unknown:
         raise InvalidInputError(
-            f"{source}: checks {unknown} (expected any of {sorted(OPTIONAL_RULES)})"
+            f"{source}: checks {unknown} (expected any of {sorted(known_checks)})"
         )
     request_rules = [*BASE_REQUEST_RULES]
-    request_rules += [OPTIONAL_RULES[c] for c in checks if c not in SYNTHETIC_STAGE]
+    request_rules += [
+        OPTIONAL_RULES[c] for c in checks if c in OPTIONAL_RULES and c not in SYNTHETIC_STAGE
+    ]
     request_rules.sort(key=lambda rule: REQUEST_RULE_ORDER.index(rule.name))
     synthetic = tuple(OPTIONAL_RULES[c] for c in checks if c in SYNTHETIC_STAGE)
-    validity = tuple(
-        _validity_check(str(code), spec, source) for code in spec.get("validity") or []
-    )
+    consent_rules = [*CONSENT_RULES.rules]
+    consent_rules += [OPTIONAL_CONSENT_RULES[c] for c in checks if c in OPTIONAL_CONSENT_RULES]
+    consent_rules.sort(key=lambda rule: CONSENT_RULE_ORDER.index(rule.name))
+    validity_codes = [str(code) for code in spec.get("validity") or []]
+    validity = tuple(_validity_check(code, spec, source) for code in validity_codes)
+    obligation_codes = [str(code) for code in spec.get("obligations") or []]
+    unknown = [code for code in obligation_codes if code not in OPTIONAL_OBLIGATION_RULES]
+    if unknown:
+        raise InvalidInputError(
+            f"{source}: obligations {unknown} (expected any of {sorted(OPTIONAL_OBLIGATION_RULES)})"
+        )
+    obligations = [*BASE_OBLIGATION_RULES]
+    obligations += [OPTIONAL_OBLIGATION_RULES[c] for c in obligation_codes]
+    obligations.sort(key=lambda rule: OBLIGATION_RULE_ORDER.index(rule.name))
     return RuleSet(
         id=str(spec["id"]),
         title=str(spec.get("title", spec["id"])),
-        optional=frozenset(checks) | frozenset(str(c) for c in spec.get("validity") or []),
+        optional=frozenset(checks) | frozenset(validity_codes) | frozenset(obligation_codes),
         request_rules=AllOf(tuple(request_rules)),
         synthetic_rules=synthetic,
         validity_checks=validity,
+        consent_rules=AllOfConsent(tuple(consent_rules)),
+        obligation_rules=tuple(obligations),
     )
 
 

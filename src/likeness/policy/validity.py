@@ -1,26 +1,17 @@
 """Consent validity (SPEC §5): each check a small object giving the problem codes it finds.
 
-Validity depends only on the consent, its performer and the rule set, never on the request, so
-the engine computes it once per consent (and rule set) and reuses it for every decision.
+Validity depends on the consent, its performer, the rule set and the strikes (``signed-during-
+strike``), never on the request, so the engine computes it once per consent (and rule set) and
+reuses it for every decision; a new strike clears what was computed.
 
-Wording of blanket and perpetual grants: contracts phrase them many ways, so the patterns below
-match case-insensitively, across any run of spaces, hyphens or line breaks, and list the variants
-met in studio boilerplate:
-
-- blanket scope: "any project(s)", "any and all (productions|projects|works|media|purposes)",
-  "all productions", "all (media|formats) now known or hereafter (devised|developed|invented)",
-  "in any media", "throughout the (universe|known universe|world)", "anywhere in the universe",
-  "for any (purpose|reason|use)", "for any and all purposes", "without (any )?limitation(s)",
-  "without restriction", "unlimited (use|purposes|productions|media)", "any future production".
-- perpetual term: "in perpetuity", "perpetual(ly)", "in perpetuum", "forever" / "for ever",
-  "for all time", "(the rest of) eternity" / "eternal(ly)", "until the end of time",
-  "with no (end|expiry|expiration) date", "never expires".
+What blanket and perpetual wording is, is decided in :mod:`likeness.policy.wording`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -28,48 +19,7 @@ from typing import Protocol
 from likeness.domain.consents import USE_CODES, WILDCARD, Consent, UseKind
 from likeness.domain.decisions import Problem
 from likeness.domain.performers import Performer
-
-# a run of blanks or hyphens between words: "any-and-all", "any  and\nall"
-_S = r"[\s\-]+"
-
-
-def _words(*alternatives: str) -> re.Pattern[str]:
-    """One case-insensitive pattern of word-bounded alternatives; spaces match any blank run."""
-    joined = "|".join(alt.replace(" ", _S) for alt in alternatives)
-    return re.compile(rf"\b(?:{joined})\b", re.IGNORECASE)
-
-
-BLANKET_WORDING = _words(
-    r"any (?:single )?projects?",
-    r"any (?:and|or) all (?:\w+ )?(?:productions?|projects?|works?|media|purposes?|uses?|formats?)",
-    r"all (?:future )?productions",
-    r"(?:all|any) (?:\w+ )?(?:media|formats?|platforms?),? (?:(?:whether|now|currently) )*"
-    r"(?:known|existing) (?:or|and|now or) (?:hereafter|later|in the future) "
-    r"(?:devised|developed|invented|created|known)",
-    r"(?:now known or hereafter devised|now or hereafter known)",
-    r"in any (?:and all )?media",
-    r"throughout the (?:known )?(?:universe|world|galaxy|cosmos)",
-    r"anywhere in the (?:universe|world)",
-    r"for any (?:purpose|purposes|reason|use|uses)(?: whatsoever)?",
-    r"for any (?:and|or) all (?:purposes|uses|reasons)",
-    r"without (?:any )?(?:limitations?|restrictions?)",
-    r"unlimited (?:use|uses|purposes|productions|projects|media)",
-    r"any future (?:productions?|projects?|works?)",
-)
-
-PERPETUAL_WORDING = _words(
-    r"in perpetuity",
-    r"perpetual(?:ly)?",
-    r"in perpetuum",
-    r"for[\s\-]*ever(?:more)?",
-    r"for all time",
-    r"(?:the rest of |all )?eternity",
-    r"eternal(?:ly)?",
-    r"until the end of time",
-    r"with no (?:end|expiry|expiration|termination) date",
-    r"never (?:expires?|ends?|terminates?)",
-    r"irrevocabl[ey] and (?:perpetual|forever)",
-)
+from likeness.policy.wording import is_blanket_wording, is_perpetual_wording
 
 # words that say nothing about what is made or where it appears, when they are all there is
 _FILLER_WORDS = (
@@ -90,6 +40,26 @@ _UNPAID_USES = frozenset({UseKind.AS_SCRIPTED.value, UseKind.CREATE.value})
 _USE_WORDS = frozenset(word for code in USE_CODES for word in code.split("-"))
 
 
+class StrikeCalendar(Protocol):
+    """Which producers were on strike when (the engine answers from its world)."""
+
+    def struck(self, productions: Iterable[str], day: dt.date) -> bool:
+        """Whether a strike against the producer of one of ``productions`` covers ``day``."""
+        ...
+
+
+class _NoStrikes:
+    """A calendar with no strike in it."""
+
+    def struck(self, productions: Iterable[str], day: dt.date) -> bool:
+        """Never struck."""
+        return False
+
+
+#: the calendar of a world without strikes
+NO_STRIKES: StrikeCalendar = _NoStrikes()
+
+
 class ValidityCheck(Protocol):
     """One check of SPEC §5: the problem codes it finds (empty when the consent passes)."""
 
@@ -98,21 +68,11 @@ class ValidityCheck(Protocol):
         """The check's name."""
         ...
 
-    def problems(self, consent: Consent, performer: Performer | None) -> tuple[str, ...]:
+    def problems(
+        self, consent: Consent, performer: Performer | None, strikes: StrikeCalendar = NO_STRIKES
+    ) -> tuple[str, ...]:
         """Problem codes of ``consent`` (``performer`` is who it is about, if known)."""
         ...
-
-
-@lru_cache(maxsize=65536)
-def is_blanket_wording(description: str) -> bool:
-    """Whether the description grants use beyond named works ("any project", ...)."""
-    return BLANKET_WORDING.search(description) is not None
-
-
-@lru_cache(maxsize=65536)
-def is_perpetual_wording(description: str) -> bool:
-    """Whether the description grants the use forever ("in perpetuity", ...)."""
-    return PERPETUAL_WORDING.search(description) is not None
 
 
 @lru_cache(maxsize=65536)
@@ -130,7 +90,9 @@ class SeparatelySigned:
 
     name: str = "separately-signed"
 
-    def problems(self, consent: Consent, performer: Performer | None) -> tuple[str, ...]:
+    def problems(
+        self, consent: Consent, performer: Performer | None, strikes: StrikeCalendar = NO_STRIKES
+    ) -> tuple[str, ...]:
         """See the class docstring."""
         return () if consent.separately_signed else (Problem.NOT_SEPARATELY_SIGNED.value,)
 
@@ -141,7 +103,9 @@ class NamedScope:
 
     name: str = "named-scope"
 
-    def problems(self, consent: Consent, performer: Performer | None) -> tuple[str, ...]:
+    def problems(
+        self, consent: Consent, performer: Performer | None, strikes: StrikeCalendar = NO_STRIKES
+    ) -> tuple[str, ...]:
         """See the class docstring."""
         blanket = (
             not consent.productions
@@ -159,7 +123,9 @@ class LimitedTerm:
 
     name: str = "limited-term"
 
-    def problems(self, consent: Consent, performer: Performer | None) -> tuple[str, ...]:
+    def problems(
+        self, consent: Consent, performer: Performer | None, strikes: StrikeCalendar = NO_STRIKES
+    ) -> tuple[str, ...]:
         """See the class docstring."""
         perpetual = consent.valid_until is None or is_perpetual_wording(consent.description)
         return (Problem.PERPETUAL_TERM.value,) if perpetual else ()
@@ -171,7 +137,9 @@ class SpecificDescription:
 
     name: str = "specific-description"
 
-    def problems(self, consent: Consent, performer: Performer | None) -> tuple[str, ...]:
+    def problems(
+        self, consent: Consent, performer: Performer | None, strikes: StrikeCalendar = NO_STRIKES
+    ) -> tuple[str, ...]:
         """See the class docstring."""
         if is_specific_description(consent.description):
             return ()
@@ -187,7 +155,9 @@ class CompensationStated:
 
     name: str = "compensation-stated"
 
-    def problems(self, consent: Consent, performer: Performer | None) -> tuple[str, ...]:
+    def problems(
+        self, consent: Consent, performer: Performer | None, strikes: StrikeCalendar = NO_STRIKES
+    ) -> tuple[str, ...]:
         """See the class docstring."""
         if consent.compensation is not None or all(u in _UNPAID_USES for u in consent.uses):
             return ()
@@ -215,7 +185,9 @@ class TermWithinLegalCap:
     minor_years: int
     name: str = "term-within-legal-cap"
 
-    def problems(self, consent: Consent, performer: Performer | None) -> tuple[str, ...]:
+    def problems(
+        self, consent: Consent, performer: Performer | None, strikes: StrikeCalendar = NO_STRIKES
+    ) -> tuple[str, ...]:
         """See the class docstring."""
         if performer is None or performer.is_dead_on(consent.signed_on):
             return ()
@@ -231,6 +203,23 @@ class TermWithinLegalCap:
         return ()
 
 
+@dataclass(frozen=True, slots=True)
+class NotSignedDuringStrike:
+    """``signed-during-strike`` (SPEC §7, the union rule sets): ``signed_on`` is a day that a
+    strike against the producer of one of the consent's productions covers (no consent to
+    replicas on a picket line; ``until``, the day work resumed, is not covered)."""
+
+    name: str = "signed-during-strike"
+
+    def problems(
+        self, consent: Consent, performer: Performer | None, strikes: StrikeCalendar = NO_STRIKES
+    ) -> tuple[str, ...]:
+        """See the class docstring."""
+        if strikes.struck(consent.productions, consent.signed_on):
+            return (Problem.SIGNED_DURING_STRIKE.value,)
+        return ()
+
+
 #: the checks of SPEC §5 that every rule set runs, in the order codes are listed
 BASE_VALIDITY_CHECKS: tuple[ValidityCheck, ...] = (
     SeparatelySigned(),
@@ -242,7 +231,10 @@ BASE_VALIDITY_CHECKS: tuple[ValidityCheck, ...] = (
 
 
 def validity_problems(
-    consent: Consent, performer: Performer | None, checks: tuple[ValidityCheck, ...]
+    consent: Consent,
+    performer: Performer | None,
+    checks: tuple[ValidityCheck, ...],
+    strikes: StrikeCalendar = NO_STRIKES,
 ) -> tuple[str, ...]:
     """Every problem code ``checks`` find in ``consent``, in check order.
 
@@ -254,5 +246,5 @@ def validity_problems(
     """
     found: list[str] = []
     for check in checks:
-        found.extend(check.problems(consent, performer))
+        found.extend(check.problems(consent, performer, strikes))
     return tuple(found)

@@ -1,6 +1,6 @@
 """Consent use cases: grant (refusing invalid consents unless kept for the record), revoke
-(``revoked_on``, never deletion) and list. Each change writes its ledger entry in the same
-transaction (SPEC §8).
+(``revoked_on``, never deletion), suspend during a video-game strike (``suspended_on``) and
+list. Each change writes its ledger entry in the same transaction (SPEC §8).
 """
 
 from __future__ import annotations
@@ -11,12 +11,20 @@ from typing import Any
 
 from likeness.compensation.pay import RateBookPay
 from likeness.domain.consents import Consent, StoredConsent
+from likeness.domain.decisions import Reason
 from likeness.domain.ids import ProductionId
 from likeness.domain.world import World
-from likeness.errors import ConflictError, InvalidInputError, NotFoundError, RecordInvalidError
+from likeness.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    RecordInvalidError,
+)
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.records import parse_record
 from likeness.interchange.scenario import ConsentRecord, consent_from_record, consent_to_document
+from likeness.policy.consent_rules import may_consent_for
 from likeness.policy.engine import DecisionEngine
 from likeness.services.unit_of_work import ConsentUnitOfWork
 
@@ -39,7 +47,8 @@ def parse_consent_document(data: Mapping[str, Any], label: str = "consent") -> C
 
 
 def _world_for(uow: ConsentUnitOfWork, consent: Consent) -> World:
-    """The slice of the registry a consent's validity and authority depend on."""
+    """The slice of the registry a consent's validity and authority depend on (with every
+    strike: a consent signed during one against its producer is invalid)."""
     world = World()
     if consent.replica is not None:
         replica = uow.replicas.get(consent.replica)
@@ -63,6 +72,7 @@ def _world_for(uow: ConsentUnitOfWork, consent: Consent) -> World:
         production = uow.productions.get(pid)
         if production is not None:
             world.productions[ProductionId(pid)] = production
+    world.strikes.extend(uow.strikes.list())
     return world
 
 
@@ -123,6 +133,68 @@ def revoke_consent(
     )
     uow.commit()
     return StoredConsent(stored.consent.revoked(on), stored.problems)
+
+
+def suspend_consent(
+    uow: ConsentUnitOfWork, consent_id: str, on: dt.date, by: str, *, actor: str = OPERATOR
+) -> StoredConsent:
+    """Suspend a consent from ``on`` on behalf of ``by`` (SPEC §7, ``sag-aftra-interactive-2025``).
+
+    Whoever may give the consent on ``on`` may suspend it (§4.2 authority on that day: the
+    performer, a representative with ``may_consent``, a guardian, the estate, the union when a
+    deceased performer has no estate). The consent then fails on every date a strike against
+    the request's producer covers. Nothing is deleted; the ledger records who suspended it.
+
+    Raises :class:`NotFoundError` for an unknown id, :class:`ForbiddenError` when ``by`` has no
+    authority on ``on``, :class:`ConflictError` for a consent already suspended or revoked, and
+    :class:`InvalidInputError` for a date before the signature or a consent whose productions
+    are under no rule set that knows suspension.
+    """
+    stored = uow.consents.get(consent_id)
+    if stored is None:
+        raise NotFoundError(f"consent {consent_id!r} does not exist (expected a recorded consent)")
+    consent = stored.consent
+    world = _world_for(uow, consent)
+    engine = DecisionEngine(world, RateBookPay())
+    agreements = sorted({p.agreement for p in world.productions.values()})
+    code = Reason.CONSENT_SUSPENDED.value
+    if not any(engine.rule_set(agreement).adds(code) for agreement in agreements):
+        raise InvalidInputError(
+            f"consent {consent_id} covers productions under {', '.join(agreements) or 'no'}"
+            " rule set, which knows no suspension (expected a consent for a production under"
+            " sag-aftra-interactive-2025; revoke it instead)"
+        )
+    if on < consent.signed_on:
+        raise InvalidInputError(
+            f"consent {consent_id}: --on {on} is before it was signed on {consent.signed_on}"
+            " (expected a date on or after the signature)"
+        )
+    performer = engine.performer_of(consent)
+    if not may_consent_for(by, performer, on):
+        whom = consent.performer if performer is None else performer.id
+        raise ForbiddenError(
+            f"{by} may not suspend consent {consent_id} on {on}: only whoever may consent for"
+            f" performer {whom} that day may (the performer if alive and adult, a representative"
+            " with may_consent, a guardian, the estate, or the union when there is no estate)"
+        )
+    if consent.revoked_on is not None:
+        raise ConflictError(
+            f"consent {consent_id} was revoked on {consent.revoked_on} (expected a consent in"
+            f" force; asked to suspend on {on})"
+        )
+    if consent.suspended_on is not None:
+        raise ConflictError(
+            f"consent {consent_id} was already suspended on {consent.suspended_on} (expected"
+            f" a consent not suspended; asked to suspend on {on})"
+        )
+    uow.consents.suspend(consent_id, on)
+    uow.ledger.append(
+        "consent-suspended",
+        actor,
+        {"consent": consent_id, "suspended_on": on.isoformat(), "by": by},
+    )
+    uow.commit()
+    return StoredConsent(consent.suspended(on), stored.problems)
 
 
 def list_consents(

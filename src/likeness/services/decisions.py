@@ -16,7 +16,8 @@ from likeness.services.unit_of_work import ConsentUnitOfWork
 
 def load_request_world(uow: ConsentUnitOfWork, request: Request) -> World:
     """The part of the registry ``request`` can depend on: its production and producer, the
-    replica and performers it names, the consents naming them, and every strike.
+    replica and performers it names, the consents naming them with the productions they name
+    (a consent signed during a strike against one of them is invalid), and every strike.
 
     Ids that do not exist are simply absent, so the decision says ``unknown-…``.
     """
@@ -48,6 +49,11 @@ def load_request_world(uow: ConsentUnitOfWork, request: Request) -> World:
             world.performers[PerformerId(performer_id)] = performer
     for consent in uow.consents.for_subjects(replica_ids, list(world.performers)):
         world.consents[consent.id] = consent
+        for pid in consent.productions:
+            if pid not in world.productions:
+                named_production = uow.productions.get(pid)
+                if named_production is not None:
+                    world.productions[named_production.id] = named_production
     world.strikes.extend(uow.strikes.list())
     return world
 

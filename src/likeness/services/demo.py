@@ -1,8 +1,9 @@
 """Loading the demo data: the stories of the seeds, told as records.
 
 The demo file holds a world (performers, producers, productions, replicas), consents (an
-invalid one is kept for the record, as the 2023 studio proposal must be) and use requests
-recorded under fixed keys, some allowed and some denied.
+invalid one is kept for the record, as the 2023 studio proposal must be), strikes, suspensions
+of consent during a video-game strike, and use requests recorded under fixed keys, some allowed
+and some denied.
 """
 
 from __future__ import annotations
@@ -11,8 +12,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from likeness.errors import InvalidInputError
+from likeness.interchange.scenario import parse_strike
 from likeness.services import registry
-from likeness.services.consents import grant_consent, parse_consent_document
+from likeness.services.consents import grant_consent, parse_consent_document, suspend_consent
+from likeness.services.strikes import declare_strike
 from likeness.services.uses import UseUnitOfWork, record_use
 
 
@@ -22,6 +25,13 @@ def load_demo(uow: UseUnitOfWork, document: Mapping[str, Any]) -> str:
     consents = document.get("consents") or []
     for i, raw in enumerate(consents):
         grant_consent(uow, parse_consent_document(raw, f"consents[{i}]"), store_invalid=True)
+    strikes = document.get("strikes") or []
+    for i, raw in enumerate(strikes):
+        declare_strike(uow, parse_strike(raw, f"strikes[{i}]"))
+    for i, item in enumerate(document.get("suspensions") or []):
+        if not isinstance(item, Mapping) or not {"consent", "suspended_on", "by"} <= set(item):
+            raise InvalidInputError(f"demo suspensions[{i}]: expected consent, suspended_on and by")
+        suspend_consent(uow, str(item["consent"]), item["suspended_on"], str(item["by"]))
     allowed = 0
     uses = document.get("uses") or []
     for i, item in enumerate(uses):
@@ -32,5 +42,6 @@ def load_demo(uow: UseUnitOfWork, document: Mapping[str, Any]) -> str:
     return (
         f"{len(world.performers)} performers, {len(world.producers)} producers, "
         f"{len(world.productions)} productions, {len(world.replicas)} replicas, "
-        f"{len(consents)} consents, {len(uses)} use requests ({allowed} allowed)"
+        f"{len(consents)} consents, {len(strikes)} strikes, {len(uses)} use requests"
+        f" ({allowed} allowed)"
     )

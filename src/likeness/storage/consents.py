@@ -57,6 +57,7 @@ def consent_from_row(row: Row[Any]) -> Consent:
         lifetime_only,
         revoked_on,
         _problems,
+        suspended_on,
     ) = tuple(row)
     return Consent(
         id=ConsentId(ident),
@@ -73,6 +74,7 @@ def consent_from_row(row: Row[Any]) -> Consent:
         compensation=None if amount is None else Compensation(amount, _PER[per], currency),
         lifetime_only=lifetime_only,
         revoked_on=revoked_on,
+        suspended_on=suspended_on,
     )
 
 
@@ -101,6 +103,7 @@ def consent_values(consent: Consent, problems: Sequence[str]) -> dict[str, Any]:
         "lifetime_only": consent.lifetime_only,
         "revoked_on": consent.revoked_on,
         "problems": ",".join(problems),
+        "suspended_on": consent.suspended_on,
     }
 
 
@@ -129,6 +132,10 @@ class SqlConsentRepository:
     def revoke(self, consent_id: str, on: dt.date) -> None:
         """Set ``revoked_on``; the row stays."""
         self._conn.execute(update(t.consents).where(_C.id == consent_id).values(revoked_on=on))
+
+    def suspend(self, consent_id: str, on: dt.date) -> None:
+        """Set ``suspended_on``; the row stays."""
+        self._conn.execute(update(t.consents).where(_C.id == consent_id).values(suspended_on=on))
 
     def list(self, performer_id: str | None = None) -> Sequence[StoredConsent]:
         """Consents in stored order; with ``performer_id`` those naming the performer or one of
@@ -178,12 +185,12 @@ class SqlConsentRepository:
         rows = cursor.execute(
             "SELECT id, replica_id, performer_id, given_by, signed_on, separately_signed,"
             " productions, uses, description, valid_from, valid_until, compensation_amount,"
-            " compensation_per, compensation_currency, lifetime_only, revoked_on"
+            " compensation_per, compensation_currency, lifetime_only, revoked_on, suspended_on"
             " FROM consents ORDER BY seq"
         )
         for (ident, replica, performer, given_by, signed_on, separately, productions, uses,
              description, valid_from, valid_until, amount, per, currency, lifetime_only,
-             revoked_on) in rows:  # fmt: skip
+             revoked_on, suspended_on) in rows:  # fmt: skip
             yield Consent(
                 id=ConsentId(ident),
                 given_by=given_by,
@@ -201,6 +208,7 @@ class SqlConsentRepository:
                 else Compensation(Decimal(amount), _PER[per], currency),
                 lifetime_only=bool(lifetime_only),
                 revoked_on=None if revoked_on is None else date(revoked_on),
+                suspended_on=None if suspended_on is None else date(suspended_on),
             )
 
     def count(self) -> int:

@@ -152,7 +152,8 @@ ledger_heads = Table(
 # consent names a replica or a performer, never both. Productions and uses are comma-joined ids
 # in the order given (ids never contain commas). `problems` are the SPEC §5 codes found when it
 # was recorded (comma-joined, "" when valid): an invalid consent is kept only for the record.
-# Revocation sets `revoked_on`; rows are never deleted.
+# Revocation sets `revoked_on`, a suspension during a video-game strike `suspended_on` (added by
+# migration 0006, so it comes last); rows are never deleted.
 
 _SEQ = BigInteger().with_variant(Integer, "sqlite")
 
@@ -177,6 +178,7 @@ consents = Table(
     Column("lifetime_only", Boolean, nullable=False),
     Column("revoked_on", Date, nullable=True),
     Column("problems", Text, nullable=False),
+    Column("suspended_on", Date, nullable=True),
     CheckConstraint("(replica_id IS NULL) <> (performer_id IS NULL)", name="one_subject"),
 )
 

@@ -10,7 +10,8 @@ from likeness.domain.consents import UseKind
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
 from likeness.domain.requests import RequestKind
 from likeness.domain.strikes import Strike
-from likeness.policy.rules import AllOf, AllOfConsent, has_authority
+from likeness.policy.combinators import AllOf, AllOfConsent
+from likeness.policy.consent_rules import has_authority
 from tests.unit.policy.builders import (
     INTERACTIVE,
     NO_UNION,
@@ -115,8 +116,9 @@ class TestStrikeNotInEffect:
     def test_the_first_day_of_the_strike_is_covered(self):
         assert not self._decide(T2026, D(2027, 3, 1)).allowed
 
-    def test_the_interactive_agreement_suspends_consent_during_a_strike(self):
-        assert self._decide(INTERACTIVE, D(2027, 4, 1)).reasons == ("strike-in-effect",)
+    def test_the_interactive_agreement_has_no_automatic_strike_rule(self):
+        # 2025 Interactive Media Agreement: only a consent the performer suspended stops
+        assert self._decide(INTERACTIVE, D(2027, 4, 1)).reasons == ("covered-by-consent",)
 
     def test_the_2023_agreement_has_no_strike_rule(self):
         assert self._decide(T2023, D(2027, 4, 1)).reasons != ("strike-in-effect",)

@@ -19,16 +19,49 @@ def test_every_packaged_rule_set_loads_with_the_base_rules_first(rule_set):
 def test_the_spec_table_of_section_7_is_what_the_data_files_say():
     adds = {r: sorted(load_rule_set(r).optional) for r in RULE_SET_IDS}
     assert adds == {
-        "sag-aftra-tv-theatrical-2023": [],
+        "sag-aftra-tv-theatrical-2023": ["label-ai-output", "signed-during-strike"],
         "sag-aftra-tv-theatrical-2026": [
+            "label-ai-output",
             "minor-protected-use",
             "no-business-reason",
+            "signed-during-strike",
             "strike-in-effect",
             "synthetic-needs-justification",
+            "union-bargain",
         ],
-        "sag-aftra-interactive-2025": ["minor-protected-use", "strike-in-effect"],
-        "no-union": ["minor-protected-use", "term-exceeds-legal-cap"],
+        "sag-aftra-interactive-2025": [
+            "consent-suspended",
+            "label-ai-output",
+            "minor-protected-use",
+            "signed-during-strike",
+        ],
+        "no-union": ["label-ai-output", "minor-protected-use", "term-exceeds-legal-cap"],
     }
+
+
+def test_optional_consent_checks_and_obligations_run_in_spec_order():
+    future = parse_rule_set(
+        {
+            "id": "x",
+            "checks": ["consent-suspended"],
+            "obligations": ["label-ai-output", "union-bargain"],
+        },
+        "x",
+    )
+    names = future.consent_rules.names
+    assert names.index("consent-in-force") < names.index("consent-suspended")
+    assert names.index("consent-suspended") < names.index("consent-covers")
+    assert [rule.name for rule in future.obligation_rules] == [
+        "residuals-as-if-performed",
+        "notify-union",
+        "union-bargain",
+        "label-ai-output",
+    ]
+
+
+def test_an_unknown_obligation_is_refused_naming_what_exists():
+    with pytest.raises(InvalidInputError, match=r"obligations \['pay-twice'\] \(expected any of"):
+        parse_rule_set({"id": "x", "obligations": ["pay-twice"]}, "x")
 
 
 def test_a_future_agreement_is_a_data_file_whose_checks_run_in_spec_order():
