@@ -11,7 +11,6 @@ Decimal('216.00')
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -20,6 +19,7 @@ from enum import StrEnum
 from functools import cache
 from typing import Any
 
+from likeness.compensation.dated import DatedRows
 from likeness.errors import CompensationError
 from likeness.rulesets import read_data_file
 
@@ -56,7 +56,7 @@ class RateTable:
     name: str
     unit: str
     rows: tuple[RateRow, ...]
-    starts: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
+    dated: DatedRows[RateRow] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -66,20 +66,20 @@ class RateTable:
             raise CompensationError(
                 f"rate table {self.name}: rows not in increasing order of 'from' ({starts})"
             )
-        object.__setattr__(self, "starts", tuple(starts))
+        object.__setattr__(self, "dated", DatedRows((row.start, row) for row in self.rows))
 
     def in_force(self, day: dt.date) -> RateRow:
-        """The row with the latest ``from`` on or before ``day``.
+        """The row with the latest ``from`` on or before ``day`` (:class:`DatedRows`).
 
         Raises :class:`CompensationError` when ``day`` is before the first row.
         """
-        index = bisect.bisect_right(self.starts, day) - 1
-        if index < 0:
+        row = self.dated.in_force(day)
+        if row is None:
             raise CompensationError(
                 f"rate table {self.name}: no rate in force on {day} (expected a date on or after"
                 f" {self.rows[0].start})"
             )
-        return self.rows[index]
+        return row
 
 
 @dataclass(frozen=True, slots=True)
