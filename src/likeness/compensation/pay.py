@@ -90,12 +90,7 @@ class RateBookPay:
             per_day = minimum
             how = f"{days} x day minimum {minimum}"
         else:
-            if performer.day_rate is not None:
-                daily = performer.day_rate
-            elif performer.weekly_salary is not None:
-                daily = performer.weekly_salary / _FIVE
-            else:
-                daily = minimum
+            daily = daily_rate(performer, minimum)
             per_day = daily if daily > minimum else minimum
             how = f"{days} x max(daily rate {round_money(daily)}, day minimum {minimum})"
         factor = book.real_time_floor_multiplier

@@ -2,7 +2,9 @@
 
 Each table is a list of rows ``{from, amount, provenance}``; the rate in force on a day is the
 row with the latest ``from`` on or before that day. Amounts are written as quoted strings so that
-they load as exact :class:`~decimal.Decimal` values; a bare YAML float is refused.
+they load as exact :class:`~decimal.Decimal` values; a bare YAML float is refused. A rule set
+whose rates repeat another's refers to them instead of copying them (``same_as``, ``continues``:
+see :func:`parse_rate_book`).
 
 >>> book = load_rate_book("sag-aftra-tv-theatrical-2023")
 >>> book.day_minimum("background", dt.date(2024, 8, 1)).amount
@@ -11,16 +13,16 @@ Decimal('216.00')
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import cache
 from typing import Any
 
-from likeness.errors import CompensationError
+from likeness.compensation.dated import DatedRows
+from likeness.errors import CompensationError, InvalidInputError
 from likeness.rulesets import read_data_file
 
 
@@ -56,7 +58,7 @@ class RateTable:
     name: str
     unit: str
     rows: tuple[RateRow, ...]
-    starts: tuple[dt.date, ...] = field(init=False, repr=False, compare=False)
+    dated: DatedRows[RateRow] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.rows:
@@ -66,20 +68,20 @@ class RateTable:
             raise CompensationError(
                 f"rate table {self.name}: rows not in increasing order of 'from' ({starts})"
             )
-        object.__setattr__(self, "starts", tuple(starts))
+        object.__setattr__(self, "dated", DatedRows((row.start, row) for row in self.rows))
 
     def in_force(self, day: dt.date) -> RateRow:
-        """The row with the latest ``from`` on or before ``day``.
+        """The row with the latest ``from`` on or before ``day`` (:class:`DatedRows`).
 
         Raises :class:`CompensationError` when ``day`` is before the first row.
         """
-        index = bisect.bisect_right(self.starts, day) - 1
-        if index < 0:
+        row = self.dated.in_force(day)
+        if row is None:
             raise CompensationError(
                 f"rate table {self.name}: no rate in force on {day} (expected a date on or after"
                 f" {self.rows[0].start})"
             )
-        return self.rows[index]
+        return row
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,9 +132,54 @@ def _date(value: Any, where: str) -> dt.date:
     raise CompensationError(f"{where}: from {value!r} (expected a date as YYYY-MM-DD)")
 
 
-def parse_rate_book(data: Mapping[str, Any], source: str) -> RateBook:
-    """Build a :class:`RateBook` from a loaded ``rates.yaml``; errors name the key path."""
+#: reads the ``rates.yaml`` of a rule set (by default the packaged one); raises
+#: :class:`InvalidInputError` when that rule set or its file does not exist
+RatesReader = Callable[[str], Mapping[str, Any]]
+
+
+def read_packaged_rates(rule_set: str) -> Mapping[str, Any]:
+    """The loaded ``rulesets/<rule_set>/rates.yaml`` shipped with the package, as written.
+
+    Raises :class:`InvalidInputError` for an unknown rule set or a missing file.
+    """
+    return read_data_file(rule_set, "rates.yaml")
+
+
+def parse_rate_book(
+    data: Mapping[str, Any], source: str, *, read: RatesReader = read_packaged_rates
+) -> RateBook:
+    """Build a :class:`RateBook` from a loaded ``rates.yaml``; errors name the key path.
+
+    A file may refer to another rule set's rates rather than repeat them, with two keys:
+
+    * ``same_as: <rule set>`` at the top level: every key this file does not write is taken
+      from that rule set's rates (``currency``, ``pension_health``, ``day_minimum``,
+      ``real_time_floor_multiplier``, ``tables``). A key written here replaces the referenced
+      value whole, except ``tables``, which is merged by table name: a table written here
+      replaces the referenced table of that name, the others are kept. ``rule_set`` is never
+      taken from the reference: each file names its own.
+    * ``continues: <rule set>`` in a table: the table's rows are the rows of that rule set's
+      table of the same name, followed by the ``rows`` written here (which must start later);
+      its ``unit`` is the referenced table's (a different one written here is refused).
+
+    References are resolved through ``read`` (by default the packaged files) and may chain (the
+    referenced file may refer on), so rows keep their own provenance and notes and are written
+    once. For example, ``sag-aftra-tv-theatrical-2026/rates.yaml``::
+
+        rule_set: sag-aftra-tv-theatrical-2026
+        same_as: sag-aftra-tv-theatrical-2023
+        tables:
+          background-day-rate:
+            continues: sag-aftra-tv-theatrical-2023
+            rows:
+              - {from: 2026-07-01, amount: "230.72", provenance: derived}
+
+    Raises :class:`CompensationError` for a malformed file, and for a reference to a rule set
+    that is not known or has no such table, or one that leads back to a file already on the
+    way (a cycle, such as a file naming itself).
+    """
     try:
+        data = _resolve(data, source, read, (str(data.get("rule_set")),))
         tables: dict[str, RateTable] = {}
         for name, spec in data["tables"].items():
             unit = str(spec["unit"])
@@ -173,14 +220,92 @@ def parse_rate_book(data: Mapping[str, Any], source: str) -> RateBook:
 
 @cache
 def load_rate_book(rule_set: str) -> RateBook:
-    """Load ``rulesets/<rule_set>/rates.yaml`` shipped with the package (cached).
+    """Load ``rulesets/<rule_set>/rates.yaml`` shipped with the package (cached), with the
+    rates it refers to (``same_as``, ``continues``: see :func:`parse_rate_book`).
 
-    Raises :class:`CompensationError` for an unknown rule set or a malformed file.
+    Raises :class:`InvalidInputError` for an unknown rule set, and :class:`CompensationError`
+    for a malformed file or a bad reference.
     """
-    data = read_data_file(rule_set, "rates.yaml")
-    book = parse_rate_book(data, f"rulesets/{rule_set}/rates.yaml")
+    data = read_packaged_rates(rule_set)
+    book = parse_rate_book(data, _source(rule_set))
     if book.rule_set != rule_set:
-        raise CompensationError(
-            f"rulesets/{rule_set}/rates.yaml: rule_set {book.rule_set!r} (expected {rule_set!r})"
-        )
+        raise CompensationError(f"{_source(rule_set)}: {_wrong_rule_set(book.rule_set, rule_set)}")
     return book
+
+
+def _source(rule_set: str) -> str:
+    return f"rulesets/{rule_set}/rates.yaml"
+
+
+def _wrong_rule_set(found: object, expected: str) -> str:
+    return f"rule_set {found!r} (expected {expected!r})"
+
+
+def _resolve(
+    data: Mapping[str, Any], source: str, read: RatesReader, chain: tuple[str, ...]
+) -> dict[str, Any]:
+    """``data`` with its ``same_as`` and ``continues`` references replaced by what they name.
+
+    ``chain`` holds the rule sets whose files are being resolved, this one last: a reference
+    back into it is a cycle.
+    """
+    resolved = {key: value for key, value in data.items() if key != "same_as"}
+    if "same_as" in data:
+        base = _referenced(data["same_as"], "same_as", source, read, chain)
+        merged = dict(base.get("tables") or {})
+        merged.update(data.get("tables") or {})
+        inherited = {key: value for key, value in base.items() if key != "rule_set"}
+        resolved = {**inherited, **resolved, "tables": merged}
+    tables = resolved.get("tables")
+    if isinstance(tables, Mapping):
+        resolved["tables"] = {
+            name: _continued(name, spec, source, read, chain) for name, spec in tables.items()
+        }
+    return resolved
+
+
+def _continued(name: str, spec: Any, source: str, read: RatesReader, chain: tuple[str, ...]) -> Any:
+    """The table ``spec`` with the rows it ``continues`` put before its own."""
+    if not isinstance(spec, Mapping) or "continues" not in spec:
+        return spec
+    key = f"tables.{name}.continues"
+    reference = spec["continues"]
+    base = _referenced(reference, key, source, read, chain).get("tables") or {}
+    if name not in base:
+        raise CompensationError(
+            f"{source}: {key} {reference!r}: that rule set has no table {name!r}"
+            f" (expected one of {sorted(base)})"
+        )
+    unit = base[name].get("unit")
+    if "unit" in spec and spec["unit"] != unit:
+        raise CompensationError(
+            f"{source}: tables.{name}.unit {spec['unit']!r} (expected {unit!r}, the unit of"
+            f" the table it continues in {reference})"
+        )
+    own = {k: v for k, v in spec.items() if k != "continues"}
+    return {**own, "unit": unit, "rows": [*base[name]["rows"], *(spec.get("rows") or [])]}
+
+
+def _referenced(
+    reference: Any, key: str, source: str, read: RatesReader, chain: tuple[str, ...]
+) -> dict[str, Any]:
+    """The resolved rates of the rule set a ``same_as`` or ``continues`` names."""
+    if not isinstance(reference, str):
+        raise CompensationError(f"{source}: {key} {reference!r} (expected a rule set id)")
+    if reference in chain:
+        cycle = " -> ".join([*chain, reference])
+        raise CompensationError(
+            f"{source}: {key} {reference!r} refers back to a file it is read from ({cycle});"
+            " expected references that end in a file with its own rates"
+        )
+    try:
+        data = read(reference)
+    except InvalidInputError as exc:
+        raise CompensationError(
+            f"{source}: {key} {reference!r} names no rule set with rates ({exc})"
+        ) from exc
+    if data.get("rule_set") != reference:
+        raise CompensationError(
+            f"{_source(reference)}: {_wrong_rule_set(data.get('rule_set'), reference)}"
+        )
+    return _resolve(data, _source(reference), read, (*chain, reference))

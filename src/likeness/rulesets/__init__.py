@@ -1,7 +1,8 @@
 """Data files of the rule sets of SPEC §7, one folder per rule set id.
 
 Each folder holds ``ruleset.yaml`` (the checks the rule set adds to the base rules),
-``rates.yaml`` (rate tables with provenance per row) and ``residuals.yaml`` (the SPEC §6.1
+``rates.yaml`` (rate tables with provenance per row, or references to another rule set's: see
+:func:`likeness.compensation.rates.parse_rate_book`) and ``residuals.yaml`` (the SPEC §6.1
 settings). Adding a rule set is adding a folder: its name is the rule set's id.
 """
 

@@ -20,13 +20,13 @@ Decisions taken where SPEC §6.1 leaves room (documented for readers of the outp
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal
 
+from likeness.compensation.dated import DatedRows
 from likeness.compensation.residuals.bonus import allocate_largest_remainder
 from likeness.compensation.residuals.schemas import HB_SVOD
 from likeness.compensation.residuals.settings import ResidualSettings
@@ -179,20 +179,16 @@ class SubscriberIndex:
         grouped: dict[tuple[str, str], list[tuple[dt.date, int]]] = defaultdict(list)
         for row in rows:
             grouped[(row.platform, row.territory)].append((row.as_of, row.subscribers))
-        self._dates: dict[tuple[str, str], list[dt.date]] = {}
-        self._counts: dict[tuple[str, str], list[int]] = {}
-        for key, entries in grouped.items():
-            entries.sort()
-            self._dates[key] = [d for d, _ in entries]
-            self._counts[key] = [c for _, c in entries]
+        # sorted by count too: of counts sharing an as_of (possible only in unvalidated rows),
+        # the largest is in force, whatever order the rows came in
+        self._counts: dict[tuple[str, str], DatedRows[int]] = {
+            key: DatedRows(sorted(entries)) for key, entries in grouped.items()
+        }
 
     def latest(self, platform: str, territory: str, day: dt.date) -> int | None:
         """The count with the latest ``as_of`` on or before ``day``, or None if there is none."""
-        dates = self._dates.get((platform, territory))
-        if not dates:
-            return None
-        index = bisect.bisect_right(dates, day)
-        return None if index == 0 else self._counts[(platform, territory)][index - 1]
+        counts = self._counts.get((platform, territory))
+        return None if counts is None else counts.in_force(day)
 
     def missing(self, platform: str, territories: Sequence[str], day: dt.date) -> list[str]:
         """The territories with no count on or before ``day``."""

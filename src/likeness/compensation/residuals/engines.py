@@ -1,7 +1,11 @@
 """The two engines the residual pipeline runs on: DuckDB (in process) and Apache Spark.
 
-An engine only reads files into named views, registers small Arrow tables, and runs SQL text;
+An engine reads files into named views, registers small Arrow tables, and runs SQL text;
 *what* is computed is defined once, in :mod:`.pipeline`, and compiled to each engine's dialect.
+The one place the engines differ is how they find duplicated viewership keys without grouping
+billions of rows (:meth:`Engine.viewership_overview`, :meth:`Engine.duplicate_candidates`):
+DuckDB's SQL for that lives in :class:`DuckDBEngine`, so no other module asks which engine it
+runs on.
 
 Why compile and not use Ibis backends: Ibis 12's DuckDB backend calls
 ``DuckDBPyConnection.fetch_arrow_table``, which DuckDB 2.0 removed, so we use Ibis as the
@@ -17,15 +21,20 @@ from typing import TYPE_CHECKING, Any, Protocol
 import duckdb
 import pyarrow as pa
 
+from likeness.compensation.residuals import pipeline
+from likeness.compensation.residuals.schemas import VIEWERSHIP
 from likeness.errors import CompensationError, InvalidInputError
 
 if TYPE_CHECKING:
+    import ibis.expr.types as ir
     from pyspark.sql import SparkSession
 
 ENGINES = ("duckdb", "spark")
 DEFAULT_SPARK_MASTER = "local[2]"
 
 _DECIMAL = re.compile(r"^decimal\((\d+),\s*(\d+)\)$", re.IGNORECASE)
+#: the largest territory x day bitmap DuckDB builds per title (<= 250 kB of bits)
+_BITMAP_BITS = 2_000_000
 
 
 class Engine(Protocol):
@@ -53,6 +62,22 @@ class Engine(Protocol):
 
     def query(self, sql: str) -> pa.Table:
         """Run ``sql`` and return the whole result."""
+        ...
+
+    def viewership_overview(self, typed: ir.Table) -> tuple[pa.Table, pa.Table | None]:
+        """The rows of :func:`pipeline.viewership_overview` over ``typed`` (a view this engine
+        holds), and what the same scan tells about duplicated keys.
+
+        The second item is the (platform, title, first_date, last_date) groups that may hold a
+        duplicated key (an empty table: none does), or None when the engine cannot tell (every
+        group may); pass it to :meth:`duplicate_candidates`.
+        """
+        ...
+
+    def duplicate_candidates(self, typed: ir.Table, suspects: pa.Table | None) -> pa.Table | None:
+        """The (platform, title, territory) groups of ``typed`` that the exact search for
+        duplicated keys (:func:`pipeline.duplicate_keys`) must cover, given the ``suspects`` of
+        :meth:`viewership_overview`; an empty table when none, None for every group."""
         ...
 
     def close(self) -> None:
@@ -106,6 +131,92 @@ class DuckDBEngine:
             raise CompensationError(f"duckdb could not run the residual query: {exc}") from exc
         return result
 
+    def viewership_overview(self, typed: ir.Table) -> tuple[pa.Table, pa.Table | None]:
+        """The overview plus a duplicate bitmap per (platform, title) in the same scan: one bit
+        per territory x day. A group with more rows than set bits holds a duplicated key; one
+        with as many holds none. No suspects (None) when the bitmaps would be too large (then
+        the caller groups every key).
+        """
+        view = typed.get_name()
+        first, last, territories = (
+            self.query(
+                "SELECT min(date) AS first, max(date) AS last, "
+                f'list(DISTINCT territory) AS territories FROM "{view}"'
+            )
+            .to_pylist()[0]
+            .values()
+        )
+        territories = sorted(t for t in territories or [] if t is not None)
+        span = (last - first).days + 1 if first is not None else 1
+        width = span * max(1, len(territories))
+        held = ", ".join(f"count({name}) AS held_{name}" for name in VIEWERSHIP.column_names)
+        bitmap = first is not None and width <= _BITMAP_BITS
+        if bitmap:
+            self.register(
+                "territory_index",
+                pa.table(
+                    {
+                        "territory": pa.array(territories, pa.string()),
+                        "slot": pa.array(range(len(territories)), pa.int64()),
+                    }
+                ),
+            )
+            source = (
+                f"SELECT v.*, t.slot * {span} + (v.date - DATE '{first.isoformat()}') AS slot "
+                f'FROM "{view}" v LEFT JOIN territory_index t ON v.territory = t.territory'
+            )
+            suspect = f", count(slot) > bit_count(bitstring_agg(slot, 0, {width - 1})) AS suspect"
+        else:
+            source, suspect = f'SELECT * FROM "{view}"', ""
+        overview = self.query(
+            f"""
+            SELECT platform, title, count(*) AS rows, {held}, min(hours) AS least_hours,
+                   min(date) AS first_date, max(date) AS last_date{suspect}
+            FROM ({source})
+            GROUP BY platform, title
+            """
+        )
+        if not bitmap:
+            return overview, None
+        flagged = [
+            row
+            for row in overview.select(
+                ["platform", "title", "first_date", "last_date", "suspect"]
+            ).to_pylist()
+            if row["suspect"]
+        ]
+        return overview, pa.table(
+            {
+                "platform": pa.array([r["platform"] for r in flagged], pa.string()),
+                "title": pa.array([r["title"] for r in flagged], pa.string()),
+                "first_date": pa.array([r["first_date"] for r in flagged], pa.date32()),
+                "last_date": pa.array([r["last_date"] for r in flagged], pa.date32()),
+            }
+        )
+
+    def duplicate_candidates(self, typed: ir.Table, suspects: pa.Table | None) -> pa.Table | None:
+        """Narrow the suspect (platform, title) groups down to (platform, title, territory) with
+        one bitmap of days per group, so the exact search groups a handful of rows, not whole
+        titles."""
+        if suspects is None:
+            return None
+        if suspects.num_rows == 0:
+            return _NO_CANDIDATES
+        first = min(suspects.column("first_date").to_pylist())
+        last = max(suspects.column("last_date").to_pylist())
+        self.register("duplicate_suspects", suspects.select(["platform", "title"]))
+        return self.query(
+            f"""
+            SELECT v.platform, v.title, v.territory
+            FROM "{typed.get_name()}" v
+            SEMI JOIN duplicate_suspects s ON v.platform = s.platform AND v.title = s.title
+            WHERE v.territory IS NOT NULL AND v.date IS NOT NULL
+            GROUP BY v.platform, v.title, v.territory
+            HAVING count(*) > bit_count(bitstring_agg(
+                v.date - DATE '{first.isoformat()}', 0, {(last - first).days}))
+            """
+        )
+
     def close(self) -> None:
         self.connection.close()
 
@@ -154,9 +265,27 @@ class SparkEngine:
         result: pa.Table = self.spark.sql(sql).toArrow()
         return result
 
+    def viewership_overview(self, typed: ir.Table) -> tuple[pa.Table, pa.Table | None]:
+        """The overview alone: Spark SQL has no bitmap aggregate to find duplicate suspects in
+        the same scan, so the duplicate search groups every key."""
+        return self.query(pipeline.to_sql(pipeline.viewership_overview(typed), self.dialect)), None
+
+    def duplicate_candidates(self, typed: ir.Table, suspects: pa.Table | None) -> pa.Table | None:
+        """None: every group (this engine's overview names no suspects)."""
+        return None
+
     def close(self) -> None:
         if self._owns_session:
             self.spark.stop()
+
+
+_NO_CANDIDATES = pa.table(
+    {
+        "platform": pa.array([], pa.string()),
+        "title": pa.array([], pa.string()),
+        "territory": pa.array([], pa.string()),
+    }
+)
 
 
 def spark_session(master: str = DEFAULT_SPARK_MASTER, **config: Any) -> SparkSession:
