@@ -225,8 +225,8 @@ def authorized_givers(performer: Performer, day: dt.date) -> list[str]:
     """
     if performer.died is not None and performer.died < day:
         estates = [r.id for r in performer.representatives if r.kind is RepresentativeKind.ESTATE]
-        return estates or ["union"]
-    givers = [performer.id] if performer.age_on(day) >= 18 else []
+        return list(estates) or ["union"]
+    givers: list[str] = [performer.id] if performer.age_on(day) >= 18 else []
     for rep in performer.representatives:
         minor_guardian = rep.kind is RepresentativeKind.GUARDIAN and performer.age_on(day) < 18
         if rep.may_consent or minor_guardian:
@@ -442,17 +442,19 @@ def defects(
         changed = {"valid_from": valid_from, "valid_until": max(consent.valid_until, valid_from)}
     elif defect == "consent-expired":
         valid_until = date - _days(draw(st.integers(1, 300)))
-        valid_from = consent.valid_from
+        start = consent.valid_from
         changed = {
             "valid_until": valid_until,
-            "valid_from": None if valid_from is None else min(valid_from, valid_until),
+            "valid_from": None if start is None else min(start, valid_until),
         }
     elif defect == "consent-revoked":
         changed = {"revoked_on": date - _days(draw(st.integers(0, 400)))}
     elif defect == "production-not-covered":
-        others = sorted(p for p in world.productions if p != request.production)
+        productions = sorted(p for p in world.productions if p != request.production)
         changed = {
-            "productions": tuple(draw(st.lists(st.sampled_from(others), min_size=1, unique=True)))
+            "productions": tuple(
+                draw(st.lists(st.sampled_from(productions), min_size=1, unique=True))
+            )
         }
     elif defect == "use-not-covered":
         others = sorted(USE_CODES - {request.use})
@@ -469,8 +471,10 @@ def defects(
             codes = ("replica-not-covered",)
         else:
             # a consent about someone else is not examined at all
-            other = draw(st.sampled_from(sorted(p for p in world.performers if p != performer.id)))
-            changed = {"performer": other}
+            someone = draw(
+                st.sampled_from(sorted(p for p in world.performers if p != performer.id))
+            )
+            changed = {"performer": someone}
             codes = ("no-consent",)
     if defect in VALIDITY_DEFECTS:
         codes = ("consent-invalid", defect)

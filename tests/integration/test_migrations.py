@@ -10,7 +10,7 @@ names), the schema the migrations build is reflected and compared with the one
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -43,7 +43,7 @@ def _differences(engine: Engine) -> list[Any]:
         return list(compare_metadata(context, metadata))
 
 
-def _by_name(items: list[dict[str, Any]], *keys: str) -> list[tuple[Any, ...]]:
+def _by_name(items: Sequence[Mapping[str, Any]], *keys: str) -> list[tuple[Any, ...]]:
     return sorted(tuple(str(item.get(key)) for key in keys) for item in items)
 
 
