@@ -1,8 +1,14 @@
 """The HTTP API and portal pages through FastAPI's TestClient, over both databases."""
 
-import pytest
-from fastapi.testclient import TestClient
+from pathlib import Path
 
+import pytest
+from alembic.script import ScriptDirectory
+from fastapi.testclient import TestClient
+from sqlalchemy.engine import make_url
+
+import likeness.storage
+from likeness import __version__
 from likeness.api.app import create_app
 from likeness.cli.main import _demo_document
 from likeness.services.demo import load_demo
@@ -16,17 +22,27 @@ def client(container):
         yield c
 
 
-def test_health_reports_the_database_and_schema(client):
+def _migration_head() -> str:
+    """The head revision, read from the migration scripts themselves."""
+    scripts = ScriptDirectory(str(Path(likeness.storage.__file__).parent / "migrations"))
+    (head,) = scripts.get_heads()
+    return head
+
+
+def test_health_reports_the_database_and_schema(client, database_url):
     response = client.get("/health")
     assert response.status_code == 200
-    body = response.json()
-    assert body["ok"] is True
-    assert body["schema"] == "0004_residuals" or body["schema"].startswith("00")
+    assert response.json() == {
+        "ok": True,
+        "version": __version__,
+        "database": make_url(database_url).get_backend_name(),
+        "schema": _migration_head(),
+    }
 
 
 def test_performers_are_listed_as_json(client):
     performers = client.get("/api/performers").json()
-    assert {p["id"] for p in performers} >= {"P1", "P3", "P4"}
+    assert [p["id"] for p in performers] == ["P1", "P2", "P3", "P4", "P7", "P8", "P9"]
     calder = client.get("/api/performers/P3").json()
     assert calder["died"] == "2024-05-10"
     assert calder["weekly_salary"] == "12000.00"
@@ -54,7 +70,12 @@ def test_an_unknown_id_gets_the_one_error_shape(client):
 def test_an_unknown_api_path_gets_the_one_error_shape(client):
     response = client.get("/api/nothing-here")
     assert response.status_code == 404
-    assert set(response.json()) == {"ok", "error", "errors", "status"}
+    assert response.json() == {
+        "ok": False,
+        "error": "no page at /api/nothing-here",
+        "errors": [],
+        "status": 404,
+    }
 
 
 def test_portal_pages_render_the_registry(client):
@@ -84,7 +105,10 @@ def test_a_performer_sees_her_consents_and_the_pay_her_likeness_earned(client):
         ("pay", "432.00"),
         ("pension-health", "90.72"),
     ]
-    assert all(p["rate_row"] for p in dana["pay_lines"])
+    assert [p["rate_row"] for p in dana["pay_lines"]] == [
+        "background-day-rate@2024-07-01",
+        "pension_health@0.21",
+    ]
     assert dana["totals"] == [
         {"kind": "pay", "currency": "USD", "amount": "432.00"},
         {"kind": "pension-health", "currency": "USD", "amount": "90.72"},
@@ -95,7 +119,15 @@ def test_the_2023_proposal_shows_as_invalid_and_earned_nothing(client):
     sam = client.get("/api/performers/P2").json()
     (proposal,) = sam["consents"]
     assert proposal["valid"] is False
-    assert {"blanket-scope", "perpetual-term"} <= set(proposal["problems"])
+    assert proposal["problems"] == [
+        "not-separately-signed",
+        "blanket-scope",
+        "perpetual-term",
+        "no-compensation",
+    ]
     assert sam["pay_lines"] == []
     page = client.get("/performers/P2").text
-    assert "invalid: not-separately-signed, blanket-scope, perpetual-term" in page
+    assert (
+        '<span class="error">invalid: not-separately-signed, blanket-scope, perpetual-term,'
+        " no-compensation</span>"
+    ) in page

@@ -72,7 +72,12 @@ def test_an_invalid_consent_is_kept_marked_invalid_when_asked(container):
     with container.uow(write=False) as uow:
         stored = uow.consents.get("C2")
         assert stored is not None and not stored.valid
-        assert "blanket-scope" in stored.problems
+        assert stored.problems == (
+            "not-separately-signed",
+            "blanket-scope",
+            "perpetual-term",
+            "no-compensation",
+        )
         assert stored.consent.productions == ("*",)
 
 

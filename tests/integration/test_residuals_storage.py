@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -69,9 +70,13 @@ def test_two_runs_get_their_own_ids_and_lines(engine, shared_scenarios):
         second = record_residual_run(uow, outcome, source="b", now=lambda: NOW)
         uow.commit()
     with SqlUnitOfWork(engine, write=False) as uow:
-        assert first != second
-        assert len(uow.residuals.lines(run_id=first)) == len(uow.residuals.lines(run_id=second))
-        assert len(uow.residuals.lines()) == 8
+        of_first = uow.residuals.lines(run_id=first)
+        of_second = uow.residuals.lines(run_id=second)
+        everything = uow.residuals.lines()
+    assert (first, second) == (1, 2)  # a fresh database numbers runs from 1
+    assert everything == [*of_first, *of_second]
+    assert len(of_first) == 4
+    assert [replace(x, run_id=second) for x in of_first] == of_second
 
 
 def test_a_refused_run_cannot_be_stored(engine, shared_scenarios, tmp_path):

@@ -48,7 +48,10 @@ def test_an_allowed_use_is_stored_with_its_pay_lines(container, scenario):
         lines = uow.uses.pay_lines(performer_id="P1")
     assert stored == result.record
     assert [line.amount for line in lines] == [Decimal("432.00"), Decimal("90.72")]
-    assert all(line.rate_row for line in lines)
+    assert [line.rate_row for line in lines] == [
+        "background-day-rate@2024-07-01",
+        "pension_health@0.21",
+    ]
     assert rows(container.engine, t.uses) == 1
 
 
@@ -77,7 +80,7 @@ def test_a_denied_use_stores_only_its_decision(container, scenario):
         result = record_use(uow, scenario["Q2"], "key-2", now=lambda: NOW)
     decision = result.record.decision
     assert not decision.allowed
-    assert {"production-not-covered", "use-not-covered"} <= set(decision.reasons)
+    assert decision.reasons == ("production-not-covered", "use-not-covered")
     assert result.record.use_id is None
     assert rows(container.engine, t.uses) == 0
     assert rows(container.engine, t.pay_lines) == 0

@@ -1,15 +1,24 @@
-"""In-memory fakes of the storage Protocols, for service tests without I/O (cosmicpython style)."""
+"""In-memory fakes of the storage Protocols, for service tests without I/O (cosmicpython style).
+
+Each fake answers as its SQL repository in ``likeness.storage`` does: the same filters, the
+same order, nothing kept after a rollback. ``tests/integration/test_fakes.py`` runs the same
+calls on both and compares the answers, on SQLite and PostgreSQL.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+import datetime as dt
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
 from likeness.domain.performers import Performer
 from likeness.domain.productions import Producer, Production
 from likeness.domain.replicas import AssetFile, Replica
+from likeness.domain.strikes import Strike
 
 
 class _Repo:
@@ -53,6 +62,7 @@ class FakeProductions(_Repo):
 
 class FakeReplicas(_Repo):
     def list(self, performer_id: str | None = None) -> Sequence[Replica]:
+        """By id; with ``performer_id`` only that performer's replicas."""
         return [
             self.items[k]
             for k in sorted(self.items)
@@ -66,6 +76,70 @@ class FakeReplicas(_Repo):
         return set(self.items)  # type: ignore[arg-type]
 
 
+class FakeConsents:
+    """Consents in stored order (a dict keeps insertion order, as ``seq`` does)."""
+
+    def __init__(self, replicas: FakeReplicas) -> None:
+        self.items: dict[str, StoredConsent] = {}
+        # to filter by performer through the replicas they own, as the SQL subquery does
+        self._replicas = replicas
+
+    def get(self, consent_id: str) -> StoredConsent | None:
+        return self.items.get(consent_id)
+
+    def add(self, consent: Consent, problems: Sequence[str] = ()) -> None:
+        assert consent.id not in self.items, f"duplicate {consent.id}"  # the id is unique
+        self.items[consent.id] = StoredConsent(consent, tuple(problems))
+
+    def revoke(self, consent_id: str, on: dt.date) -> None:
+        """Set ``revoked_on`` (an UPDATE: a missing id changes nothing, a date is overwritten)."""
+        stored = self.items.get(consent_id)
+        if stored is not None:
+            revoked = dataclasses.replace(stored.consent, revoked_on=on)
+            self.items[consent_id] = StoredConsent(revoked, stored.problems)
+
+    def suspend(self, consent_id: str, on: dt.date) -> None:
+        """Set ``suspended_on`` (an UPDATE, like :meth:`revoke`)."""
+        stored = self.items.get(consent_id)
+        if stored is not None:
+            suspended = dataclasses.replace(stored.consent, suspended_on=on)
+            self.items[consent_id] = StoredConsent(suspended, stored.problems)
+
+    def list(self, performer_id: str | None = None) -> Sequence[StoredConsent]:
+        """Stored order; with ``performer_id`` those naming the performer or their replicas."""
+        if performer_id is None:
+            return list(self.items.values())
+        theirs = {r.id for r in self._replicas.list(performer_id)}
+        return [
+            s
+            for s in self.items.values()
+            if s.consent.performer == performer_id or s.consent.replica in theirs
+        ]
+
+    def for_subjects(
+        self, replica_ids: Collection[str], performer_ids: Collection[str]
+    ) -> Sequence[Consent]:
+        return [
+            s.consent
+            for s in self.items.values()
+            if s.consent.replica in replica_ids or s.consent.performer in performer_ids
+        ]
+
+    def iter_all(self) -> Iterator[Consent]:
+        return iter([s.consent for s in self.items.values()])
+
+
+class FakeStrikes:
+    def __init__(self) -> None:
+        self.items: list[Strike] = []
+
+    def add(self, strike: Strike) -> None:
+        self.items.append(strike)
+
+    def list(self) -> Sequence[Strike]:
+        return list(self.items)
+
+
 class FakeLedger:
     def __init__(self) -> None:
         self.entries: list[tuple[str, str, Mapping[str, Any]]] = []
@@ -76,13 +150,18 @@ class FakeLedger:
 
 
 class FakeUnitOfWork:
-    """Keeps everything in dicts; ``committed`` counts commits. Uncommitted work is discarded."""
+    """Keeps everything in dicts; ``committed`` counts commits. Uncommitted work is discarded.
+
+    It holds consents and strikes too, so it stands for a ``ConsentUnitOfWork``.
+    """
 
     def __init__(self) -> None:
         self.performers = FakePerformers()
         self.producers = FakeProducers()
         self.productions = FakeProductions()
         self.replicas = FakeReplicas()
+        self.consents = FakeConsents(self.replicas)
+        self.strikes = FakeStrikes()
         self.ledger = FakeLedger()
         self.committed = 0
         self._snapshot: tuple[Any, ...] = ()
@@ -94,6 +173,8 @@ class FakeUnitOfWork:
             dict(self.productions.items),
             dict(self.replicas.items),
             list(self.ledger.entries),
+            dict(self.consents.items),
+            list(self.strikes.items),
         )
 
     def __enter__(self) -> Self:
@@ -119,10 +200,14 @@ class FakeUnitOfWork:
             self.productions.items,
             self.replicas.items,
             self.ledger.entries,
+            self.consents.items,
+            self.strikes.items,
         ) = (
             dict(self._snapshot[0]),
             dict(self._snapshot[1]),
             dict(self._snapshot[2]),
             dict(self._snapshot[3]),
             list(self._snapshot[4]),
+            dict(self._snapshot[5]),
+            list(self._snapshot[6]),
         )

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
-from collections.abc import Collection, Iterator, Sequence
-
 import pytest
 
-from likeness.domain.consents import Consent, StoredConsent
+from likeness.domain.ids import PerformerId, ReplicaId
 from likeness.domain.strikes import Strike
 from likeness.errors import ConflictError, InvalidInputError, NotFoundError
 from likeness.services import consents as service
@@ -16,64 +13,14 @@ from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.policy.builders import D, consent, request, world
 
 
-class FakeConsents:
-    def __init__(self) -> None:
-        self.items: dict[str, StoredConsent] = {}
-
-    def get(self, consent_id: str) -> StoredConsent | None:
-        return self.items.get(consent_id)
-
-    def add(self, consent: Consent, problems: Sequence[str] = ()) -> None:
-        self.items[consent.id] = StoredConsent(consent, tuple(problems))
-
-    def revoke(self, consent_id: str, on: dt.date) -> None:
-        stored = self.items[consent_id]
-        self.items[consent_id] = StoredConsent(stored.consent.revoked(on), stored.problems)
-
-    def suspend(self, consent_id: str, on: dt.date) -> None:
-        stored = self.items[consent_id]
-        self.items[consent_id] = StoredConsent(stored.consent.suspended(on), stored.problems)
-
-    def list(self, performer_id: str | None = None) -> Sequence[StoredConsent]:
-        return list(self.items.values())
-
-    def for_subjects(
-        self, replica_ids: Collection[str], performer_ids: Collection[str]
-    ) -> Sequence[Consent]:
-        return [
-            s.consent
-            for s in self.items.values()
-            if s.consent.replica in replica_ids or s.consent.performer in performer_ids
-        ]
-
-    def iter_all(self) -> Iterator[Consent]:
-        return iter([s.consent for s in self.items.values()])
-
-
-class FakeStrikes:
-    def __init__(self) -> None:
-        self.items: list[Strike] = []
-
-    def add(self, strike: Strike) -> None:
-        self.items.append(strike)
-
-    def list(self) -> Sequence[Strike]:
-        return list(self.items)
-
-
-class FakeConsentUnitOfWork(FakeUnitOfWork):
-    def __init__(self) -> None:
-        super().__init__()
-        self.consents = FakeConsents()
-        self.strikes = FakeStrikes()
-        w = world()
-        for section in ("performers", "producers", "productions", "replicas"):
-            getattr(self, section).items.update(getattr(w, section))
-
-
 @pytest.fixture
-def uow() -> FakeConsentUnitOfWork:
-    return FakeConsentUnitOfWork()
+def uow() -> FakeUnitOfWork:
+    """A fake unit of work holding the registry of the policy builders' world."""
+    fake = FakeUnitOfWork()
+    w = world()
+    for section in ("performers", "producers", "productions", "replicas"):
+        getattr(fake, section).items.update(getattr(w, section))
+    return fake
 
 
 def test_granting_a_valid_consent_stores_it_and_writes_the_ledger(uow):
@@ -126,3 +73,23 @@ def test_deciding_reads_only_the_slice_of_the_world_it_needs(uow):
     assert decide_request(uow, request()).allowed
     uow.strikes.add(Strike(None, D(2024, 7, 1), None))
     assert decide_request(uow, request()).allowed  # no strike rule under 2023
+
+
+def test_listing_by_performer_gives_their_consents_and_those_naming_their_replicas(uow):
+    mine = consent("C1")  # names D1, a replica of P1
+    theirs = consent("C2", replica=ReplicaId("D2"), given_by="P2")
+    about_p1 = consent("C3", replica=None, performer=PerformerId("P1"), uses=("create",))
+    for c in (mine, theirs, about_p1):
+        service.grant_consent(uow, c)
+    assert [s.consent.id for s in service.list_consents(uow, "P1")] == ["C1", "C3"]
+    assert [s.consent.id for s in service.list_consents(uow, "P2")] == ["C2"]
+    assert [s.consent.id for s in service.list_consents(uow, "M1")] == []
+    assert [s.consent.id for s in service.list_consents(uow)] == ["C1", "C2", "C3"]
+
+
+def test_a_consent_granted_in_a_unit_of_work_left_uncommitted_is_gone(uow):
+    with uow:
+        uow.consents.add(consent())
+        uow.strikes.add(Strike(None, D(2024, 7, 1), None))
+    assert uow.consents.get("C1") is None
+    assert uow.strikes.list() == []

@@ -9,14 +9,16 @@ from likeness.domain.strikes import Strike
 from likeness.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from likeness.services import consents as service
 from likeness.services.decisions import decide_request
+from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.policy.builders import INTERACTIVE, D, consent, request, world
-from tests.unit.test_consent_services import FakeConsentUnitOfWork
 
 
 @pytest.fixture
-def uow() -> FakeConsentUnitOfWork:
-    u = FakeConsentUnitOfWork()
-    u.productions.items.update(world(INTERACTIVE).productions)
+def uow() -> FakeUnitOfWork:
+    u = FakeUnitOfWork()
+    w = world(INTERACTIVE)
+    for section in ("performers", "producers", "productions", "replicas"):
+        getattr(u, section).items.update(getattr(w, section))
     return u
 
 

@@ -384,6 +384,8 @@ class DecisionEngine:
         )
         ran = (*ran, "consent")
         if cited is None:
+            if not failed:  # no consent names the subject: the consent check says so
+                failed = [Check("consent", codes)]
             return Decision(request.id, False, codes, rule_set.id, ran=ran, failed=tuple(failed))
         consent = cited.consent
         if request.kind is RequestKind.CREATE:

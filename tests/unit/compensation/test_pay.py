@@ -79,7 +79,9 @@ class TestBargained:
         comp = Compensation(Decimal("5000.00"), PayPer.USE)
         lines = _pay(PayBasis.OTHER_USE, _performer(), D(2024, 10, 1), compensation=comp)
         assert lines["pay"].amount == Decimal("5000.00")
-        assert lines["pay"].basis.startswith("bargained")
+        assert lines["pay"].basis == (
+            "bargained: 5000.00 per use (floor 1204.00: 1 x day minimum 1204.00)"
+        )
 
     def test_bargained_per_day_counts_each_day(self):
         comp = Compensation(Decimal("2000.00"), PayPer.DAY)
@@ -96,7 +98,9 @@ class TestBargained:
             compensation=comp,
         )
         assert lines["pay"].amount == Decimal("672.00")
-        assert lines["pay"].basis.startswith("floor")
+        assert lines["pay"].basis == (
+            "floor: 3 x max(daily rate 224.00, day minimum 224.00) (bargained 648.00 is below it)"
+        )
 
     def test_another_currency_cannot_be_set_against_the_minimums(self):
         comp = Compensation(Decimal("10.00"), PayPer.USE, "EUR")

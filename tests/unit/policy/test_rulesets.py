@@ -68,8 +68,14 @@ def test_a_future_agreement_is_a_data_file_whose_checks_run_in_spec_order():
     future = parse_rule_set(
         {"id": "sag-aftra-2030", "checks": ["no-business-reason", "strike-in-effect"]}, "x"
     )
-    names = future.request_rules.names
-    assert names.index("strike-in-effect") < names.index("business-reason")
+    assert future.request_rules.names == (
+        "producer-authorized",
+        "ids-known",
+        "strike-in-effect",
+        "background-count",
+        "scan-notice",
+        "business-reason",
+    )
 
 
 def test_an_unknown_check_is_refused_naming_what_exists():

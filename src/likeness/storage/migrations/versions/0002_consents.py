@@ -40,8 +40,10 @@ def upgrade() -> None:
         sa.Column("lifetime_only", sa.Boolean(), nullable=False),
         sa.Column("revoked_on", sa.Date(), nullable=True),
         sa.Column("problems", sa.Text(), nullable=False),
+        # op.f: the name is final; a plain string would get the metadata's "ck_%(table_name)s_"
+        # convention again (ck_consents_ck_consents_one_subject)
         sa.CheckConstraint(
-            "(replica_id IS NULL) <> (performer_id IS NULL)", name="ck_consents_one_subject"
+            "(replica_id IS NULL) <> (performer_id IS NULL)", name=op.f("ck_consents_one_subject")
         ),
         sa.ForeignKeyConstraint(
             ["replica_id"], ["replicas.id"], name="fk_consents_replica_id_replicas"
