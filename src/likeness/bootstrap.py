@@ -11,7 +11,13 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from likeness.config import Settings
 from likeness.errors import StorageError
-from likeness.storage.database import is_up_to_date, make_engine, upgrade
+from likeness.storage.database import (
+    current_revision,
+    head_revision,
+    is_up_to_date,
+    make_engine,
+    upgrade,
+)
 from likeness.storage.unit_of_work import SqlUnitOfWork
 
 
@@ -25,6 +31,14 @@ class Container:
     def uow(self, *, write: bool = True) -> SqlUnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""
         return SqlUnitOfWork(self.engine, write=write)
+
+    def schema_revisions(self) -> tuple[str | None, str | None]:
+        """The database's migration revision and the newest one the package ships; raises
+        :class:`StorageError` when the database cannot be reached."""
+        try:
+            return current_revision(self.engine), head_revision()
+        except SQLAlchemyError as exc:
+            raise StorageError(str(exc).strip().splitlines()[0]) from exc
 
     @property
     def home(self) -> Path:

@@ -22,6 +22,10 @@ class Settings(BaseSettings):
     database_url: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
+    #: who the command line acts as when ``--as`` is not given (SPEC §10 roles, or operator)
+    cli_as: str = "operator"
+    #: who the (not yet authenticated) API and portal act as; see ``likeness.deps``
+    web_as: str = "union"
 
     @property
     def resolved_database_url(self) -> str:

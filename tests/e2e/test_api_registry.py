@@ -9,15 +9,16 @@ from sqlalchemy.engine import make_url
 
 import likeness.storage
 from likeness import __version__
-from likeness.api.app import create_app
+from likeness.asgi import create_app
 from likeness.cli.main import _demo_document
+from likeness.domain.principals import OPERATOR
 from likeness.services.demo import load_demo
 
 
 @pytest.fixture
 def client(container):
     with container.uow() as uow:
-        load_demo(uow, _demo_document())
+        load_demo(uow, OPERATOR, _demo_document())
     with TestClient(create_app(container)) as c:
         yield c
 

@@ -162,3 +162,25 @@ def test_a_performer_suspends_a_video_game_consent_during_a_strike(ready, tmp_pa
     assert [(c["id"], c["suspended_on"]) for c in listed] == [("C9", "2026-03-10")]
     twice = ready("consent", "suspend", "C9", "--on", "2026-04-01", "--by", "P9")
     assert (twice.returncode, "already suspended on 2026-03-10" in twice.stderr) == (2, True)
+
+
+def test_as_a_principal_the_cli_shows_and_does_only_what_spec_10_allows(ready):
+    assert ready("demo").returncode == 0
+    own = json.loads(ready("--as", "performer:P7", "consent", "list", "--json").stdout)
+    assert [c["id"] for c in own] == ["C7"]
+    theirs = ready("--as", "performer:P7", "consent", "list", "--performer", "P1", "--json")
+    assert (theirs.returncode, theirs.stderr) == (2, "error: performer 'P1' does not exist\n")
+    studio = json.loads(ready("--as", "producer:S4", "consent", "list", "--json").stdout)
+    assert [c["id"] for c in studio] == ["C7"]
+    forbidden = ready("--as", "producer:S4", "consent", "revoke", "C7", "--on", "2026-10-01")
+    assert forbidden.returncode == 2
+    assert forbidden.stderr.startswith("error: producer:S4 may not revoke-consent consent C7")
+    revoked = ready("--as", "performer:P7", "consent", "revoke", "C7", "--on", "2026-10-01")
+    assert revoked.returncode == 0, revoked.stderr
+    entries = ready("--as", "union", "ledger", "head", "--json")
+    assert entries.returncode == 0, entries.stderr
+    hidden = ready("--as", "performer:P7", "ledger", "head")
+    assert (hidden.returncode, hidden.stderr) == (2, "error: no ledger is visible to you\n")
+    bad = ready("--as", "studio:S4", "consent", "list")
+    assert bad.returncode == 2
+    assert "--as: 'studio:S4' names no role" in bad.stderr

@@ -17,8 +17,8 @@ def test_init_then_demo_loads_the_seed_stories(ready):
     out = ready("demo")
     assert out.returncode == 0, out.stderr
     assert out.stdout == (
-        "demo loaded: 6 performers, 3 producers, 6 productions, 5 replicas, 5 consents,"
-        " 6 use requests (4 allowed)\n"
+        "demo loaded: 7 performers, 4 producers, 7 productions, 6 replicas, 6 consents,"
+        " 1 strikes, 8 use requests (5 allowed)\n"
     )
     performers = json.loads(ready("performer", "list", "--json").stdout)
     assert [(p["id"], p["name"]) for p in performers] == [
@@ -26,6 +26,7 @@ def test_init_then_demo_loads_the_seed_stories(ready):
         ("P2", "Sam Okafor"),
         ("P3", "Ruth Calder"),
         ("P4", "Leo Marsh"),
+        ("P7", "Rosa Lindqvist"),
         ("P8", "Tom Reyes"),
         ("P9", "Iris Vale"),
     ]

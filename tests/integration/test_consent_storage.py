@@ -10,6 +10,7 @@ import pytest
 
 from likeness.domain.consents import Compensation, PayPer
 from likeness.domain.ids import ProducerId
+from likeness.domain.principals import OPERATOR
 from likeness.domain.strikes import Strike
 from likeness.errors import ConflictError, InvalidInputError, NotFoundError
 from likeness.interchange.documents import read_document
@@ -28,10 +29,10 @@ def _load(container, path: Path, *, store_invalid: bool = True):
     document = read_document(path)
     scenario = parse_scenario(document, source=str(path))
     with container.uow() as uow:
-        import_world(uow, document)
+        import_world(uow, OPERATOR, document)
     for consent in scenario.world.consents.values():
         with container.uow() as uow:
-            service.grant_consent(uow, consent, store_invalid=store_invalid)
+            service.grant_consent(uow, OPERATOR, consent, store_invalid=store_invalid)
     with container.uow() as uow:
         for strike in scenario.world.strikes:
             uow.strikes.add(strike)
@@ -51,12 +52,12 @@ def test_a_consent_round_trips_through_the_database(container):
 def test_an_invalid_consent_is_refused_with_its_problems_and_nothing_is_written(container):
     scenario = parse_scenario(read_document(SHARED / "02-studio-proposal-2023.yaml"))
     with container.uow() as uow:
-        import_world(uow, read_document(SHARED / "02-studio-proposal-2023.yaml"))
+        import_world(uow, OPERATOR, read_document(SHARED / "02-studio-proposal-2023.yaml"))
     with (
         container.uow() as uow,
         pytest.raises(InvalidInputError, match="consent C2 is invalid") as info,
     ):
-        service.grant_consent(uow, scenario.world.consents["C2"])
+        service.grant_consent(uow, OPERATOR, scenario.world.consents["C2"])
     assert info.value.errors == [
         "not-separately-signed",
         "blanket-scope",
@@ -84,35 +85,45 @@ def test_an_invalid_consent_is_kept_marked_invalid_when_asked(container):
 def test_a_consent_id_is_recorded_once(container):
     scenario = _load(container, SHARED / "01-background-scan.yaml")
     with container.uow() as uow, pytest.raises(ConflictError, match="C1 already exists"):
-        service.grant_consent(uow, scenario.world.consents["C1"])
+        service.grant_consent(uow, OPERATOR, scenario.world.consents["C1"])
 
 
 def test_a_consent_about_an_unknown_replica_is_not_found(container):
     scenario = parse_scenario(read_document(SHARED / "01-background-scan.yaml"))
     with container.uow() as uow, pytest.raises(NotFoundError, match="replica 'D1' does not exist"):
-        service.grant_consent(uow, scenario.world.consents["C1"])
+        service.grant_consent(uow, OPERATOR, scenario.world.consents["C1"])
 
 
 def test_revocation_sets_revoked_on_and_keeps_the_row(container):
     _load(container, SHARED / "01-background-scan.yaml")
     with container.uow() as uow:
-        service.revoke_consent(uow, "C1", dt.date(2024, 9, 1))
+        service.revoke_consent(uow, OPERATOR, "C1", dt.date(2024, 9, 1))
     with container.uow() as uow:
         stored = uow.consents.get("C1")
         assert stored is not None and stored.consent.revoked_on == dt.date(2024, 9, 1)
         with pytest.raises(ConflictError, match="already revoked on 2024-09-01"):
-            service.revoke_consent(uow, "C1", dt.date(2024, 10, 1))
+            service.revoke_consent(uow, OPERATOR, "C1", dt.date(2024, 10, 1))
         with pytest.raises(NotFoundError):
-            service.revoke_consent(uow, "C404", dt.date(2024, 10, 1))
+            service.revoke_consent(uow, OPERATOR, "C404", dt.date(2024, 10, 1))
 
 
 def test_listing_by_performer_includes_consents_naming_their_replicas(container):
     _load(container, OURS / "10-request-checks-2023.yaml")
     with container.uow(write=False) as uow:
-        assert [s.consent.id for s in service.list_consents(uow, "P2")] == ["C2", "C4", "C5"]
-        assert [s.consent.id for s in service.list_consents(uow)] == ["C1", "C2", "C3", "C4", "C5"]
+        assert [s.consent.id for s in service.list_consents(uow, OPERATOR, "P2")] == [
+            "C2",
+            "C4",
+            "C5",
+        ]
+        assert [s.consent.id for s in service.list_consents(uow, OPERATOR)] == [
+            "C1",
+            "C2",
+            "C3",
+            "C4",
+            "C5",
+        ]
         with pytest.raises(NotFoundError):
-            service.list_consents(uow, "P404")
+            service.list_consents(uow, OPERATOR, "P404")
 
 
 def test_strikes_round_trip(container):
@@ -136,7 +147,7 @@ def test_deciding_from_the_database_gives_the_in_memory_decisions(container, pat
     scenario = _load(container, path)
     expected = run_scenario(scenario).decisions
     with container.uow(write=False) as uow:
-        from_db = [decide_request(uow, request) for request in scenario.requests]
+        from_db = [decide_request(uow, OPERATOR, request) for request in scenario.requests]
         engine = load_engine(uow)
     assert from_db == list(expected)
     assert [engine.decide(r) for r in scenario.requests] == list(expected)
@@ -146,8 +157,8 @@ def test_a_revocation_in_the_database_changes_the_next_decision(container):
     scenario = _load(container, SHARED / "01-background-scan.yaml")
     first = scenario.requests[0]
     with container.uow(write=False) as uow:
-        assert decide_request(uow, first).allowed
+        assert decide_request(uow, OPERATOR, first).allowed
     with container.uow() as uow:
-        service.revoke_consent(uow, "C1", first.date)
+        service.revoke_consent(uow, OPERATOR, "C1", first.date)
     with container.uow(write=False) as uow:
-        assert decide_request(uow, first).reasons == ("consent-revoked",)
+        assert decide_request(uow, OPERATOR, first).reasons == ("consent-revoked",)

@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from sqlalchemy import func, select, text
 
+from likeness.domain.principals import OPERATOR
 from likeness.errors import RecordInvalidError
 from likeness.interchange.documents import read_document
 from likeness.interchange.world import parse_world
@@ -59,7 +60,7 @@ def test_every_public_scenario_world_imports(container, shared_scenarios):
         with container.uow() as uow:
             # each scenario reuses ids like P1 and S1, so start from an empty registry each time
             empty_registry(uow)
-            registry.import_world(uow, document)
+            registry.import_world(uow, OPERATOR, document)
         with container.uow(write=False) as uow:
             loaded = registry.load_world(uow)
         assert_same_registry(loaded, expected, path.name)
@@ -67,7 +68,9 @@ def test_every_public_scenario_world_imports(container, shared_scenarios):
 
 def test_a_file_with_one_bad_record_leaves_the_database_unchanged(container, shared_scenarios):
     with container.uow() as uow:
-        registry.import_world(uow, read_document(shared_scenarios / "03-deceased-performers.yaml"))
+        registry.import_world(
+            uow, OPERATOR, read_document(shared_scenarios / "03-deceased-performers.yaml")
+        )
     before = counts(container.engine)
     bad = {
         "producers": [{"id": "S9", "name": "New Studio"}],
@@ -93,7 +96,7 @@ def test_a_file_with_one_bad_record_leaves_the_database_unchanged(container, sha
         ],
     }
     with container.uow() as uow, pytest.raises(RecordInvalidError, match="replica D9: made_on"):
-        registry.import_world(uow, bad)
+        registry.import_world(uow, OPERATOR, bad)
     assert counts(container.engine) == before
 
 
@@ -105,7 +108,7 @@ def test_a_failure_in_the_middle_of_the_writes_rolls_everything_back(container, 
         uow.commit()
     with container.uow() as uow, pytest.raises(Exception, match="replica_assets"):
         document["replicas"][0]["assets"] = [{"location": "/x", "size": 1, "sha256": "a" * 64}]
-        registry.import_world(uow, document)
+        registry.import_world(uow, OPERATOR, document)
     with container.engine.connect() as conn:
         assert conn.execute(select(func.count()).select_from(t.performers)).scalar_one() == 0
 
@@ -113,9 +116,9 @@ def test_a_failure_in_the_middle_of_the_writes_rolls_everything_back(container, 
 def test_an_id_already_registered_is_refused(container, shared_scenarios):
     document = read_document(shared_scenarios / "01-background-scan.yaml")
     with container.uow() as uow:
-        registry.import_world(uow, document)
+        registry.import_world(uow, OPERATOR, document)
     with container.uow() as uow, pytest.raises(RecordInvalidError, match="producer S1: id 'S1'"):
-        registry.import_world(uow, document)
+        registry.import_world(uow, OPERATOR, document)
 
 
 def test_export_then_import_into_an_empty_database_gives_the_same_registry(
@@ -123,16 +126,16 @@ def test_export_then_import_into_an_empty_database_gives_the_same_registry(
 ):
     for name in ("03-deceased-performers.yaml", "04-alteration-and-as-scripted.yaml"):
         with container.uow() as uow:
-            registry.import_world(uow, read_document(shared_scenarios / name))
+            registry.import_world(uow, OPERATOR, read_document(shared_scenarios / name))
     with container.uow(write=False) as uow:
-        exported = registry.export_world(uow)
+        exported = registry.export_world(uow, OPERATOR)
         original = registry.load_world(uow)
     from likeness.bootstrap import initialize
     from likeness.config import Settings
 
     fresh = initialize(Settings(home=tmp_path / "fresh"))
     with fresh.uow() as uow:
-        registry.import_world(uow, exported)
+        registry.import_world(uow, OPERATOR, exported)
     with fresh.uow(write=False) as uow:
         again = registry.load_world(uow)
     assert_same_registry(again, original)
@@ -149,7 +152,7 @@ def test_any_world_round_trips_through_the_database(container, world):
     from likeness.interchange.world import world_to_document
 
     with container.uow() as uow:
-        registry.import_world(uow, world_to_document(world))
+        registry.import_world(uow, OPERATOR, world_to_document(world))
     with container.uow(write=False) as uow:
         loaded = registry.load_world(uow)
     assert_same_registry(loaded, world)
@@ -159,14 +162,16 @@ def test_registering_an_asset_records_size_and_digest(container, shared_scenario
     import hashlib
 
     with container.uow() as uow:
-        registry.import_world(uow, read_document(shared_scenarios / "01-background-scan.yaml"))
+        registry.import_world(
+            uow, OPERATOR, read_document(shared_scenarios / "01-background-scan.yaml")
+        )
     scan = tmp_path / "scan.obj"
     scan.write_bytes(b"v 0 0 0\n" * 1000)
     with container.uow() as uow:
-        asset = registry.register_asset(uow, "D1", scan)
+        asset = registry.register_asset(uow, OPERATOR, "D1", scan)
     assert asset.size == 8000
     assert asset.sha256 == hashlib.sha256(scan.read_bytes()).hexdigest()
     with container.uow(write=False) as uow:
-        stored = registry.get_replica(uow, "D1").assets
+        stored = registry.get_replica(uow, OPERATOR, "D1").assets
     assert stored == (asset,)
     assert Path(stored[0].location) == scan.resolve()

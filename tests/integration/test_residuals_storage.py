@@ -14,6 +14,7 @@ from sqlalchemy import select
 from likeness.compensation.residuals.engines import DuckDBEngine
 from likeness.compensation.residuals.run import run_residuals
 from likeness.compensation.residuals.settings import load_settings
+from likeness.domain.principals import OPERATOR
 from likeness.errors import CompensationError
 from likeness.services.residuals import RUN_RECORDED, record_residual_run, result_digest
 from likeness.storage import tables as t
@@ -33,7 +34,9 @@ def _outcome(directory: Path):
 def test_a_run_stores_one_line_per_performer_and_year_and_a_ledger_entry(engine, shared_scenarios):
     outcome = _outcome(shared_scenarios / "residuals-basic")
     with SqlUnitOfWork(engine) as uow:
-        run_id = record_residual_run(uow, outcome, source="residuals-basic", now=lambda: NOW)
+        run_id = record_residual_run(
+            uow, OPERATOR, outcome, source="residuals-basic", now=lambda: NOW
+        )
         uow.commit()
     with SqlUnitOfWork(engine, write=False) as uow:
         run = uow.residuals.get_run(run_id)
@@ -66,8 +69,8 @@ def test_a_run_stores_one_line_per_performer_and_year_and_a_ledger_entry(engine,
 def test_two_runs_get_their_own_ids_and_lines(engine, shared_scenarios):
     outcome = _outcome(shared_scenarios / "residuals-basic")
     with SqlUnitOfWork(engine) as uow:
-        first = record_residual_run(uow, outcome, source="a", now=lambda: NOW)
-        second = record_residual_run(uow, outcome, source="b", now=lambda: NOW)
+        first = record_residual_run(uow, OPERATOR, outcome, source="a", now=lambda: NOW)
+        second = record_residual_run(uow, OPERATOR, outcome, source="b", now=lambda: NOW)
         uow.commit()
     with SqlUnitOfWork(engine, write=False) as uow:
         of_first = uow.residuals.lines(run_id=first)
@@ -87,4 +90,4 @@ def test_a_refused_run_cannot_be_stored(engine, shared_scenarios, tmp_path):
         SqlUnitOfWork(engine) as uow,
         pytest.raises(CompensationError, match="refused by validation; nothing to store"),
     ):
-        record_residual_run(uow, outcome, source="empty")
+        record_residual_run(uow, OPERATOR, outcome, source="empty")

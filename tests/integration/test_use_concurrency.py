@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 
 from likeness.bootstrap import Container
 from likeness.config import Settings
+from likeness.domain.principals import OPERATOR
 from likeness.interchange.documents import read_document
 from likeness.ledger.heads import ensure_signing_key, load_signing_key
 from likeness.services import registry
@@ -22,6 +23,7 @@ from likeness.bootstrap import Container
 from likeness.config import Settings
 from likeness.storage.database import make_engine
 from likeness.services.uses import record_use
+from likeness.domain.principals import OPERATOR
 
 url, worker, keys = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 request = json.loads(sys.argv[4])
@@ -31,7 +33,7 @@ for i in range(keys):
     # half the keys are shared by every worker: exactly one of them may record each
     key = f"shared-{i}" if i % 2 == 0 else f"own-{worker}-{i}"
     with container.uow() as uow:
-        result = record_use(uow, dict(request, id=f"Q{i}"), key)
+        result = record_use(uow, OPERATOR, dict(request, id=f"Q{i}"), key)
     answers.append([key, result.record.use_id, result.replayed])
 print(json.dumps(answers))
 """
@@ -46,10 +48,10 @@ def test_concurrent_processes_record_uses_in_one_verifiable_order(
     container = Container(Settings(home=tmp_path, database_url=postgres_schema_url), engine)
     document = read_document(shared_scenarios / "01-background-scan.yaml")
     with container.uow() as uow:
-        registry.import_world(uow, document)
+        registry.import_world(uow, OPERATOR, document)
     raw = {k: v for k, v in document["consents"][0].items() if k != "expect"}
     with container.uow() as uow:
-        grant_consent(uow, parse_consent_document(raw))
+        grant_consent(uow, OPERATOR, parse_consent_document(raw))
     request = {
         "kind": "use",
         "producer": "S1",

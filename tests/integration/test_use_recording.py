@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from likeness.domain.principals import OPERATOR
 from likeness.errors import ConflictError, RecordInvalidError
 from likeness.interchange.documents import read_document
 from likeness.services import registry
@@ -20,11 +21,11 @@ NOW = dt.datetime(2026, 1, 2, 3, 4, 5)
 def scenario(container, shared_scenarios):
     document = read_document(shared_scenarios / "01-background-scan.yaml")
     with container.uow() as uow:
-        registry.import_world(uow, document)
+        registry.import_world(uow, OPERATOR, document)
     for raw in document["consents"]:
         raw = {k: v for k, v in raw.items() if k != "expect"}
         with container.uow() as uow:
-            grant_consent(uow, parse_consent_document(raw))
+            grant_consent(uow, OPERATOR, parse_consent_document(raw))
     return {q["id"]: {k: v for k, v in q.items() if k != "expect"} for q in document["requests"]}
 
 
@@ -35,7 +36,7 @@ def rows(engine, table):
 
 def test_an_allowed_use_is_stored_with_its_pay_lines(container, scenario):
     with container.uow() as uow:
-        result = record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+        result = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
     assert not result.replayed
     assert result.record.decision.allowed
     assert result.record.use_id is not None
@@ -57,9 +58,11 @@ def test_an_allowed_use_is_stored_with_its_pay_lines(container, scenario):
 
 def test_the_same_key_again_returns_the_first_answer_and_stores_nothing(container, scenario):
     with container.uow() as uow:
-        first = record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+        first = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
     with container.uow() as uow:
-        again = record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW + dt.timedelta(days=1))
+        again = record_use(
+            uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW + dt.timedelta(days=1)
+        )
     assert again.replayed
     assert again.record == first.record
     assert rows(container.engine, t.uses) == 1
@@ -69,15 +72,15 @@ def test_the_same_key_again_returns_the_first_answer_and_stores_nothing(containe
 
 def test_the_same_key_for_another_request_is_a_conflict(container, scenario):
     with container.uow() as uow:
-        record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
     with container.uow() as uow, pytest.raises(ConflictError, match="key 'key-1' was used"):
-        record_use(uow, scenario["Q4"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q4"], "key-1", now=lambda: NOW)
     assert rows(container.engine, t.uses) == 1
 
 
 def test_a_denied_use_stores_only_its_decision(container, scenario):
     with container.uow() as uow:
-        result = record_use(uow, scenario["Q2"], "key-2", now=lambda: NOW)
+        result = record_use(uow, OPERATOR, scenario["Q2"], "key-2", now=lambda: NOW)
     decision = result.record.decision
     assert not decision.allowed
     assert decision.reasons == ("production-not-covered", "use-not-covered")
@@ -86,13 +89,13 @@ def test_a_denied_use_stores_only_its_decision(container, scenario):
     assert rows(container.engine, t.pay_lines) == 0
     assert rows(container.engine, t.use_decisions) == 1
     with container.uow() as uow:
-        assert record_use(uow, scenario["Q2"], "key-2").replayed
+        assert record_use(uow, OPERATOR, scenario["Q2"], "key-2").replayed
 
 
 def test_a_malformed_request_stores_nothing(container, scenario):
     bad = dict(scenario["Q1"], date="2024-02-30")
     with container.uow() as uow, pytest.raises(RecordInvalidError, match="date '2024-02-30'"):
-        record_use(uow, bad, "key-3")
+        record_use(uow, OPERATOR, bad, "key-3")
     assert rows(container.engine, t.use_decisions) == 0
 
 
@@ -104,7 +107,7 @@ def ledger_kinds(container):
 def test_an_allowed_use_writes_decision_use_and_pay_line_entries(container, scenario):
     before = len(ledger_kinds(container))
     with container.uow() as uow:
-        record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
     assert ledger_kinds(container)[before:] == [
         "use-decision",
         "use-recorded",
@@ -120,14 +123,14 @@ def test_an_allowed_use_writes_decision_use_and_pay_line_entries(container, scen
 def test_a_denied_use_writes_only_its_decision_entry(container, scenario):
     before = len(ledger_kinds(container))
     with container.uow() as uow:
-        record_use(uow, scenario["Q2"], "key-2", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q2"], "key-2", now=lambda: NOW)
     assert ledger_kinds(container)[before:] == ["use-decision"]
 
 
 def test_a_replayed_key_writes_no_entry(container, scenario):
     with container.uow() as uow:
-        record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
     size = len(ledger_kinds(container))
     with container.uow() as uow:
-        record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
     assert len(ledger_kinds(container)) == size

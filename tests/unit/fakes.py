@@ -40,6 +40,13 @@ class FakePerformers(_Repo):
     def list(self) -> Sequence[Performer]:
         return [self.items[k] for k in sorted(self.items)]
 
+    def represented_by(self, representative_id: str) -> list[PerformerId]:
+        return sorted(
+            p.id
+            for p in self.items.values()
+            if any(rep.id == representative_id for rep in p.representatives)
+        )
+
     def ids(self) -> set[PerformerId]:
         return set(self.items)  # type: ignore[arg-type]
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from likeness.domain.ids import PerformerId, ReplicaId
+from likeness.domain.principals import OPERATOR
 from likeness.domain.strikes import Strike
 from likeness.errors import ConflictError, InvalidInputError, NotFoundError
 from likeness.services import consents as service
@@ -24,7 +25,7 @@ def uow() -> FakeUnitOfWork:
 
 
 def test_granting_a_valid_consent_stores_it_and_writes_the_ledger(uow):
-    stored = service.grant_consent(uow, consent())
+    stored = service.grant_consent(uow, OPERATOR, consent())
     assert stored.valid and uow.consents.get("C1") == stored
     assert uow.ledger.entries[-1][0] == "consent-granted"
     assert uow.committed == 1
@@ -32,13 +33,15 @@ def test_granting_a_valid_consent_stores_it_and_writes_the_ledger(uow):
 
 def test_an_invalid_consent_is_refused_listing_its_problems(uow):
     with pytest.raises(InvalidInputError, match="consent C1 is invalid") as info:
-        service.grant_consent(uow, consent(separately_signed=False, valid_until=None))
+        service.grant_consent(uow, OPERATOR, consent(separately_signed=False, valid_until=None))
     assert info.value.errors == ["not-separately-signed", "perpetual-term"]
     assert uow.consents.get("C1") is None and uow.committed == 0
 
 
 def test_store_invalid_keeps_it_for_the_record(uow):
-    stored = service.grant_consent(uow, consent(separately_signed=False), store_invalid=True)
+    stored = service.grant_consent(
+        uow, OPERATOR, consent(separately_signed=False), store_invalid=True
+    )
     assert stored.problems == ("not-separately-signed",)
 
 
@@ -46,22 +49,22 @@ def test_validity_at_grant_uses_the_rule_set_of_the_named_productions(uow):
     no_union = world("no-union")
     uow.productions.items.update(no_union.productions)
     with pytest.raises(InvalidInputError) as info:
-        service.grant_consent(uow, consent(valid_until=D(2036, 1, 1)))
+        service.grant_consent(uow, OPERATOR, consent(valid_until=D(2036, 1, 1)))
     assert info.value.errors == ["term-exceeds-legal-cap"]
 
 
 def test_a_consent_about_an_unknown_performer_is_not_found(uow):
     with pytest.raises(NotFoundError, match="performer 'P404' does not exist"):
-        service.grant_consent(uow, consent(replica=None, performer="P404"))
+        service.grant_consent(uow, OPERATOR, consent(replica=None, performer="P404"))
 
 
 def test_revoking_never_deletes_and_cannot_happen_twice(uow):
-    service.grant_consent(uow, consent())
-    revoked = service.revoke_consent(uow, "C1", D(2024, 9, 1))
+    service.grant_consent(uow, OPERATOR, consent())
+    revoked = service.revoke_consent(uow, OPERATOR, "C1", D(2024, 9, 1))
     assert revoked.consent.revoked_on == D(2024, 9, 1)
     assert uow.consents.get("C1") is not None
     with pytest.raises(ConflictError, match="already revoked"):
-        service.revoke_consent(uow, "C1", D(2024, 10, 1))
+        service.revoke_consent(uow, OPERATOR, "C1", D(2024, 10, 1))
     assert [kind for kind, _actor, _rec in uow.ledger.entries] == [
         "consent-granted",
         "consent-revoked",
@@ -69,10 +72,10 @@ def test_revoking_never_deletes_and_cannot_happen_twice(uow):
 
 
 def test_deciding_reads_only_the_slice_of_the_world_it_needs(uow):
-    service.grant_consent(uow, consent())
-    assert decide_request(uow, request()).allowed
+    service.grant_consent(uow, OPERATOR, consent())
+    assert decide_request(uow, OPERATOR, request()).allowed
     uow.strikes.add(Strike(None, D(2024, 7, 1), None))
-    assert decide_request(uow, request()).allowed  # no strike rule under 2023
+    assert decide_request(uow, OPERATOR, request()).allowed  # no strike rule under 2023
 
 
 def test_listing_by_performer_gives_their_consents_and_those_naming_their_replicas(uow):
@@ -80,11 +83,11 @@ def test_listing_by_performer_gives_their_consents_and_those_naming_their_replic
     theirs = consent("C2", replica=ReplicaId("D2"), given_by="P2")
     about_p1 = consent("C3", replica=None, performer=PerformerId("P1"), uses=("create",))
     for c in (mine, theirs, about_p1):
-        service.grant_consent(uow, c)
-    assert [s.consent.id for s in service.list_consents(uow, "P1")] == ["C1", "C3"]
-    assert [s.consent.id for s in service.list_consents(uow, "P2")] == ["C2"]
-    assert [s.consent.id for s in service.list_consents(uow, "M1")] == []
-    assert [s.consent.id for s in service.list_consents(uow)] == ["C1", "C2", "C3"]
+        service.grant_consent(uow, OPERATOR, c)
+    assert [s.consent.id for s in service.list_consents(uow, OPERATOR, "P1")] == ["C1", "C3"]
+    assert [s.consent.id for s in service.list_consents(uow, OPERATOR, "P2")] == ["C2"]
+    assert [s.consent.id for s in service.list_consents(uow, OPERATOR, "M1")] == []
+    assert [s.consent.id for s in service.list_consents(uow, OPERATOR)] == ["C1", "C2", "C3"]
 
 
 def test_a_consent_granted_in_a_unit_of_work_left_uncommitted_is_gone(uow):

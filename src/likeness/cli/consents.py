@@ -11,6 +11,7 @@ import typer
 
 from likeness.bootstrap import bootstrap
 from likeness.cli._output import print_json, print_table
+from likeness.cli._principal import current
 from likeness.domain.consents import StoredConsent
 from likeness.errors import InvalidInputError
 from likeness.interchange.documents import read_document, to_jsonable
@@ -126,7 +127,7 @@ def add(
     container = bootstrap()
     for consent in consents:
         with container.uow() as uow:
-            stored = service.grant_consent(uow, consent, store_invalid=store_invalid)
+            stored = service.grant_consent(uow, current(), consent, store_invalid=store_invalid)
         print(_describe(stored))
 
 
@@ -138,7 +139,7 @@ def revoke(
     """Revoke a consent from a date on (uses before it stay valid; nothing is deleted)."""
     day = _date(on, "--on")
     with bootstrap().uow() as uow:
-        service.revoke_consent(uow, consent_id, day)
+        service.revoke_consent(uow, current(), consent_id, day)
     print(f"revoked consent {consent_id} on {day.isoformat()}")
 
 
@@ -147,13 +148,14 @@ def suspend(
     consent_id: Annotated[str, typer.Argument(help="Id of the consent to suspend.")],
     on: Annotated[str, typer.Option("--on", help="Suspended from this date on, YYYY-MM-DD.")],
     by: Annotated[
-        str,
+        str | None,
         typer.Option(
             "--by",
             help="Who suspends it: the performer, a representative id, or union; they must be"
-            " able to give the consent on that date (SPEC §4.2).",
+            " able to give the consent on that date (SPEC §4.2). Default: whom --as names;"
+            " the operator must say.",
         ),
-    ],
+    ] = None,
 ) -> None:
     """Suspend a consent during a video-game strike (2025 Interactive Media Agreement).
 
@@ -162,9 +164,10 @@ def suspend(
     """
     day = _date(on, "--on")
     with bootstrap().uow() as uow:
-        stored = service.suspend_consent(uow, consent_id, day, by)
+        stored = service.suspend_consent(uow, current(), consent_id, day, by)
     print(
-        f"suspended consent {consent_id} from {day.isoformat()} (by {by}): it fails while a"
+        f"suspended consent {consent_id} from {day.isoformat()} (by {by or current().consents_as}):"
+        " it fails while a"
         f" strike against the producer lasts; given by {stored.consent.given_by}"
     )
 
@@ -178,7 +181,7 @@ def list_(
 ) -> None:
     """List consents in the order they were recorded, with their validity."""
     with bootstrap().uow(write=False) as uow:
-        found = service.list_consents(uow, performer)
+        found = service.list_consents(uow, current(), performer)
     records = [to_jsonable(consent_to_document(s.consent, s.problems)) for s in found]
     if as_json:
         print_json(records)

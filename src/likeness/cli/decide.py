@@ -10,6 +10,7 @@ import typer
 
 from likeness.bootstrap import bootstrap
 from likeness.cli._output import print_json
+from likeness.cli._principal import current
 from likeness.domain.requests import Request
 from likeness.errors import InvalidInputError
 from likeness.interchange.documents import read_document
@@ -126,7 +127,7 @@ def decide(
     decisions = []
     with container.uow(write=False) as uow:
         for request in requests:
-            decisions.append(decide_request(uow, request))
+            decisions.append(decide_request(uow, current(), request))
     output = [decision_json(d) for d in decisions]
     print_json(output if many else output[0])
     if explain:

@@ -15,6 +15,7 @@ import typer
 
 from likeness.bootstrap import Container, bootstrap
 from likeness.cli._output import print_json
+from likeness.cli._principal import current
 from likeness.ledger.entry import format_time
 from likeness.ledger.export import write_export
 from likeness.ledger.heads import (
@@ -26,7 +27,7 @@ from likeness.ledger.heads import (
 )
 from likeness.ledger.tree import hash_leaf, verify_consistency, verify_inclusion
 from likeness.ledger.verify import VerifyResult, verify_export
-from likeness.storage.ledger import SqlLedger
+from likeness.services.ledger import LedgerStore, require_whole_ledger
 
 app = typer.Typer(
     help="The tamper-evident ledger: signed heads, inclusion and consistency proofs, export, "
@@ -38,7 +39,8 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of 
 
 
 @contextmanager
-def _ledger(*, write: bool) -> Iterator[tuple[Container, SqlLedger]]:
+def _ledger(*, write: bool) -> Iterator[tuple[Container, LedgerStore]]:
+    require_whole_ledger(current())
     container = bootstrap()
     with container.uow(write=write) as uow:
         yield container, uow.ledger

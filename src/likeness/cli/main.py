@@ -16,6 +16,7 @@ import typer
 
 from likeness import __version__
 from likeness.bootstrap import Container, bootstrap, initialize
+from likeness.cli import _principal
 from likeness.cli import consents as consents_cli
 from likeness.cli import decide as decide_cli
 from likeness.cli import ledger as ledger_cli
@@ -44,12 +45,22 @@ def _root(
     verbose: Annotated[
         bool, typer.Option("--verbose", "-v", help="Show tracebacks of errors (for debugging).")
     ] = False,
+    acting_as: Annotated[
+        str | None,
+        typer.Option(
+            "--as",
+            help="Who acts: operator (default, may do everything), union, admin,"
+            " performer:ID, representative:ID or producer:ID. Default: LIKENESS_CLI_AS.",
+        ),
+    ] = None,
 ) -> None:
     """Likeness: make the 2023 rules on digital replicas executable.
 
-    Configure with LIKENESS_HOME (data directory, default ~/.likeness) and
-    LIKENESS_DATABASE_URL (PostgreSQL in production; SQLite in the data directory by default).
+    Configure with LIKENESS_HOME (data directory, default ~/.likeness),
+    LIKENESS_DATABASE_URL (PostgreSQL in production; SQLite in the data directory by default)
+    and LIKENESS_CLI_AS (who the command line acts as, default operator).
     """
+    _principal.choose(acting_as)
 
 
 def _container() -> Container:
@@ -79,7 +90,7 @@ def serve(
     """Serve the web portal and the HTTP API (default http://127.0.0.1:8000)."""
     import uvicorn
 
-    from likeness.api.app import create_app
+    from likeness.asgi import create_app
 
     container = _container()
     settings = container.settings
@@ -104,12 +115,12 @@ def demo() -> None:
     """Load the demo data (the seeds' stories) into an empty registry; does nothing otherwise."""
     container = _container()
     with container.uow() as uow:
-        if not registry.load_world(uow).is_empty():
-            print("the registry already holds data; demo not loaded")
-            return
         from likeness.services.demo import load_demo
 
-        summary = load_demo(uow, _demo_document())
+        summary = load_demo(uow, _principal.current(), _demo_document())
+    if summary is None:
+        print("the registry already holds data; demo not loaded")
+        return
     print(f"demo loaded: {summary}")
 
 
@@ -121,7 +132,7 @@ def import_(
     document = read_document(file)
     container = _container()
     with container.uow() as uow:
-        world = registry.import_world(uow, document)
+        world = registry.import_world(uow, _principal.current(), document)
     print(
         f"imported {len(world.performers)} performers, {len(world.producers)} producers, "
         f"{len(world.productions)} productions, {len(world.replicas)} replicas from {file}"
@@ -135,7 +146,7 @@ def export(
     """Write the registry in the scenario file format (importable into an empty database)."""
     container = _container()
     with container.uow(write=False) as uow:
-        text = dump_document(registry.export_world(uow))
+        text = dump_document(registry.export_world(uow, _principal.current()))
     if str(file) == "-":
         sys.stdout.write(text)
         return
@@ -151,14 +162,21 @@ def export(
 def _add(section: str, data: dict[str, Any]) -> None:
     container = _container()
     with container.uow() as uow:
-        item = registry.add_record(uow, section, {k: v for k, v in data.items() if v is not None})
+        item = registry.add_record(
+            uow, _principal.current(), section, {k: v for k, v in data.items() if v is not None}
+        )
     print(f"registered {section[:-1]} {item.id}")
 
 
 def _show(getter: Any, ident: str, as_json: bool) -> None:
     container = _container()
     with container.uow(write=False) as uow:
-        record = registry.record_as_document(getter(uow, ident))
+        principal = _principal.current()
+        if getter is registry.get_performer:
+            limited = registry.see_performer(uow, principal, ident).limited
+            record = registry.performer_document(getter(uow, principal, ident), limited=limited)
+        else:
+            record = registry.record_as_document(getter(uow, principal, ident))
     if as_json:
         print_json(record)
         return
@@ -170,9 +188,10 @@ def _show(getter: Any, ident: str, as_json: bool) -> None:
 def _list(section: str, columns: list[str], as_json: bool, **filters: Any) -> None:
     container = _container()
     with container.uow(write=False) as uow:
-        repo = getattr(uow, section)
-        items = repo.list(**{k: v for k, v in filters.items() if v is not None})
-        records = [registry.record_as_document(i) for i in items]
+        lister = getattr(registry, f"list_{section}")
+        given = {k: v for k, v in filters.items() if v is not None}
+        items = lister(uow, _principal.current(), **given)
+        records = [i if isinstance(i, dict) else registry.record_as_document(i) for i in items]
     if as_json:
         print_json(records)
     else:
@@ -370,7 +389,7 @@ def replica_add_asset(
     """Digest FILE (size and SHA-256) and record it as an asset of the replica."""
     container = _container()
     with container.uow() as uow:
-        found = registry.register_asset(uow, replica_id, file)
+        found = registry.register_asset(uow, _principal.current(), replica_id, file)
     print(f"replica {replica_id}: {found.location} {found.size} bytes sha256 {found.sha256}")
 
 

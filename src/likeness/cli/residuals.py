@@ -25,6 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from likeness.cli._principal import current
 from likeness.compensation.residuals.engines import DEFAULT_SPARK_MASTER, create_engine
 from likeness.compensation.residuals.outputs import (
     REPORT_FILE,
@@ -222,7 +223,7 @@ def _store(outcome: RunOutcome, directory: Path) -> None:
         return
     container = bootstrap(config)
     with container.uow() as uow:
-        run_id = record_residual_run(uow, outcome, source=str(directory))
+        run_id = record_residual_run(uow, current(), outcome, source=str(directory))
         uow.commit()
     print(
         f"stored residual run {run_id}: {len(outcome.result.performers) if outcome.result else 0}"

@@ -9,6 +9,7 @@ import typer
 
 from likeness.bootstrap import bootstrap
 from likeness.cli._output import print_json
+from likeness.cli._principal import current
 from likeness.interchange.documents import read_document, to_jsonable
 from likeness.interchange.scenario import decision_json
 from likeness.services.uses import RecordedUse, record_use
@@ -65,7 +66,7 @@ def record(
     document = read_document(request)
     container = bootstrap()
     with container.uow() as uow:
-        result = record_use(uow, document, key)
+        result = record_use(uow, current(), document, key)
     report = _report(result)
     decision = result.record.decision
     if as_json:

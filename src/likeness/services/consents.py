@@ -13,6 +13,7 @@ from likeness.compensation.pay import RateBookPay
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.decisions import Reason
 from likeness.domain.ids import ProductionId
+from likeness.domain.principals import Principal, Role
 from likeness.domain.world import World
 from likeness.errors import (
     ConflictError,
@@ -26,10 +27,24 @@ from likeness.interchange.records import parse_record
 from likeness.interchange.scenario import ConsentRecord, consent_from_record, consent_to_document
 from likeness.policy.consent_rules import may_consent_for
 from likeness.policy.engine import DecisionEngine
+from likeness.services.access import Action, Record, RecordKind, may, require
+from likeness.services.records import acts_for, consent_record
 from likeness.services.unit_of_work import ConsentUnitOfWork
 
-#: the ledger actor for changes made by an operator
-OPERATOR = "operator"
+
+def _missing(consent_id: str) -> str:
+    return f"consent {consent_id!r} does not exist (expected a recorded consent)"
+
+
+def _as_party(principal: Principal, given_by: str, what: str) -> None:
+    """A performer, representative or the union acts as itself; only the operator records
+    what someone else did (raises :class:`ForbiddenError`)."""
+    own = principal.consents_as
+    if principal.role is not Role.OPERATOR and own != given_by:
+        raise ForbiddenError(
+            f"{principal.actor} may not {what} as {given_by!r}"
+            f" (expected given_by {own!r}: you act as yourself)"
+        )
 
 
 def parse_consent_document(data: Mapping[str, Any], label: str = "consent") -> Consent:
@@ -84,18 +99,33 @@ def consent_problems(uow: ConsentUnitOfWork, consent: Consent) -> tuple[str, ...
 
 def grant_consent(
     uow: ConsentUnitOfWork,
+    principal: Principal,
     consent: Consent,
     *,
     store_invalid: bool = False,
-    actor: str = OPERATOR,
 ) -> StoredConsent:
-    """Record ``consent``; an invalid one (SPEC §5) is refused unless ``store_invalid``.
+    """Record ``consent`` given by ``principal`` (the operator records anyone's); an invalid
+    one (SPEC §5) is refused unless ``store_invalid``.
 
-    Raises :class:`ConflictError` for a used id, :class:`NotFoundError` for an unknown subject
-    and :class:`InvalidInputError` listing the problems of an invalid consent.
+    Raises :class:`NotFoundError` for an unknown (or invisible) subject,
+    :class:`ForbiddenError` when the principal has no authority on ``signed_on`` (SPEC §4.2,
+    §10), :class:`ConflictError` for a used id and :class:`InvalidInputError` listing the
+    problems of an invalid consent.
 
-    Example: ``grant_consent(uow, consent)`` returns ``StoredConsent(consent, ())``.
+    Example: ``grant_consent(uow, OPERATOR, consent)`` returns ``StoredConsent(consent, ())``.
     """
+    world = _world_for(uow, consent)
+    performer = DecisionEngine(world, RateBookPay()).performer_of(consent)
+    require(
+        principal,
+        Action.GIVE_CONSENT,
+        consent_record(uow, consent),
+        f"consent {consent.id}: {consent.subject!r} does not exist",
+        acts_for=acts_for(uow, principal),
+        performer=performer,
+        day=consent.signed_on,
+    )
+    _as_party(principal, consent.given_by, "give consent")
     if uow.consents.get(consent.id) is not None:
         raise ConflictError(f"consent {consent.id} already exists (expected a new id)")
     problems = consent_problems(uow, consent)
@@ -106,22 +136,37 @@ def grant_consent(
             errors=problems,
         )
     uow.consents.add(consent, problems)
-    uow.ledger.append("consent-granted", actor, to_jsonable(consent_to_document(consent, problems)))
+    uow.ledger.append(
+        "consent-granted", principal.actor, to_jsonable(consent_to_document(consent, problems))
+    )
     uow.commit()
     return StoredConsent(consent, problems)
 
 
 def revoke_consent(
-    uow: ConsentUnitOfWork, consent_id: str, on: dt.date, *, actor: str = OPERATOR
+    uow: ConsentUnitOfWork, principal: Principal, consent_id: str, on: dt.date
 ) -> StoredConsent:
     """Revoke a consent from ``on`` (uses before it stay valid); nothing is deleted.
 
-    Raises :class:`NotFoundError` for an unknown id and :class:`ConflictError` when the consent
-    was already revoked.
+    Whoever may give the consent on ``on`` may revoke it (SPEC §10). Raises
+    :class:`NotFoundError` for an unknown or invisible id, :class:`ForbiddenError` without
+    authority, and :class:`ConflictError` when the consent was already revoked.
     """
     stored = uow.consents.get(consent_id)
     if stored is None:
-        raise NotFoundError(f"consent {consent_id!r} does not exist (expected a recorded consent)")
+        raise NotFoundError(_missing(consent_id))
+    performer = DecisionEngine(_world_for(uow, stored.consent), RateBookPay()).performer_of(
+        stored.consent
+    )
+    require(
+        principal,
+        Action.REVOKE_CONSENT,
+        consent_record(uow, stored.consent),
+        _missing(consent_id),
+        acts_for=acts_for(uow, principal),
+        performer=performer,
+        day=on,
+    )
     if stored.consent.revoked_on is not None:
         raise ConflictError(
             f"consent {consent_id} was already revoked on {stored.consent.revoked_on}"
@@ -129,16 +174,23 @@ def revoke_consent(
         )
     uow.consents.revoke(consent_id, on)
     uow.ledger.append(
-        "consent-revoked", actor, {"consent": consent_id, "revoked_on": on.isoformat()}
+        "consent-revoked",
+        principal.actor,
+        {"consent": consent_id, "revoked_on": on.isoformat()},
     )
     uow.commit()
     return StoredConsent(stored.consent.revoked(on), stored.problems)
 
 
 def suspend_consent(
-    uow: ConsentUnitOfWork, consent_id: str, on: dt.date, by: str, *, actor: str = OPERATOR
+    uow: ConsentUnitOfWork,
+    principal: Principal,
+    consent_id: str,
+    on: dt.date,
+    by: str | None = None,
 ) -> StoredConsent:
-    """Suspend a consent from ``on`` on behalf of ``by`` (SPEC §7, ``sag-aftra-interactive-2025``).
+    """Suspend a consent from ``on`` (SPEC §7, ``sag-aftra-interactive-2025``): ``by`` is who
+    suspends it, the principal itself unless the operator records it for someone.
 
     Whoever may give the consent on ``on`` may suspend it (§4.2 authority on that day: the
     performer, a representative with ``may_consent``, a guardian, the estate, the union when a
@@ -152,10 +204,21 @@ def suspend_consent(
     """
     stored = uow.consents.get(consent_id)
     if stored is None:
-        raise NotFoundError(f"consent {consent_id!r} does not exist (expected a recorded consent)")
+        raise NotFoundError(_missing(consent_id))
     consent = stored.consent
     world = _world_for(uow, consent)
     engine = DecisionEngine(world, RateBookPay())
+    by = by if by is not None else principal.consents_as
+    if by is None:
+        raise InvalidInputError(
+            f"suspend consent {consent_id}: say who suspends it (--by: the performer, a"
+            " representative id or union)"
+        )
+    record = consent_record(uow, consent)
+    whom = acts_for(uow, principal)
+    # visibility first: an invisible consent answers like a missing one
+    require(principal, Action.SEE, record, _missing(consent_id), acts_for=whom)
+    _as_party(principal, by, "suspend consent")
     agreements = sorted({p.agreement for p in world.productions.values()})
     code = Reason.CONSENT_SUSPENDED.value
     if not any(engine.rule_set(agreement).adds(code) for agreement in agreements):
@@ -170,11 +233,12 @@ def suspend_consent(
             " (expected a date on or after the signature)"
         )
     performer = engine.performer_of(consent)
+    # the authority of whoever suspends (the principal itself, or whom the operator records)
     if not may_consent_for(by, performer, on):
-        whom = consent.performer if performer is None else performer.id
+        subject = consent.performer if performer is None else performer.id
         raise ForbiddenError(
             f"{by} may not suspend consent {consent_id} on {on}: only whoever may consent for"
-            f" performer {whom} that day may (the performer if alive and adult, a representative"
+            f" performer {subject} that day may (the performer if alive and adult, a representative"
             " with may_consent, a guardian, the estate, or the union when there is no estate)"
         )
     if consent.revoked_on is not None:
@@ -190,7 +254,7 @@ def suspend_consent(
     uow.consents.suspend(consent_id, on)
     uow.ledger.append(
         "consent-suspended",
-        actor,
+        principal.actor,
         {"consent": consent_id, "suspended_on": on.isoformat(), "by": by},
     )
     uow.commit()
@@ -198,10 +262,24 @@ def suspend_consent(
 
 
 def list_consents(
-    uow: ConsentUnitOfWork, performer_id: str | None = None
+    uow: ConsentUnitOfWork, principal: Principal, performer_id: str | None = None
 ) -> Sequence[StoredConsent]:
-    """Consents in stored order; with ``performer_id`` those naming the performer or one of
-    their replicas. Raises :class:`NotFoundError` for an unknown performer."""
-    if performer_id is not None and uow.performers.get(performer_id) is None:
-        raise NotFoundError(f"performer {performer_id!r} does not exist")
-    return uow.consents.list(performer_id)
+    """The consents ``principal`` sees, in stored order; with ``performer_id`` those naming
+    the performer or one of their replicas. Raises :class:`NotFoundError` for an unknown (or
+    invisible) performer."""
+    missing = f"performer {performer_id!r} does not exist"
+    whom = acts_for(uow, principal)
+    if performer_id is not None:
+        if uow.performers.get(performer_id) is None:
+            raise NotFoundError(missing)
+        subject = Record(RecordKind.PERFORMER, performer_id, frozenset({performer_id}))
+        if principal.role is not Role.PRODUCER:  # a producer sees what names its productions
+            require(principal, Action.SEE, subject, missing, acts_for=whom)
+    elif principal.role is Role.PERFORMER:
+        performer_id = principal.party  # the query is filtered to what they may see
+    found = uow.consents.list(performer_id)
+    return [
+        s
+        for s in found
+        if may(principal, Action.SEE, consent_record(uow, s.consent), acts_for=whom).visible
+    ]

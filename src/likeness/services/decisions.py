@@ -8,9 +8,12 @@ from __future__ import annotations
 from likeness.compensation.pay import RateBookPay
 from likeness.domain.decisions import Decision
 from likeness.domain.ids import PerformerId
+from likeness.domain.principals import Principal
 from likeness.domain.requests import Request
 from likeness.domain.world import World
 from likeness.policy.engine import DecisionEngine
+from likeness.services.access import Action, Record, RecordKind, require
+from likeness.services.records import producers_of
 from likeness.services.unit_of_work import ConsentUnitOfWork
 
 
@@ -58,11 +61,31 @@ def load_request_world(uow: ConsentUnitOfWork, request: Request) -> World:
     return world
 
 
-def decide_request(uow: ConsentUnitOfWork, request: Request) -> Decision:
-    """Decide ``request`` against what the database holds (SPEC §4).
+def request_record(uow: ConsentUnitOfWork, request: Request, kind: RecordKind) -> Record:
+    """What access to a decision or use on ``request`` depends on: the performer it is about,
+    the requesting producer and the producer of the production."""
+    producers = {request.producer} | producers_of(uow, (request.production,))
+    performer: str | None = request.performer or request.resembles
+    if request.replica is not None:
+        replica = uow.replicas.get(request.replica)
+        performer = replica.performer if replica is not None else performer
+    performers = frozenset() if performer is None else frozenset({performer})
+    return Record(kind, request.id, performers, frozenset(producers))
 
-    Raises ``CompensationError`` only when an allowed request cannot be priced.
+
+def decide_request(uow: ConsentUnitOfWork, principal: Principal, request: Request) -> Decision:
+    """Decide ``request`` against what the database holds (SPEC §4), for a producer asking
+    about its own productions (or the operator).
+
+    Raises :class:`ForbiddenError` / :class:`NotFoundError` when ``principal`` may not ask
+    (SPEC §10), and ``CompensationError`` only when an allowed request cannot be priced.
     """
+    require(
+        principal,
+        Action.DECIDE,
+        request_record(uow, request, RecordKind.DECISION),
+        f"production {request.production!r} does not exist",
+    )
     engine = DecisionEngine(load_request_world(uow, request), RateBookPay())
     return engine.decide(request)
 

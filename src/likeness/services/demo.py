@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from likeness.domain.principals import Principal
 from likeness.errors import InvalidInputError
 from likeness.interchange.scenario import parse_strike
 from likeness.services import registry
@@ -19,25 +20,30 @@ from likeness.services.strikes import declare_strike
 from likeness.services.uses import UseUnitOfWork, record_use
 
 
-def load_demo(uow: UseUnitOfWork, document: Mapping[str, Any]) -> str:
-    """Register the demo world, its consents and its uses, and say what was loaded."""
-    world = registry.import_world(uow, document)
+def load_demo(uow: UseUnitOfWork, principal: Principal, document: Mapping[str, Any]) -> str | None:
+    """Register the demo world, its consents and its uses into an empty registry, and say
+    what was loaded; None when the registry already holds data (nothing is loaded then).
+    The operator only: it registers performers and producers."""
+    if not registry.load_world(uow).is_empty():
+        return None
+    world = registry.import_world(uow, principal, document)
     consents = document.get("consents") or []
     for i, raw in enumerate(consents):
-        grant_consent(uow, parse_consent_document(raw, f"consents[{i}]"), store_invalid=True)
+        consent = parse_consent_document(raw, f"consents[{i}]")
+        grant_consent(uow, principal, consent, store_invalid=True)
     strikes = document.get("strikes") or []
     for i, raw in enumerate(strikes):
-        declare_strike(uow, parse_strike(raw, f"strikes[{i}]"))
+        declare_strike(uow, principal, parse_strike(raw, f"strikes[{i}]"))
     for i, item in enumerate(document.get("suspensions") or []):
         if not isinstance(item, Mapping) or not {"consent", "suspended_on", "by"} <= set(item):
             raise InvalidInputError(f"demo suspensions[{i}]: expected consent, suspended_on and by")
-        suspend_consent(uow, str(item["consent"]), item["suspended_on"], str(item["by"]))
+        suspend_consent(uow, principal, str(item["consent"]), item["suspended_on"], str(item["by"]))
     allowed = 0
     uses = document.get("uses") or []
     for i, item in enumerate(uses):
         if not isinstance(item, Mapping) or "key" not in item or "request" not in item:
             raise InvalidInputError(f"demo uses[{i}]: expected a mapping with key and request")
-        result = record_use(uow, item["request"], str(item["key"]))
+        result = record_use(uow, principal, item["request"], str(item["key"]))
         allowed += result.record.decision.allowed
     return (
         f"{len(world.performers)} performers, {len(world.producers)} producers, "

@@ -8,6 +8,7 @@ from decimal import Decimal
 from typing import Any
 
 from likeness.compensation.rounding import format_money
+from likeness.domain.principals import Principal
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.scenario import consent_to_document
 from likeness.services import registry
@@ -15,10 +16,23 @@ from likeness.services.consents import list_consents
 from likeness.services.uses import UseUnitOfWork
 
 
-def performer_overview(uow: UseUnitOfWork, performer_id: str) -> dict[str, Any]:
+def performer_overview(
+    uow: UseUnitOfWork, principal: Principal, performer_id: str
+) -> dict[str, Any]:
     """The performer's record, replicas, consents and pay lines with totals per kind and
-    currency. Raises :class:`~likeness.errors.NotFoundError` for an unknown performer."""
-    performer = registry.get_performer(uow, performer_id)
+    currency, as far as ``principal`` may see them (a producer: the id and name only).
+
+    Raises :class:`~likeness.errors.NotFoundError` for an unknown or invisible performer."""
+    permission = registry.see_performer(uow, principal, performer_id)
+    performer = registry.get_performer(uow, principal, performer_id)
+    if permission.limited:
+        return {
+            "performer": registry.performer_document(performer, limited=True),
+            "replicas": [],
+            "consents": [],
+            "pay_lines": [],
+            "totals": [],
+        }
     lines = uow.uses.pay_lines(performer_id=performer.id)
     totals: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
     for line in lines:
@@ -26,11 +40,12 @@ def performer_overview(uow: UseUnitOfWork, performer_id: str) -> dict[str, Any]:
     return {
         "performer": registry.record_as_document(performer),
         "replicas": [
-            registry.record_as_document(r) for r in uow.replicas.list(performer_id=performer.id)
+            registry.record_as_document(r)
+            for r in registry.list_replicas(uow, principal, performer.id)
         ],
         "consents": [
             to_jsonable(consent_to_document(s.consent, s.problems))
-            for s in list_consents(uow, performer.id)
+            for s in list_consents(uow, principal, performer.id)
         ],
         "pay_lines": [
             to_jsonable(

@@ -1,6 +1,7 @@
 """Registering performers, producers, productions and replicas, and moving a world in and out.
 
-Every registration writes its ledger entry in the same transaction (SPEC §8).
+Every registration writes its ledger entry in the same transaction (SPEC §8), with the
+principal as its actor; every read and write asks :mod:`likeness.services.access` first.
 """
 
 from __future__ import annotations
@@ -10,17 +11,25 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from likeness.domain.performers import Performer
+from likeness.domain.principals import Principal
 from likeness.domain.productions import Producer, Production
 from likeness.domain.replicas import AssetFile, Replica
 from likeness.domain.world import World
 from likeness.errors import ConflictError, NotFoundError, RecordInvalidError
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.world import parse_world, world_to_document
+from likeness.services.access import Action, Permission, Record, RecordKind, may, require
 from likeness.services.assets import digest_file
+from likeness.services.records import (
+    acts_for,
+    performer_record,
+    production_record,
+    replica_record,
+)
 from likeness.services.unit_of_work import UnitOfWork
 
-#: the ledger actor for changes made by an operator at the command line
-OPERATOR = "operator"
+#: the registry as a whole (import, export)
+REGISTRY = Record(RecordKind.REGISTRY, "registry")
 
 T = TypeVar("T")
 
@@ -85,7 +94,27 @@ def _refuse_duplicates(new: World, known: World) -> None:
                 )
 
 
-def import_world(uow: UnitOfWork, document: Mapping[str, Any], *, actor: str = OPERATOR) -> World:
+def _require_registration(principal: Principal, new: World, known: World) -> None:
+    """Each new record must be one ``principal`` may register (SPEC §10): a producer its own
+    productions and replicas made in them; performers and producers only the operator."""
+    for performer in new.performers.values():
+        require(principal, Action.REGISTER, performer_record(performer), "registry")
+    for producer in new.producers.values():
+        record = Record(RecordKind.PRODUCER, producer.id, producers=frozenset({producer.id}))
+        require(principal, Action.REGISTER, record, "registry")
+    for production in new.productions.values():
+        require(principal, Action.REGISTER, production_record(production), "registry")
+    for replica in new.replicas.values():
+        made_in = replica.made_in
+        made: Production | None = None
+        if made_in is not None:
+            made = new.productions.get(made_in) or known.productions.get(made_in)
+        producers = frozenset() if made is None else frozenset({made.producer})
+        record = Record(RecordKind.REPLICA, replica.id, frozenset({replica.performer}), producers)
+        require(principal, Action.REGISTER, record, "registry")
+
+
+def import_world(uow: UnitOfWork, principal: Principal, document: Mapping[str, Any]) -> World:
     """Register every record of the world sections of ``document``, all or nothing.
 
     References may name records of the document or records already registered; an id that is
@@ -95,43 +124,45 @@ def import_world(uow: UnitOfWork, document: Mapping[str, Any], *, actor: str = O
     known = load_world(uow)
     world = parse_world(document, known=known)
     _refuse_duplicates(world, known)
-    _store(uow, world, actor)
+    _require_registration(principal, world, known)
+    _store(uow, world, principal.actor)
     uow.commit()
     return world
 
 
-def export_world(uow: UnitOfWork) -> dict[str, Any]:
-    """The registry as a scenario document (``import`` of it into an empty database restores it)."""
+def export_world(uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
+    """The registry as a scenario document (``import`` of it into an empty database restores it).
+
+    Only for whoever sees every record (the union, the operator)."""
+    require(principal, Action.SEE, REGISTRY, "the registry is not visible to you")
     document = world_to_document(load_world(uow))
     document.pop("agreement")  # each production names its own agreement
     return document
 
 
 def add_record(
-    uow: UnitOfWork, section: str, data: Mapping[str, Any], *, actor: str = OPERATOR
+    uow: UnitOfWork, principal: Principal, section: str, data: Mapping[str, Any]
 ) -> Performer | Producer | Production | Replica:
     """Register one record given in the file format; ``section`` is e.g. ``"performers"``."""
-    world = import_world(uow, {section: [dict(data)]}, actor=actor)
+    world = import_world(uow, principal, {section: [dict(data)]})
     collection: dict[Any, Any] = getattr(world, section)
     return next(iter(collection.values()))  # type: ignore[no-any-return]
 
 
-def register_asset(
-    uow: UnitOfWork, replica_id: str, path: Path, *, actor: str = OPERATOR
-) -> AssetFile:
+def register_asset(uow: UnitOfWork, principal: Principal, replica_id: str, path: Path) -> AssetFile:
     """Digest the file at ``path`` (streamed) and record it as an asset of the replica."""
+    missing = f"replica {replica_id!r} does not exist (expected a registered replica)"
     replica = uow.replicas.get(replica_id)
     if replica is None:
-        raise NotFoundError(
-            f"replica {replica_id!r} does not exist (expected a registered replica)"
-        )
+        raise NotFoundError(missing)
+    require(principal, Action.UPLOAD_ASSET, replica_record(uow, replica), missing)
     asset = digest_file(path)
     if any(a.location == asset.location for a in replica.assets):
         raise ConflictError(f"replica {replica_id}: {asset.location} is already registered")
     uow.replicas.add_asset(replica_id, asset)
     uow.ledger.append(
         "replica-asset-registered",
-        actor,
+        principal.actor,
         {
             "replica": replica_id,
             "location": asset.location,
@@ -149,24 +180,110 @@ def _found(item: T | None, kind: str, ident: str) -> T:
     return item
 
 
-def get_performer(uow: UnitOfWork, performer_id: str) -> Performer:
-    """The performer with this id; :class:`NotFoundError` if there is none."""
+def _missing(kind: str, ident: str) -> str:
+    return f"{kind} {ident!r} does not exist"
+
+
+def see_performer(uow: UnitOfWork, principal: Principal, performer_id: str) -> Permission:
+    """Whether and how ``principal`` sees the performer (a producer: id and name only);
+    :class:`NotFoundError` when there is no such performer or it is not visible."""
+    performer = _found(uow.performers.get(performer_id), "performer", performer_id)
+    return require(
+        principal,
+        Action.SEE,
+        performer_record(performer),
+        _missing("performer", performer_id),
+        acts_for=acts_for(uow, principal),
+    )
+
+
+def get_performer(uow: UnitOfWork, principal: Principal, performer_id: str) -> Performer:
+    """The performer with this id; :class:`NotFoundError` if there is none or it is not
+    visible to ``principal`` (a producer gets :func:`performer_document` with id and name)."""
+    see_performer(uow, principal, performer_id)
     return _found(uow.performers.get(performer_id), "performer", performer_id)
 
 
-def get_producer(uow: UnitOfWork, producer_id: str) -> Producer:
-    """The producer with this id; :class:`NotFoundError` if there is none."""
-    return _found(uow.producers.get(producer_id), "producer", producer_id)
+def get_producer(uow: UnitOfWork, principal: Principal, producer_id: str) -> Producer:
+    """The producer with this id; :class:`NotFoundError` if there is none or not visible."""
+    producer = _found(uow.producers.get(producer_id), "producer", producer_id)
+    record = Record(RecordKind.PRODUCER, producer.id, producers=frozenset({producer.id}))
+    require(principal, Action.SEE, record, _missing("producer", producer_id))
+    return producer
 
 
-def get_production(uow: UnitOfWork, production_id: str) -> Production:
-    """The production with this id; :class:`NotFoundError` if there is none."""
-    return _found(uow.productions.get(production_id), "production", production_id)
+def get_production(uow: UnitOfWork, principal: Principal, production_id: str) -> Production:
+    """The production with this id; :class:`NotFoundError` if there is none or not visible."""
+    production = _found(uow.productions.get(production_id), "production", production_id)
+    require(
+        principal, Action.SEE, production_record(production), _missing("production", production_id)
+    )
+    return production
 
 
-def get_replica(uow: UnitOfWork, replica_id: str) -> Replica:
-    """The replica with this id; :class:`NotFoundError` if there is none."""
-    return _found(uow.replicas.get(replica_id), "replica", replica_id)
+def get_replica(uow: UnitOfWork, principal: Principal, replica_id: str) -> Replica:
+    """The replica with this id; :class:`NotFoundError` if there is none or not visible."""
+    replica = _found(uow.replicas.get(replica_id), "replica", replica_id)
+    require(
+        principal,
+        Action.SEE,
+        replica_record(uow, replica),
+        _missing("replica", replica_id),
+        acts_for=acts_for(uow, principal),
+    )
+    return replica
+
+
+def list_performers(uow: UnitOfWork, principal: Principal) -> list[dict[str, Any]]:
+    """The performers ``principal`` sees, as documents (id and name only for a producer)."""
+    found = []
+    whom = acts_for(uow, principal)
+    for performer in uow.performers.list():
+        permission = may(principal, Action.SEE, performer_record(performer), acts_for=whom)
+        if permission.visible:
+            found.append(performer_document(performer, limited=permission.limited))
+    return found
+
+
+def list_producers(uow: UnitOfWork, principal: Principal) -> list[Producer]:
+    """The producers ``principal`` sees."""
+    return [
+        p
+        for p in uow.producers.list()
+        if may(
+            principal, Action.SEE, Record(RecordKind.PRODUCER, p.id, producers=frozenset({p.id}))
+        ).visible
+    ]
+
+
+def list_productions(
+    uow: UnitOfWork, principal: Principal, producer_id: str | None = None
+) -> list[Production]:
+    """The productions ``principal`` sees (of one producer when ``producer_id`` is given)."""
+    return [
+        p
+        for p in uow.productions.list()
+        if (producer_id is None or p.producer == producer_id)
+        and may(principal, Action.SEE, production_record(p)).visible
+    ]
+
+
+def list_replicas(
+    uow: UnitOfWork, principal: Principal, performer_id: str | None = None
+) -> list[Replica]:
+    """The replicas ``principal`` sees (of one performer when ``performer_id`` is given)."""
+    whom = acts_for(uow, principal)
+    return [
+        r
+        for r in uow.replicas.list(performer_id=performer_id)
+        if may(principal, Action.SEE, replica_record(uow, r), acts_for=whom).visible
+    ]
+
+
+def performer_document(performer: Performer, *, limited: bool = False) -> dict[str, Any]:
+    """A performer in the file format; ``limited``: only the id and name (SPEC §10)."""
+    document = record_as_document(performer)
+    return {"id": document["id"], "name": document["name"]} if limited else document
 
 
 def record_as_document(item: Performer | Producer | Production | Replica) -> dict[str, Any]:

@@ -19,9 +19,11 @@ from likeness.compensation.residuals.compute import PerformerResult
 from likeness.compensation.residuals.outputs import result_json
 from likeness.compensation.residuals.run import RunOutcome
 from likeness.compensation.rounding import format_money
+from likeness.domain.principals import Principal
 from likeness.errors import CompensationError
 from likeness.ledger.canonical import canonicalize
 from likeness.ledger.entry import format_time
+from likeness.services.access import Action, Record, RecordKind, require
 from likeness.services.unit_of_work import UnitOfWork
 
 #: ledger entry kind of a recorded run
@@ -83,10 +85,10 @@ def result_digest(outcome: RunOutcome) -> str:
 
 def record_residual_run(
     uow: ResidualUnitOfWork,
+    principal: Principal,
     outcome: RunOutcome,
     *,
     source: str,
-    actor: str = "cli",
     now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
 ) -> int:
     """Store ``outcome``'s residual lines and its ledger entry; return the run id.
@@ -100,6 +102,10 @@ def record_residual_run(
             f"residual run of {source} was refused by validation; nothing to store"
         )
     result = outcome.result
+    # the run is linked to no registry production yet (residuals issue): only whoever sees
+    # every record (the operator, the union) may store one
+    record = Record(RecordKind.RESIDUAL_RUN, source)
+    require(principal, Action.RUN_RESIDUALS, record, f"residual run {source!r} does not exist")
     run = ResidualRun(
         rule_set=outcome.rule_set,
         engine=outcome.engine,
@@ -116,7 +122,7 @@ def record_residual_run(
     run_id = uow.residuals.add_run(run, result.performers)
     uow.ledger.append(
         RUN_RECORDED,
-        actor,
+        principal.actor,
         {
             "run": run_id,
             "rule_set": run.rule_set,

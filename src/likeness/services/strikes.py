@@ -6,11 +6,10 @@ A strike changes decisions (``strike-in-effect`` under 2026, ``consent-suspended
 
 from __future__ import annotations
 
+from likeness.domain.principals import Principal
 from likeness.domain.strikes import Strike
+from likeness.services.access import Action, Record, RecordKind, require
 from likeness.services.unit_of_work import ConsentUnitOfWork
-
-#: the ledger actor for changes made by an operator
-OPERATOR = "operator"
 
 
 def strike_document(strike: Strike) -> dict[str, object]:
@@ -22,9 +21,11 @@ def strike_document(strike: Strike) -> dict[str, object]:
     }
 
 
-def declare_strike(uow: ConsentUnitOfWork, strike: Strike, *, actor: str = OPERATOR) -> Strike:
-    """Store ``strike`` and its ``strike-declared`` ledger entry, then commit."""
+def declare_strike(uow: ConsentUnitOfWork, principal: Principal, strike: Strike) -> Strike:
+    """Store ``strike`` and its ``strike-declared`` ledger entry, then commit (the union, or
+    the operator; :class:`ForbiddenError` / :class:`NotFoundError` for anyone else)."""
+    require(principal, Action.DECLARE_STRIKE, Record(RecordKind.STRIKE, "new"), "no such strike")
     uow.strikes.add(strike)
-    uow.ledger.append("strike-declared", actor, strike_document(strike))
+    uow.ledger.append("strike-declared", principal.actor, strike_document(strike))
     uow.commit()
     return strike

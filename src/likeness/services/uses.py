@@ -12,13 +12,15 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from likeness.domain.principals import Principal
 from likeness.domain.requests import Request
 from likeness.domain.uses import PayLine, UseRecord, pay_lines_of
 from likeness.errors import ConflictError
 from likeness.interchange.decisions import decision_to_json
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.scenario import parse_request
-from likeness.services.decisions import decide_request
+from likeness.services.access import Action, RecordKind, require
+from likeness.services.decisions import decide_request, request_record
 from likeness.services.unit_of_work import ConsentUnitOfWork
 
 
@@ -72,6 +74,7 @@ def _same_or_conflict(key: str, stored: UseRecord, document: dict[str, Any]) -> 
 
 def record_use(
     uow: UseUnitOfWork,
+    principal: Principal,
     document: Mapping[str, Any],
     key: str,
     *,
@@ -93,7 +96,13 @@ def record_use(
     if stored is not None:
         return _same_or_conflict(key, stored, normalized)
     request, _ = parse_request(normalized, "request")
-    decision = decide_request(uow, request)
+    require(
+        principal,
+        Action.RECORD_USE,
+        request_record(uow, request, RecordKind.USE),
+        f"production {request.production!r} does not exist",
+    )
+    decision = decide_request(uow, principal, request)
     performer = _subject_performer(uow, request)
     lines = pay_lines_of(request, decision, performer) if decision.allowed else ()
     record = UseRecord(key, request, normalized, decision, now(), None, lines)
@@ -106,7 +115,7 @@ def record_use(
         if stored is None:
             raise
         return _same_or_conflict(key, stored, normalized)
-    actor = f"producer:{request.producer}"
+    actor = principal.actor
     uow.ledger.append(
         "use-decision",
         actor,

@@ -132,6 +132,14 @@ class SqlPerformerRepository:
         found = self._build(rows)
         return found[0] if found else None
 
+    def represented_by(self, representative_id: str) -> list[PerformerId]:
+        """The performers whose representatives include this id, in id order."""
+        reps = t.representatives.c
+        query = select(reps.performer_id).where(reps.id == representative_id)
+        return [
+            PerformerId(row[0]) for row in self._conn.execute(query.order_by(reps.performer_id))
+        ]
+
     def add(self, performer: Performer) -> None:
         self._conn.execute(
             insert(t.performers).values(

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from likeness.api.deps import ReadUow
+from likeness.deps import CurrentPrincipal, ReadUow
 from likeness.services import registry
 from likeness.services.overview import performer_overview
 
@@ -40,20 +40,20 @@ def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, uow: ReadUow) -> HTMLResponse:
-    """The portal's front page: what is registered, with links."""
+def home(request: Request, uow: ReadUow, principal: CurrentPrincipal) -> HTMLResponse:
+    """The portal's front page: what the visitor may see of the registry, with links."""
     counts = {
-        "performers": len(uow.performers.ids()),
-        "producers": len(uow.producers.ids()),
-        "productions": len(uow.productions.ids()),
-        "replicas": len(uow.replicas.ids()),
+        "performers": len(registry.list_performers(uow, principal)),
+        "producers": len(registry.list_producers(uow, principal)),
+        "productions": len(registry.list_productions(uow, principal)),
+        "replicas": len(registry.list_replicas(uow, principal)),
     }
     return _render(request, "home.html", counts=counts, sections=SECTIONS)
 
 
 def _list_page(request: Request, section: str, items: list[Any]) -> HTMLResponse:
     spec = SECTIONS[section]
-    rows = [registry.record_as_document(i) for i in items]
+    rows = [i if isinstance(i, dict) else registry.record_as_document(i) for i in items]
     return _render(request, "list.html", section=section, spec=spec, rows=rows)
 
 
@@ -68,15 +68,17 @@ def _detail_page(
 
 
 @router.get("/performers", response_class=HTMLResponse)
-def performers(request: Request, uow: ReadUow) -> HTMLResponse:
-    """All performers."""
-    return _list_page(request, "performers", list(uow.performers.list()))
+def performers(request: Request, uow: ReadUow, principal: CurrentPrincipal) -> HTMLResponse:
+    """The performers the visitor may see."""
+    return _list_page(request, "performers", registry.list_performers(uow, principal))
 
 
 @router.get("/performers/{performer_id}", response_class=HTMLResponse)
-def performer(request: Request, performer_id: str, uow: ReadUow) -> HTMLResponse:
+def performer(
+    request: Request, performer_id: str, uow: ReadUow, principal: CurrentPrincipal
+) -> HTMLResponse:
     """One performer: representatives, replicas, consents and the pay their likeness earned."""
-    overview = performer_overview(uow, performer_id)
+    overview = performer_overview(uow, principal, performer_id)
     return _render(
         request,
         "performer.html",
@@ -91,38 +93,47 @@ def performer(request: Request, performer_id: str, uow: ReadUow) -> HTMLResponse
 
 
 @router.get("/producers", response_class=HTMLResponse)
-def producers(request: Request, uow: ReadUow) -> HTMLResponse:
-    """All producers."""
-    return _list_page(request, "producers", list(uow.producers.list()))
+def producers(request: Request, uow: ReadUow, principal: CurrentPrincipal) -> HTMLResponse:
+    """The producers the visitor may see."""
+    return _list_page(request, "producers", registry.list_producers(uow, principal))
 
 
 @router.get("/producers/{producer_id}", response_class=HTMLResponse)
-def producer(request: Request, producer_id: str, uow: ReadUow) -> HTMLResponse:
+def producer(
+    request: Request, producer_id: str, uow: ReadUow, principal: CurrentPrincipal
+) -> HTMLResponse:
     """One producer and its productions."""
-    item = registry.get_producer(uow, producer_id)
-    made = [registry.record_as_document(p) for p in uow.productions.list() if p.producer == item.id]
+    item = registry.get_producer(uow, principal, producer_id)
+    made = [
+        registry.record_as_document(p) for p in registry.list_productions(uow, principal, item.id)
+    ]
     return _detail_page(request, "producers", item, {"productions": made})
 
 
 @router.get("/productions", response_class=HTMLResponse)
-def productions(request: Request, uow: ReadUow) -> HTMLResponse:
-    """All productions."""
-    return _list_page(request, "productions", list(uow.productions.list()))
+def productions(request: Request, uow: ReadUow, principal: CurrentPrincipal) -> HTMLResponse:
+    """The productions the visitor may see."""
+    return _list_page(request, "productions", registry.list_productions(uow, principal))
 
 
 @router.get("/productions/{production_id}", response_class=HTMLResponse)
-def production(request: Request, production_id: str, uow: ReadUow) -> HTMLResponse:
+def production(
+    request: Request, production_id: str, uow: ReadUow, principal: CurrentPrincipal
+) -> HTMLResponse:
     """One production."""
-    return _detail_page(request, "productions", registry.get_production(uow, production_id))
+    found = registry.get_production(uow, principal, production_id)
+    return _detail_page(request, "productions", found)
 
 
 @router.get("/replicas", response_class=HTMLResponse)
-def replicas(request: Request, uow: ReadUow) -> HTMLResponse:
-    """All replicas."""
-    return _list_page(request, "replicas", list(uow.replicas.list()))
+def replicas(request: Request, uow: ReadUow, principal: CurrentPrincipal) -> HTMLResponse:
+    """The replicas the visitor may see."""
+    return _list_page(request, "replicas", registry.list_replicas(uow, principal))
 
 
 @router.get("/replicas/{replica_id}", response_class=HTMLResponse)
-def replica(request: Request, replica_id: str, uow: ReadUow) -> HTMLResponse:
+def replica(
+    request: Request, replica_id: str, uow: ReadUow, principal: CurrentPrincipal
+) -> HTMLResponse:
     """One replica with its asset files and digests."""
-    return _detail_page(request, "replicas", registry.get_replica(uow, replica_id))
+    return _detail_page(request, "replicas", registry.get_replica(uow, principal, replica_id))

@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from likeness.api.deps import ReadUow
+from likeness.deps import CurrentPrincipal, ReadUow
 from likeness.services import registry
 from likeness.services.overview import performer_overview
 
@@ -16,15 +16,15 @@ Json = dict[str, Any]
 
 
 @router.get("/performers")
-def list_performers(uow: ReadUow) -> list[Json]:
-    """Every registered performer."""
-    return [registry.record_as_document(p) for p in uow.performers.list()]
+def list_performers(uow: ReadUow, principal: CurrentPrincipal) -> list[Json]:
+    """The performers the caller sees."""
+    return registry.list_performers(uow, principal)
 
 
 @router.get("/performers/{performer_id}")
-def get_performer(performer_id: str, uow: ReadUow) -> Json:
+def get_performer(performer_id: str, uow: ReadUow, principal: CurrentPrincipal) -> Json:
     """One performer: representatives, replica ids, consents and the pay their likeness earned."""
-    overview = performer_overview(uow, performer_id)
+    overview = performer_overview(uow, principal, performer_id)
     record: Json = overview["performer"]
     record["replicas"] = [r["id"] for r in overview["replicas"]]
     record.update(
@@ -34,38 +34,42 @@ def get_performer(performer_id: str, uow: ReadUow) -> Json:
 
 
 @router.get("/producers")
-def list_producers(uow: ReadUow) -> list[Json]:
-    """Every registered producer."""
-    return [registry.record_as_document(p) for p in uow.producers.list()]
+def list_producers(uow: ReadUow, principal: CurrentPrincipal) -> list[Json]:
+    """The producers the caller sees."""
+    return [registry.record_as_document(p) for p in registry.list_producers(uow, principal)]
 
 
 @router.get("/producers/{producer_id}")
-def get_producer(producer_id: str, uow: ReadUow) -> Json:
+def get_producer(producer_id: str, uow: ReadUow, principal: CurrentPrincipal) -> Json:
     """One producer, with its productions."""
-    record = registry.record_as_document(registry.get_producer(uow, producer_id))
-    record["productions"] = [p.id for p in uow.productions.list() if p.producer == producer_id]
+    record = registry.record_as_document(registry.get_producer(uow, principal, producer_id))
+    made = registry.list_productions(uow, principal, producer_id)
+    record["productions"] = [p.id for p in made]
     return record
 
 
 @router.get("/productions")
-def list_productions(uow: ReadUow) -> list[Json]:
-    """Every registered production."""
-    return [registry.record_as_document(p) for p in uow.productions.list()]
+def list_productions(uow: ReadUow, principal: CurrentPrincipal) -> list[Json]:
+    """The productions the caller sees."""
+    return [registry.record_as_document(p) for p in registry.list_productions(uow, principal)]
 
 
 @router.get("/productions/{production_id}")
-def get_production(production_id: str, uow: ReadUow) -> Json:
+def get_production(production_id: str, uow: ReadUow, principal: CurrentPrincipal) -> Json:
     """One production."""
-    return registry.record_as_document(registry.get_production(uow, production_id))
+    return registry.record_as_document(registry.get_production(uow, principal, production_id))
 
 
 @router.get("/replicas")
-def list_replicas(uow: ReadUow, performer: str | None = None) -> list[Json]:
-    """Every registered replica, or those of one performer."""
-    return [registry.record_as_document(r) for r in uow.replicas.list(performer_id=performer)]
+def list_replicas(
+    uow: ReadUow, principal: CurrentPrincipal, performer: str | None = None
+) -> list[Json]:
+    """The replicas the caller sees, or those of one performer."""
+    found = registry.list_replicas(uow, principal, performer)
+    return [registry.record_as_document(r) for r in found]
 
 
 @router.get("/replicas/{replica_id}")
-def get_replica(replica_id: str, uow: ReadUow) -> Json:
+def get_replica(replica_id: str, uow: ReadUow, principal: CurrentPrincipal) -> Json:
     """One replica, with its asset files and their SHA-256 digests."""
-    return registry.record_as_document(registry.get_replica(uow, replica_id))
+    return registry.record_as_document(registry.get_replica(uow, principal, replica_id))

@@ -1,4 +1,8 @@
-"""The app factory: one FastAPI app serving the API (``/api``), ``/health`` and the portal."""
+"""The app factory: one FastAPI app serving the API (``/api``), ``/health`` and the portal.
+
+It sits above both :mod:`likeness.api` and :mod:`likeness.web`, which never import each other;
+what they share (the container, the unit of work, who is asking) is in :mod:`likeness.deps`.
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ from likeness.api.routes import health, registry
 from likeness.bootstrap import Container, bootstrap
 from likeness.web import routes as web_routes
 
-WEB = Path(__file__).resolve().parent.parent / "web"
+WEB = Path(__file__).resolve().parent / "web"
 
 
 def create_app(container: Container | None = None) -> FastAPI:
