@@ -1,16 +1,19 @@
 """The checks of SPEC §4.2 on each consent examined, and the authority to give a consent.
 
 Each rule's name is the SPEC code (or family of codes) it fails with. :data:`CONSENT_RULES` are
-the checks every rule set runs; rule sets add :data:`OPTIONAL_CONSENT_RULES` by code.
+the checks every rule set runs; rule sets add :data:`OPTIONAL_CONSENT_RULES` by code. When
+several consents fail, their codes are listed once each in :data:`CONSENT_CODE_ORDER`
+(:func:`union_of_codes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from likeness.domain.consents import WILDCARD, Consent
-from likeness.domain.decisions import Reason
+from likeness.domain.decisions import Check, Problem, Reason
 from likeness.domain.ids import UNION
 from likeness.domain.performers import Performer, RepresentativeKind
 from likeness.policy.combinators import AllOfConsent, ConsentRule
@@ -168,7 +171,39 @@ CONSENT_RULE_ORDER = (
     "consent-covers",
 )
 
-#: §4.1 checks every rule set runs
+#: the order consent codes are listed in when several consents fail (the §4.2 and §5 tables)
+CONSENT_CODE_ORDER: dict[str, int] = {
+    code: index
+    for index, code in enumerate(
+        [
+            Reason.CONSENT_INVALID.value,
+            *(problem.value for problem in Problem),
+            Reason.CONSENT_NOT_AUTHORIZED.value,
+            Reason.CONSENT_ENDED_AT_DEATH.value,
+            Reason.CONSENT_NOT_YET_VALID.value,
+            Reason.CONSENT_EXPIRED.value,
+            Reason.CONSENT_REVOKED.value,
+            Reason.CONSENT_SUSPENDED.value,
+            Reason.PRODUCTION_NOT_COVERED.value,
+            Reason.USE_NOT_COVERED.value,
+            Reason.REPLICA_NOT_COVERED.value,
+        ]
+    )
+}
+
+
+def union_of_codes(failed: Sequence[Check]) -> tuple[str, ...]:
+    """Every code of ``failed`` (one check per consent), once each, in the order of the §4.2
+    and §5 tables.
+
+    >>> union_of_codes([Check("consent", ("use-not-covered",)),
+    ...                 Check("consent", ("consent-expired", "use-not-covered"))])
+    ('consent-expired', 'use-not-covered')
+    """
+    if len(failed) == 1:
+        return failed[0].codes
+    seen = {code for check in failed for code in check.codes}
+    return tuple(code for code in CONSENT_CODE_ORDER if code in seen)
 
 
 def has_authority(consent: Consent, performer: Performer | None) -> bool:

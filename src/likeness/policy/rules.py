@@ -1,9 +1,11 @@
 """The checks of SPEC §4.1 on every request, as small objects (:mod:`likeness.policy.combinators`).
 
-Each rule's name is the SPEC code it fails with. Rule sets (:mod:`likeness.policy.rulesets`) pick
-optional rules by code from :data:`OPTIONAL_RULES`; a future agreement adds a data file and, at
-most, one class here. The consent checks of §4.2 are in :mod:`likeness.policy.consent_rules`, the
-obligations of §4.5 in :mod:`likeness.policy.obligations`.
+Each rule's name is the SPEC code it fails with. Rule sets
+(:mod:`likeness.policy.rulesets`) pick optional rules by code from :data:`OPTIONAL_RULES`; a
+future agreement adds a data file and, at most, one class here. The exemptions of §4.3 are in
+:mod:`likeness.policy.exemptions`, the consent checks of §4.2 in
+:mod:`likeness.policy.consent_rules`, the synthetic rules of §4.4 in
+:mod:`likeness.policy.synthetic`, the obligations of §4.5 in :mod:`likeness.policy.obligations`.
 """
 
 from __future__ import annotations
@@ -26,7 +28,6 @@ _NO_BUSINESS_REASON = (Reason.NO_BUSINESS_REASON.value,)
 _PRODUCER_NOT_AUTHORIZED = (Reason.PRODUCER_NOT_AUTHORIZED.value,)
 _SCAN_NOTICE_LATE = (Reason.SCAN_NOTICE_LATE.value,)
 _STRIKE_IN_EFFECT = (Reason.STRIKE_IN_EFFECT.value,)
-_SYNTHETIC_NEEDS_JUSTIFICATION = (Reason.SYNTHETIC_NEEDS_JUSTIFICATION.value,)
 
 #: uses a minor's replica may never be put to, whatever the consent says (SPEC §4.1, §7)
 PROTECTED_USES = frozenset({UseKind.NUDITY.value, UseKind.SEXUAL_CONTENT.value})
@@ -156,25 +157,6 @@ class BusinessReasonGiven:
         return ()
 
 
-@dataclass(frozen=True, slots=True)
-class SyntheticJustified:
-    """``synthetic-needs-justification`` (§7): a synthetic performer in a human role, with no
-    justification given."""
-
-    name: str = "synthetic-justification"
-
-    def failures(self, facts: RequestFacts) -> tuple[str, ...]:
-        """See the class docstring."""
-        request = facts.request
-        if (
-            request.kind is RequestKind.SYNTHETIC
-            and request.human_role
-            and not (request.justification or "").strip()
-        ):
-            return _SYNTHETIC_NEEDS_JUSTIFICATION
-        return ()
-
-
 BASE_REQUEST_RULES: tuple[RequestRule, ...] = (
     ProducerIsAuthorized(),
     IdsAreKnown(),
@@ -187,11 +169,7 @@ OPTIONAL_RULES: dict[str, RequestRule] = {
     Reason.STRIKE_IN_EFFECT.value: StrikeNotInEffect(),
     Reason.MINOR_PROTECTED_USE.value: MinorNotInProtectedUse(),
     Reason.NO_BUSINESS_REASON.value: BusinessReasonGiven(),
-    Reason.SYNTHETIC_NEEDS_JUSTIFICATION.value: SyntheticJustified(),
 }
-
-#: optional rules that run on synthetic requests after §4.1, beside the §4.4 consent check
-SYNTHETIC_STAGE = frozenset({Reason.SYNTHETIC_NEEDS_JUSTIFICATION.value})
 
 #: the order of §4.1 codes in a decision, whatever order the rule set lists its checks in
 REQUEST_RULE_ORDER = (
