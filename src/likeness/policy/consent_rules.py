@@ -1,9 +1,13 @@
 """The checks of SPEC §4.2 on each consent examined, and the authority to give a consent.
 
-Each rule's name is the SPEC code (or family of codes) it fails with. :data:`CONSENT_RULES` are
-the checks every rule set runs; rule sets add :data:`OPTIONAL_CONSENT_RULES` by code. When
-several consents fail, their codes are listed once each in :data:`CONSENT_CODE_ORDER`
-(:func:`union_of_codes`).
+Each rule's name is the SPEC code it fails with. Three rules fail with several codes and keep a
+descriptive id instead: ``consent-valid`` (``consent-invalid`` with the §5 codes),
+``consent-in-force`` (``consent-not-yet-valid`` / ``consent-expired`` / ``consent-revoked``) and
+``consent-covers`` (``production-not-covered`` / ``use-not-covered`` / ``replica-not-covered``).
+A decision's explanation shows the consent path as one check, ``consent``, with the codes of each
+consent examined (or ``no-consent``). :data:`CONSENT_RULES` are the checks every rule set runs;
+rule sets add :data:`OPTIONAL_CONSENT_RULES` by code. When several consents fail, their codes
+are listed once each in :data:`CONSENT_CODE_ORDER` (:func:`union_of_codes`).
 """
 
 from __future__ import annotations
@@ -47,7 +51,7 @@ class ConsentIsValid:
 class ConsentIsAuthorized:
     """``consent-not-authorized``: given by someone without authority on ``signed_on``."""
 
-    name: str = "consent-authorized"
+    name: str = Reason.CONSENT_NOT_AUTHORIZED.value
 
     def failures(self, asked: Asked, facts: ConsentFacts) -> tuple[str, ...]:
         """See the class docstring (computed once per consent by :func:`has_authority`)."""
@@ -58,7 +62,7 @@ class ConsentIsAuthorized:
 class ConsentOutlivesPerformer:
     """``consent-ended-at-death``: ``lifetime_only`` and the performer died before the date."""
 
-    name: str = "consent-lifetime"
+    name: str = Reason.CONSENT_ENDED_AT_DEATH.value
 
     def failures(self, asked: Asked, facts: ConsentFacts) -> tuple[str, ...]:
         """See the class docstring."""
@@ -131,7 +135,7 @@ class ConsentNotSuspended:
     later strike against the producer suspends it again, as the suspension still stands.
     """
 
-    name: str = "consent-suspended"
+    name: str = Reason.CONSENT_SUSPENDED.value
 
     def failures(self, asked: Asked, facts: ConsentFacts) -> tuple[str, ...]:
         """See the class docstring."""
@@ -158,16 +162,16 @@ CONSENT_RULES = AllOfConsent(
 
 #: consent checks a rule set may add by naming their code in ``checks`` of its ruleset.yaml
 OPTIONAL_CONSENT_RULES: dict[str, ConsentRule] = {
-    Reason.CONSENT_SUSPENDED.value: ConsentNotSuspended(),
+    rule.name: rule for rule in (ConsentNotSuspended(),)
 }
 
 #: the order consent checks run in (and so list their codes), whatever order a rule set names
 CONSENT_RULE_ORDER = (
     "consent-valid",
-    "consent-authorized",
-    "consent-lifetime",
+    Reason.CONSENT_NOT_AUTHORIZED.value,
+    Reason.CONSENT_ENDED_AT_DEATH.value,
     "consent-in-force",
-    "consent-suspended",
+    Reason.CONSENT_SUSPENDED.value,
     "consent-covers",
 )
 

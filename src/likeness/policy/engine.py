@@ -27,6 +27,9 @@ How SPEC's terse places are read (each decided here, once):
   one); then the obligation rules of the rule set (:mod:`likeness.policy.obligations`).
 - §7 ``consent-suspended``: a consent rule; the strikes it looks at are those concerning the
   request's producer. ``signed-during-strike``: a validity check against the world's strikes.
+- A decision's ``ran`` names each check by its rule id: the SPEC code it gives, or a descriptive
+  id where it gives several (``ids-known``; ``consent`` for the §4.2 path). Decisions stored
+  before the ids became codes keep the names they were made with.
 """
 
 from __future__ import annotations

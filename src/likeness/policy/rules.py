@@ -1,6 +1,9 @@
 """The checks of SPEC §4.1 on every request, as small objects (:mod:`likeness.policy.combinators`).
 
-Each rule's name is the SPEC code it fails with. Rule sets
+Each rule's name (its id in a decision's ``ran`` and ``explain()``) is the SPEC code it fails
+with. One rule fails with several codes and keeps a descriptive id instead: ``ids-known``
+(``unknown-replica`` / ``unknown-production`` / ``unknown-performer``), so that a request naming
+two unknown ids shows one failed check with both codes. Rule sets
 (:mod:`likeness.policy.rulesets`) pick optional rules by code from :data:`OPTIONAL_RULES`; a
 future agreement adds a data file and, at most, one class here. The exemptions of §4.3 are in
 :mod:`likeness.policy.exemptions`, the consent checks of §4.2 in
@@ -37,7 +40,7 @@ PROTECTED_USES = frozenset({UseKind.NUDITY.value, UseKind.SEXUAL_CONTENT.value})
 class ProducerIsAuthorized:
     """``producer-not-authorized``: the requester is not the producer of the production."""
 
-    name: str = "producer-authorized"
+    name: str = Reason.PRODUCER_NOT_AUTHORIZED.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring; an unknown production is left to :class:`IdsAreKnown`."""
@@ -62,7 +65,7 @@ class IdsAreKnown:
 class StrikeNotInEffect:
     """``strike-in-effect`` (§7): a ``use`` or ``create`` on a date a strike covers."""
 
-    name: str = "strike-in-effect"
+    name: str = Reason.STRIKE_IN_EFFECT.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring; ``until`` is the day work resumed, so not covered."""
@@ -79,7 +82,7 @@ class StrikeNotInEffect:
 class MinorNotInProtectedUse:
     """``minor-protected-use`` (§7): under 18 on the date and the use is nudity or sexual."""
 
-    name: str = "minor-protected-use"
+    name: str = Reason.MINOR_PROTECTED_USE.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring; no consent can allow it."""
@@ -97,7 +100,7 @@ class MinorNotInProtectedUse:
 class BackgroundNotCounted:
     """``background-count-substitution``: a background replica counted as a hired extra."""
 
-    name: str = "background-count"
+    name: str = Reason.BACKGROUND_COUNT_SUBSTITUTION.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring (a replica of a background performer is a background one)."""
@@ -121,7 +124,7 @@ class ScanNoticeGiven:
     judge and passes it.
     """
 
-    name: str = "scan-notice"
+    name: str = Reason.SCAN_NOTICE_LATE.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring."""
@@ -147,7 +150,7 @@ class ScanNoticeGiven:
 class BusinessReasonGiven:
     """``no-business-reason`` (§7): a ``create`` with no business reason."""
 
-    name: str = "business-reason"
+    name: str = Reason.NO_BUSINESS_REASON.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring; a blank reason is no reason."""
@@ -166,18 +169,17 @@ BASE_REQUEST_RULES: tuple[RequestRule, ...] = (
 
 #: rules a rule set may add by naming their code in ``checks`` of its ruleset.yaml
 OPTIONAL_RULES: dict[str, RequestRule] = {
-    Reason.STRIKE_IN_EFFECT.value: StrikeNotInEffect(),
-    Reason.MINOR_PROTECTED_USE.value: MinorNotInProtectedUse(),
-    Reason.NO_BUSINESS_REASON.value: BusinessReasonGiven(),
+    rule.name: rule
+    for rule in (StrikeNotInEffect(), MinorNotInProtectedUse(), BusinessReasonGiven())
 }
 
 #: the order of §4.1 codes in a decision, whatever order the rule set lists its checks in
 REQUEST_RULE_ORDER = (
-    "producer-authorized",
+    Reason.PRODUCER_NOT_AUTHORIZED.value,
     "ids-known",
-    "strike-in-effect",
-    "minor-protected-use",
-    "background-count",
-    "scan-notice",
-    "business-reason",
+    Reason.STRIKE_IN_EFFECT.value,
+    Reason.MINOR_PROTECTED_USE.value,
+    Reason.BACKGROUND_COUNT_SUBSTITUTION.value,
+    Reason.SCAN_NOTICE_LATE.value,
+    Reason.NO_BUSINESS_REASON.value,
 )

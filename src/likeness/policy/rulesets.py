@@ -2,7 +2,7 @@
 
 A ruleset file lists
 
-- ``checks``: optional rules by reason code, added to the base rules of §4:
+- ``checks``: optional rules by reason code (each rule's name), added to the base rules of §4:
   request rules (``strike-in-effect``, ``no-business-reason``, ``minor-protected-use``), synthetic
   rules (``synthetic-needs-justification``) and consent rules (``consent-suspended``);
 - ``validity``: optional consent validity checks by problem code (``term-exceeds-legal-cap``,

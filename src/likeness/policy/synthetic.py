@@ -5,6 +5,8 @@ A ``synthetic`` request that passed §4.1 runs the synthetic rules of its rule s
 :data:`RESEMBLANCE`: a synthetic performer resembling someone needs that performer's consent,
 which the engine looks for on the §4.2 consent path; one resembling no one is allowed with
 ``synthetic-no-resemblance``. Both run, so a request can be denied for both.
+
+Each rule's name is the SPEC code it denies with.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ class SyntheticJustified:
     """``synthetic-needs-justification`` (§7): a synthetic performer in a human role, with no
     justification given."""
 
-    name: str = "synthetic-justification"
+    name: str = Reason.SYNTHETIC_NEEDS_JUSTIFICATION.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring; a blank justification is none."""
@@ -69,8 +71,8 @@ RESEMBLANCE = ResemblanceNeedsConsent()
 
 #: synthetic rules a rule set may add by naming their code in ``checks`` of its ruleset.yaml
 OPTIONAL_SYNTHETIC_RULES: dict[str, RequestRule] = {
-    Reason.SYNTHETIC_NEEDS_JUSTIFICATION.value: SyntheticJustified(),
+    rule.name: rule for rule in (SyntheticJustified(),)
 }
 
 #: the order synthetic rules run in, before :data:`RESEMBLANCE`
-SYNTHETIC_RULE_ORDER = ("synthetic-justification",)
+SYNTHETIC_RULE_ORDER = (Reason.SYNTHETIC_NEEDS_JUSTIFICATION.value,)
