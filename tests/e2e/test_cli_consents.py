@@ -128,10 +128,10 @@ def test_decide_reads_a_request_file(ready, tmp_path):
     # (see test_engine's test_the_explanation_of_a_deny_for_no_consent_says_so)
     assert out.stderr.splitlines()[:5] == [
         "request Q9 under sag-aftra-tv-theatrical-2023:",
-        "  producer-authorized: ok",
+        "  producer-not-authorized: ok",
         "  ids-known: ok",
-        "  background-count: ok",
-        "  scan-notice: ok",
+        "  background-count-substitution: ok",
+        "  scan-notice-late: ok",
     ]
 
 

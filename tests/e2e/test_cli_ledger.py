@@ -12,7 +12,8 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 
 from likeness.ledger.heads import KEY_FILENAME
-from likeness.ledger.tree import hash_leaf, verify_consistency, verify_inclusion
+from likeness.ledger.proofs import verify_consistency, verify_inclusion
+from likeness.ledger.tree import hash_leaf
 from tests.e2e.conftest import run_cli
 
 #: what `likeness demo` writes to the ledger (SPEC §8): 7 performers, 4 producers,

@@ -18,6 +18,7 @@ from pymerkle import verify_inclusion as pm_verify_inclusion
 from pymerkle.hasher import MerkleHasher
 from pymerkle.proof import InclusionProof, InvalidProof
 
+from likeness.ledger.proofs import verify_consistency, verify_inclusion
 from likeness.ledger.tree import (
     CompactRange,
     MemoryNodeStore,
@@ -26,8 +27,6 @@ from likeness.ledger.tree import (
     hash_leaf,
     inclusion_proof,
     root_hash,
-    verify_consistency,
-    verify_inclusion,
 )
 
 SIZE = 300

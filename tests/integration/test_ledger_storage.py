@@ -16,12 +16,11 @@ from sqlalchemy import delete, func, insert, select, update
 from likeness.errors import InvalidInputError, LedgerIntegrityError, StorageError
 from likeness.ledger.export import write_export
 from likeness.ledger.heads import ensure_signing_key, load_signing_key
+from likeness.ledger.proofs import verify_consistency, verify_inclusion
 from likeness.ledger.tree import (
     CompactRange,
     MemoryNodeStore,
     hash_leaf,
-    verify_consistency,
-    verify_inclusion,
 )
 from likeness.ledger.verify import verify_export
 from likeness.storage.database import make_engine, upgrade

@@ -4,7 +4,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from likeness.domain.principals import OPERATOR
 from likeness.errors import ConflictError, RecordInvalidError
@@ -134,3 +134,19 @@ def test_a_replayed_key_writes_no_entry(container, scenario):
     with container.uow() as uow:
         record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
     assert len(ledger_kinds(container)) == size
+
+
+def test_a_decision_stored_before_the_checks_were_renamed_replays_as_stored(container, scenario):
+    with container.uow() as uow:
+        first = record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+    assert first.record.decision.ran[0] == "producer-not-authorized"
+    # the row as written before issue 8, when checks had ids of their own
+    with container.engine.begin() as conn:
+        stored = conn.execute(select(t.use_decisions.c.decision)).scalar_one()
+        old = stored.replace('"producer-not-authorized"', '"producer-authorized"')
+        conn.execute(update(t.use_decisions).values(decision=old))
+    with container.uow() as uow:
+        again = record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+    assert again.replayed
+    assert again.record.decision.ran == ("producer-authorized", *first.record.decision.ran[1:])
+    assert again.record.decision.explain()[0] == "producer-authorized: ok"

@@ -25,7 +25,8 @@ from likeness.ledger.heads import (
     load_signing_key,
     public_key_pem,
 )
-from likeness.ledger.tree import hash_leaf, verify_consistency, verify_inclusion
+from likeness.ledger.proofs import verify_consistency, verify_inclusion
+from likeness.ledger.tree import hash_leaf
 from likeness.ledger.verify import VerifyResult, verify_export
 from likeness.services.ledger import LedgerStore, require_whole_ledger
 

@@ -1,6 +1,10 @@
 """A decision as JSON, whole: reasons, consent cited, obligations with their rule and rate row,
 and the explanation (checks run and failed). Used to store decisions and to write them to the
 ledger; :func:`decision_from_json` reads back exactly what :func:`decision_to_json` wrote.
+
+The check names in ``ran`` and ``failed`` are kept as the decision was made: since issue 8 they
+are SPEC codes (``scan-notice-late``), and a decision stored before (``scan-notice``) reads
+back, and replays, with its old names.
 """
 
 from __future__ import annotations

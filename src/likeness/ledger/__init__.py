@@ -1,14 +1,16 @@
 """The tamper-evident ledger: an RFC 9162 Merkle log of every consent, decision and use.
 
 Bodies are canonical JSON (:mod:`.canonical`), entries are :class:`LedgerEntry`, the tree and
-its proofs live in :mod:`.tree`, signed tree heads and the key in :mod:`.heads`, the export
-format in :mod:`.export` and the offline verifier in :mod:`.verify` (SPEC §8). Storage of the
-entries, nodes and heads is the storage layer's job (``likeness.storage.ledger``).
+its proofs live in :mod:`.tree` and are checked by :mod:`.proofs`, signed tree heads and the key
+in :mod:`.heads`, the export format in :mod:`.export` and the offline verifier in :mod:`.verify`
+(SPEC §8). Storage of the entries, nodes and heads is the storage layer's job
+(``likeness.storage.ledger``).
 """
 
 from likeness.ledger.canonical import canonicalize
 from likeness.ledger.entry import LedgerEntry
 from likeness.ledger.heads import SignedTreeHead, TreeHead, ensure_signing_key
+from likeness.ledger.proofs import verify_consistency, verify_inclusion
 from likeness.ledger.tree import (
     CompactRange,
     MemoryNodeStore,
@@ -18,8 +20,6 @@ from likeness.ledger.tree import (
     hash_leaf,
     inclusion_proof,
     root_hash,
-    verify_consistency,
-    verify_inclusion,
 )
 from likeness.ledger.verify import VerifyResult, verify_entries, verify_export
 

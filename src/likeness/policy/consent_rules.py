@@ -1,16 +1,23 @@
 """The checks of SPEC §4.2 on each consent examined, and the authority to give a consent.
 
-Each rule's name is the SPEC code (or family of codes) it fails with. :data:`CONSENT_RULES` are
-the checks every rule set runs; rule sets add :data:`OPTIONAL_CONSENT_RULES` by code.
+Each rule's name is the SPEC code it fails with. Three rules fail with several codes and keep a
+descriptive id instead: ``consent-valid`` (``consent-invalid`` with the §5 codes),
+``consent-in-force`` (``consent-not-yet-valid`` / ``consent-expired`` / ``consent-revoked``) and
+``consent-covers`` (``production-not-covered`` / ``use-not-covered`` / ``replica-not-covered``).
+A decision's explanation shows the consent path as one check, ``consent``, with the codes of each
+consent examined (or ``no-consent``). :data:`CONSENT_RULES` are the checks every rule set runs;
+rule sets add :data:`OPTIONAL_CONSENT_RULES` by code. When several consents fail, their codes
+are listed once each in :data:`CONSENT_CODE_ORDER` (:func:`union_of_codes`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from likeness.domain.consents import WILDCARD, Consent
-from likeness.domain.decisions import Reason
+from likeness.domain.decisions import Check, Problem, Reason
 from likeness.domain.ids import UNION
 from likeness.domain.performers import Performer, RepresentativeKind
 from likeness.policy.combinators import AllOfConsent, ConsentRule
@@ -44,7 +51,7 @@ class ConsentIsValid:
 class ConsentIsAuthorized:
     """``consent-not-authorized``: given by someone without authority on ``signed_on``."""
 
-    name: str = "consent-authorized"
+    name: str = Reason.CONSENT_NOT_AUTHORIZED.value
 
     def failures(self, asked: Asked, facts: ConsentFacts) -> tuple[str, ...]:
         """See the class docstring (computed once per consent by :func:`has_authority`)."""
@@ -55,7 +62,7 @@ class ConsentIsAuthorized:
 class ConsentOutlivesPerformer:
     """``consent-ended-at-death``: ``lifetime_only`` and the performer died before the date."""
 
-    name: str = "consent-lifetime"
+    name: str = Reason.CONSENT_ENDED_AT_DEATH.value
 
     def failures(self, asked: Asked, facts: ConsentFacts) -> tuple[str, ...]:
         """See the class docstring."""
@@ -128,7 +135,7 @@ class ConsentNotSuspended:
     later strike against the producer suspends it again, as the suspension still stands.
     """
 
-    name: str = "consent-suspended"
+    name: str = Reason.CONSENT_SUSPENDED.value
 
     def failures(self, asked: Asked, facts: ConsentFacts) -> tuple[str, ...]:
         """See the class docstring."""
@@ -155,20 +162,52 @@ CONSENT_RULES = AllOfConsent(
 
 #: consent checks a rule set may add by naming their code in ``checks`` of its ruleset.yaml
 OPTIONAL_CONSENT_RULES: dict[str, ConsentRule] = {
-    Reason.CONSENT_SUSPENDED.value: ConsentNotSuspended(),
+    rule.name: rule for rule in (ConsentNotSuspended(),)
 }
 
 #: the order consent checks run in (and so list their codes), whatever order a rule set names
 CONSENT_RULE_ORDER = (
     "consent-valid",
-    "consent-authorized",
-    "consent-lifetime",
+    Reason.CONSENT_NOT_AUTHORIZED.value,
+    Reason.CONSENT_ENDED_AT_DEATH.value,
     "consent-in-force",
-    "consent-suspended",
+    Reason.CONSENT_SUSPENDED.value,
     "consent-covers",
 )
 
-#: §4.1 checks every rule set runs
+#: the order consent codes are listed in when several consents fail (the §4.2 and §5 tables)
+CONSENT_CODE_ORDER: dict[str, int] = {
+    code: index
+    for index, code in enumerate(
+        [
+            Reason.CONSENT_INVALID.value,
+            *(problem.value for problem in Problem),
+            Reason.CONSENT_NOT_AUTHORIZED.value,
+            Reason.CONSENT_ENDED_AT_DEATH.value,
+            Reason.CONSENT_NOT_YET_VALID.value,
+            Reason.CONSENT_EXPIRED.value,
+            Reason.CONSENT_REVOKED.value,
+            Reason.CONSENT_SUSPENDED.value,
+            Reason.PRODUCTION_NOT_COVERED.value,
+            Reason.USE_NOT_COVERED.value,
+            Reason.REPLICA_NOT_COVERED.value,
+        ]
+    )
+}
+
+
+def union_of_codes(failed: Sequence[Check]) -> tuple[str, ...]:
+    """Every code of ``failed`` (one check per consent), once each, in the order of the §4.2
+    and §5 tables.
+
+    >>> union_of_codes([Check("consent", ("use-not-covered",)),
+    ...                 Check("consent", ("consent-expired", "use-not-covered"))])
+    ('consent-expired', 'use-not-covered')
+    """
+    if len(failed) == 1:
+        return failed[0].codes
+    seen = {code for check in failed for code in check.codes}
+    return tuple(code for code in CONSENT_CODE_ORDER if code in seen)
 
 
 def has_authority(consent: Consent, performer: Performer | None) -> bool:

@@ -16,18 +16,20 @@ How SPEC's terse places are read (each decided here, once):
   passes, the decision lists the codes of every consent examined (their union, in the order of
   the §4.2 table), or ``no-consent`` when there is none. ``consent-invalid`` comes with its §5
   codes.
-- §4.3: an ``as-scripted`` use of an ``employment-based`` replica in its ``made_in`` production
-  needs a consent to ``create`` it: valid (§5), given with authority, covering ``create`` and
-  naming the replica, or the performer and that production. An ``as-scripted`` use anywhere
-  else falls to the consent path like any use. An alteration that is not exempt needs consent
-  for the use ``alteration`` (or whatever use the request names).
-- §4.4: a synthetic performer resembling someone needs that performer's consent for
-  ``new-performance`` in the production; denied, it lists ``needs-performer-consent`` first.
+- §4.3: the exemption registered for the request's kind (:mod:`likeness.policy.exemptions`)
+  runs where it applies: exempt, it allows; otherwise it denies or leaves the request to the
+  consent path. An alteration that is not exempt needs consent for the use ``alteration`` (or
+  whatever use the request names).
+- §4.4: the rule set's synthetic rules, then the resemblance rule
+  (:mod:`likeness.policy.synthetic`), whose consent is looked for on the §4.2 consent path.
 - §4.5 obligations: ``record-use`` always; ``pay`` and ``pension-health`` on every allowed request
   that is paid (everything but ``alteration-exempt`` and a synthetic performer resembling no
   one); then the obligation rules of the rule set (:mod:`likeness.policy.obligations`).
 - §7 ``consent-suspended``: a consent rule; the strikes it looks at are those concerning the
   request's producer. ``signed-during-strike``: a validity check against the world's strikes.
+- A decision's ``ran`` names each check by its rule id: the SPEC code it gives, or a descriptive
+  id where it gives several (``ids-known``; ``consent`` for the §4.2 path). Decisions stored
+  before the ids became codes keep the names they were made with.
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
-from likeness.domain.consents import Consent, UseKind
+from likeness.domain.consents import Consent
 from likeness.domain.decisions import (
     Check,
     Decision,
@@ -43,69 +45,32 @@ from likeness.domain.decisions import (
     ObligationKind,
     PayBasis,
     PayTerms,
-    Problem,
     Reason,
 )
-from likeness.domain.ids import ConsentId, PerformerId, ProductionId
+from likeness.domain.ids import ConsentId, ProductionId
 from likeness.domain.performers import Performer
 from likeness.domain.replicas import Replica, ReplicaKind
 from likeness.domain.requests import Request, RequestKind
 from likeness.domain.strikes import Strike
 from likeness.domain.world import World
 from likeness.policy.combinators import first_passing
+from likeness.policy.consent_rules import union_of_codes
+from likeness.policy.exemptions import EXEMPTIONS
 from likeness.policy.facts import Asked, ConsentFacts, RequestFacts
 from likeness.policy.index import WorldIndex
 from likeness.policy.rulesets import RuleSet, load_rule_set
+from likeness.policy.synthetic import RESEMBLANCE
 from likeness.rulesets import RULE_SET_IDS
-
-#: alteration purposes that need no consent when the result is substantially as scripted (§4.3)
-EXEMPT_ALTERATION_PURPOSES = frozenset(
-    {
-        "cosmetic",
-        "wardrobe",
-        "noise-reduction",
-        "timing",
-        "continuity",
-        "pitch-tone",
-        "effects",
-        "standards-and-practices",
-        "ratings",
-        "dialogue-adjustment",
-    }
-)
-
-#: the order consent codes are listed in when several consents fail (the §4.2 and §5 tables)
-CONSENT_CODE_ORDER: dict[str, int] = {
-    code: index
-    for index, code in enumerate(
-        [
-            Reason.CONSENT_INVALID.value,
-            *(problem.value for problem in Problem),
-            Reason.CONSENT_NOT_AUTHORIZED.value,
-            Reason.CONSENT_ENDED_AT_DEATH.value,
-            Reason.CONSENT_NOT_YET_VALID.value,
-            Reason.CONSENT_EXPIRED.value,
-            Reason.CONSENT_REVOKED.value,
-            Reason.CONSENT_SUSPENDED.value,
-            Reason.PRODUCTION_NOT_COVERED.value,
-            Reason.USE_NOT_COVERED.value,
-            Reason.REPLICA_NOT_COVERED.value,
-        ]
-    )
-}
 
 _RECORD_USE = (Obligation(ObligationKind.RECORD_USE),)
 _NO_CONSENT = (Reason.NO_CONSENT.value,)
-_ALTERATION_EXEMPT = (Reason.ALTERATION_EXEMPT.value,)
-_AS_SCRIPTED_IN_ORIGINAL_PRODUCTION = (Reason.AS_SCRIPTED_IN_ORIGINAL_PRODUCTION.value,)
 _COVERED_BY_CONSENT = (Reason.COVERED_BY_CONSENT.value,)
-_SYNTHETIC_NO_RESEMBLANCE = (Reason.SYNTHETIC_NO_RESEMBLANCE.value,)
 _UNKNOWN_PERFORMER = (Reason.UNKNOWN_PERFORMER.value,)
 _UNKNOWN_PRODUCTION = (Reason.UNKNOWN_PRODUCTION.value,)
 _UNKNOWN_REPLICA = (Reason.UNKNOWN_REPLICA.value,)
-_NEEDS_PERFORMER_CONSENT_CODE = Reason.NEEDS_PERFORMER_CONSENT.value
-_NEW_PERFORMANCE = UseKind.NEW_PERFORMANCE.value
-_NO_CREATION_CONSENT = (Reason.NO_CREATION_CONSENT.value,)
+#: the name of the consent path (§4.2) in a decision's explanation
+_CONSENT_CHECK = "consent"
+_exemption_for = EXEMPTIONS.get
 
 
 class PayCalculator(Protocol):
@@ -114,14 +79,6 @@ class PayCalculator(Protocol):
     def pay_obligations(self, terms: PayTerms) -> tuple[Obligation, ...]:
         """The ``pay`` and ``pension-health`` obligations for ``terms``."""
         ...
-
-
-def _union_of_codes(failed: Sequence[Check]) -> tuple[str, ...]:
-    """Every code of ``failed``, once each, in the order of the §4.2/§5 tables."""
-    if len(failed) == 1:
-        return failed[0].codes
-    seen = {code for check in failed for code in check.codes}
-    return tuple(code for code in CONSENT_CODE_ORDER if code in seen)
 
 
 class DecisionEngine:
@@ -252,14 +209,21 @@ class DecisionEngine:
             reasons = tuple(code for check in failed for code in check.codes)
             return Decision(request.id, False, reasons, rule_set.id, ran=ran, failed=tuple(failed))
         kind = request.kind
-        if kind is RequestKind.USE:
-            return self._decide_use(facts, rule_set, ran)
-        if kind is RequestKind.ALTERATION:
-            return self._decide_alteration(facts, rule_set, ran)
-        if kind is RequestKind.CREATE:
-            # a create names a performer and needs a consent naming that performer (§4.2)
-            return self._consented(facts, rule_set, ran, request.use, None)
-        return self._decide_synthetic(facts, rule_set, ran)
+        if kind is RequestKind.SYNTHETIC:
+            return self._decide_synthetic(facts, rule_set, ran)
+        exemption = _exemption_for(kind)
+        if exemption is not None and exemption.applies(facts):
+            ran = (*ran, exemption.name)
+            codes = exemption.failures(facts, rule_set, self._index)
+            if codes:
+                denied = (Check(exemption.name, codes),)
+                return Decision(request.id, False, codes, rule_set.id, ran=ran, failed=denied)
+            if codes is not None:
+                pay = self._exempt_pay(facts, rule_set, exemption.basis)
+                return self._allow(facts, rule_set, exemption.reasons, pay, ran)
+        # a create names a performer and needs a consent naming that performer (§4.2)
+        replica = None if kind is RequestKind.CREATE else facts.replica
+        return self._consented(facts, rule_set, ran, request.use, replica)
 
     def _allow(
         self,
@@ -313,7 +277,7 @@ class DecisionEngine:
         cited, failed = first_passing(rule_set.consent_rules, asked, examined)
         if cited is not None:
             return cited, (), failed
-        return None, _union_of_codes(failed), failed
+        return None, union_of_codes(failed), failed
 
     def _pay_lines(
         self,
@@ -336,36 +300,21 @@ class DecisionEngine:
             )
         )
 
+    def _exempt_pay(
+        self, facts: RequestFacts, rule_set: RuleSet, basis: PayBasis | None
+    ) -> tuple[Obligation, ...]:
+        """The pay lines of an exempt request: none without a basis (work already paid)."""
+        if basis is None:
+            return ()
+        performer = facts.performer
+        assert performer is not None
+        return self._pay_lines(facts, rule_set, basis, None, performer)
+
     @staticmethod
     def _replica_basis(replica: Replica, request: Request) -> PayBasis:
         if replica.kind is ReplicaKind.EMPLOYMENT_BASED and replica.made_in == request.production:
             return PayBasis.ORIGINAL_PRODUCTION
         return PayBasis.OTHER_USE
-
-    def _decide_use(self, facts: RequestFacts, rule_set: RuleSet, ran: tuple[str, ...]) -> Decision:
-        request = facts.request
-        replica = facts.replica
-        performer = facts.performer
-        assert replica is not None and performer is not None
-        if (
-            request.use == UseKind.AS_SCRIPTED
-            and replica.kind is ReplicaKind.EMPLOYMENT_BASED
-            and replica.made_in == request.production
-        ):
-            ran = (*ran, "as-scripted-in-original-production")
-            if not self._has_creation_consent(replica, performer.id, rule_set):
-                code = _NO_CREATION_CONSENT[0]
-                return Decision(
-                    request.id,
-                    False,
-                    (code,),
-                    rule_set.id,
-                    ran=ran,
-                    failed=(Check("as-scripted-in-original-production", (code,)),),
-                )
-            pay = self._pay_lines(facts, rule_set, PayBasis.ORIGINAL_PRODUCTION, None, performer)
-            return self._allow(facts, rule_set, _AS_SCRIPTED_IN_ORIGINAL_PRODUCTION, pay, ran)
-        return self._consented(facts, rule_set, ran, request.use, replica)
 
     def _consented(
         self,
@@ -382,10 +331,10 @@ class DecisionEngine:
         cited, codes, failed = self._consent_path(
             facts, rule_set, use, None if replica is None else replica.id
         )
-        ran = (*ran, "consent")
+        ran = (*ran, _CONSENT_CHECK)
         if cited is None:
             if not failed:  # no consent names the subject: the consent check says so
-                failed = [Check("consent", codes)]
+                failed = [Check(_CONSENT_CHECK, codes)]
             return Decision(request.id, False, codes, rule_set.id, ran=ran, failed=tuple(failed))
         consent = cited.consent
         if request.kind is RequestKind.CREATE:
@@ -397,40 +346,10 @@ class DecisionEngine:
         pay = self._pay_lines(facts, rule_set, basis, consent, performer)
         return self._allow(facts, rule_set, _COVERED_BY_CONSENT, pay, ran, consent.id, failed)
 
-    def _has_creation_consent(
-        self, replica: Replica, performer: PerformerId, rule_set: RuleSet
-    ) -> bool:
-        """§4.3: a valid, authorized consent to ``create`` naming the replica, or the performer
-        and the production the replica was made in."""
-        for facts in self._index.examined(replica.id, performer):
-            consent = facts.consent
-            if (
-                not facts.authorized
-                or not consent.covers_use(UseKind.CREATE)
-                or facts.problems_under(rule_set.id, rule_set.validity_checks, self._index)
-            ):
-                continue
-            if consent.replica == replica.id or (
-                consent.performer == performer
-                and replica.made_in is not None
-                and consent.covers_production(replica.made_in)
-            ):
-                return True
-        return False
-
-    def _decide_alteration(
-        self, facts: RequestFacts, rule_set: RuleSet, ran: tuple[str, ...]
-    ) -> Decision:
-        request = facts.request
-        ran = (*ran, "alteration-exempt")
-        if request.purpose in EXEMPT_ALTERATION_PURPOSES and request.substantially_as_scripted:
-            # part of work already paid: no pay line (SPEC §6)
-            return self._allow(facts, rule_set, _ALTERATION_EXEMPT, (), ran)
-        return self._consented(facts, rule_set, ran, request.use, facts.replica)
-
     def _decide_synthetic(
         self, facts: RequestFacts, rule_set: RuleSet, ran: tuple[str, ...]
     ) -> Decision:
+        """§4.4: the rule set's synthetic rules, then the resemblance rule (both always run)."""
         request = facts.request
         failed: list[Check] = []
         reasons: tuple[str, ...] = ()
@@ -440,19 +359,19 @@ class DecisionEngine:
             if codes:
                 failed.append(Check(rule.name, codes))
                 reasons += codes
-        if not request.resembles_someone:
+        if not RESEMBLANCE.applies(facts):
             if reasons:
                 return Decision(
                     request.id, False, reasons, rule_set.id, ran=ran, failed=tuple(failed)
                 )
-            return self._allow(facts, rule_set, _SYNTHETIC_NO_RESEMBLANCE, (), ran)
+            return self._allow(facts, rule_set, RESEMBLANCE.no_resemblance, (), ran)
         performer = facts.performer
         assert performer is not None
-        cited, codes, consent_failed = self._consent_path(facts, rule_set, _NEW_PERFORMANCE, None)
-        ran = (*ran, "needs-performer-consent")
+        cited, codes, consent_failed = self._consent_path(facts, rule_set, RESEMBLANCE.use, None)
+        ran = (*ran, RESEMBLANCE.name)
         failed += consent_failed
         if cited is None:
-            reasons = (_NEEDS_PERFORMER_CONSENT_CODE, *codes, *reasons)
+            reasons = (*RESEMBLANCE.failures(codes), *reasons)
             return Decision(request.id, False, reasons, rule_set.id, ran=ran, failed=tuple(failed))
         if reasons:
             return Decision(request.id, False, reasons, rule_set.id, ran=ran, failed=tuple(failed))

@@ -1,9 +1,14 @@
 """The checks of SPEC §4.1 on every request, as small objects (:mod:`likeness.policy.combinators`).
 
-Each rule's name is the SPEC code it fails with. Rule sets (:mod:`likeness.policy.rulesets`) pick
-optional rules by code from :data:`OPTIONAL_RULES`; a future agreement adds a data file and, at
-most, one class here. The consent checks of §4.2 are in :mod:`likeness.policy.consent_rules`, the
-obligations of §4.5 in :mod:`likeness.policy.obligations`.
+Each rule's name (its id in a decision's ``ran`` and ``explain()``) is the SPEC code it fails
+with. One rule fails with several codes and keeps a descriptive id instead: ``ids-known``
+(``unknown-replica`` / ``unknown-production`` / ``unknown-performer``), so that a request naming
+two unknown ids shows one failed check with both codes. Rule sets
+(:mod:`likeness.policy.rulesets`) pick optional rules by code from :data:`OPTIONAL_RULES`; a
+future agreement adds a data file and, at most, one class here. The exemptions of §4.3 are in
+:mod:`likeness.policy.exemptions`, the consent checks of §4.2 in
+:mod:`likeness.policy.consent_rules`, the synthetic rules of §4.4 in
+:mod:`likeness.policy.synthetic`, the obligations of §4.5 in :mod:`likeness.policy.obligations`.
 """
 
 from __future__ import annotations
@@ -26,7 +31,6 @@ _NO_BUSINESS_REASON = (Reason.NO_BUSINESS_REASON.value,)
 _PRODUCER_NOT_AUTHORIZED = (Reason.PRODUCER_NOT_AUTHORIZED.value,)
 _SCAN_NOTICE_LATE = (Reason.SCAN_NOTICE_LATE.value,)
 _STRIKE_IN_EFFECT = (Reason.STRIKE_IN_EFFECT.value,)
-_SYNTHETIC_NEEDS_JUSTIFICATION = (Reason.SYNTHETIC_NEEDS_JUSTIFICATION.value,)
 
 #: uses a minor's replica may never be put to, whatever the consent says (SPEC §4.1, §7)
 PROTECTED_USES = frozenset({UseKind.NUDITY.value, UseKind.SEXUAL_CONTENT.value})
@@ -36,7 +40,7 @@ PROTECTED_USES = frozenset({UseKind.NUDITY.value, UseKind.SEXUAL_CONTENT.value})
 class ProducerIsAuthorized:
     """``producer-not-authorized``: the requester is not the producer of the production."""
 
-    name: str = "producer-authorized"
+    name: str = Reason.PRODUCER_NOT_AUTHORIZED.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring; an unknown production is left to :class:`IdsAreKnown`."""
@@ -61,7 +65,7 @@ class IdsAreKnown:
 class StrikeNotInEffect:
     """``strike-in-effect`` (§7): a ``use`` or ``create`` on a date a strike covers."""
 
-    name: str = "strike-in-effect"
+    name: str = Reason.STRIKE_IN_EFFECT.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring; ``until`` is the day work resumed, so not covered."""
@@ -78,7 +82,7 @@ class StrikeNotInEffect:
 class MinorNotInProtectedUse:
     """``minor-protected-use`` (§7): under 18 on the date and the use is nudity or sexual."""
 
-    name: str = "minor-protected-use"
+    name: str = Reason.MINOR_PROTECTED_USE.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring; no consent can allow it."""
@@ -96,7 +100,7 @@ class MinorNotInProtectedUse:
 class BackgroundNotCounted:
     """``background-count-substitution``: a background replica counted as a hired extra."""
 
-    name: str = "background-count"
+    name: str = Reason.BACKGROUND_COUNT_SUBSTITUTION.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring (a replica of a background performer is a background one)."""
@@ -120,7 +124,7 @@ class ScanNoticeGiven:
     judge and passes it.
     """
 
-    name: str = "scan-notice"
+    name: str = Reason.SCAN_NOTICE_LATE.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring."""
@@ -146,32 +150,13 @@ class ScanNoticeGiven:
 class BusinessReasonGiven:
     """``no-business-reason`` (§7): a ``create`` with no business reason."""
 
-    name: str = "business-reason"
+    name: str = Reason.NO_BUSINESS_REASON.value
 
     def failures(self, facts: RequestFacts) -> tuple[str, ...]:
         """See the class docstring; a blank reason is no reason."""
         request = facts.request
         if request.kind is RequestKind.CREATE and not (request.business_reason or "").strip():
             return _NO_BUSINESS_REASON
-        return ()
-
-
-@dataclass(frozen=True, slots=True)
-class SyntheticJustified:
-    """``synthetic-needs-justification`` (§7): a synthetic performer in a human role, with no
-    justification given."""
-
-    name: str = "synthetic-justification"
-
-    def failures(self, facts: RequestFacts) -> tuple[str, ...]:
-        """See the class docstring."""
-        request = facts.request
-        if (
-            request.kind is RequestKind.SYNTHETIC
-            and request.human_role
-            and not (request.justification or "").strip()
-        ):
-            return _SYNTHETIC_NEEDS_JUSTIFICATION
         return ()
 
 
@@ -184,22 +169,17 @@ BASE_REQUEST_RULES: tuple[RequestRule, ...] = (
 
 #: rules a rule set may add by naming their code in ``checks`` of its ruleset.yaml
 OPTIONAL_RULES: dict[str, RequestRule] = {
-    Reason.STRIKE_IN_EFFECT.value: StrikeNotInEffect(),
-    Reason.MINOR_PROTECTED_USE.value: MinorNotInProtectedUse(),
-    Reason.NO_BUSINESS_REASON.value: BusinessReasonGiven(),
-    Reason.SYNTHETIC_NEEDS_JUSTIFICATION.value: SyntheticJustified(),
+    rule.name: rule
+    for rule in (StrikeNotInEffect(), MinorNotInProtectedUse(), BusinessReasonGiven())
 }
-
-#: optional rules that run on synthetic requests after §4.1, beside the §4.4 consent check
-SYNTHETIC_STAGE = frozenset({Reason.SYNTHETIC_NEEDS_JUSTIFICATION.value})
 
 #: the order of §4.1 codes in a decision, whatever order the rule set lists its checks in
 REQUEST_RULE_ORDER = (
-    "producer-authorized",
+    Reason.PRODUCER_NOT_AUTHORIZED.value,
     "ids-known",
-    "strike-in-effect",
-    "minor-protected-use",
-    "background-count",
-    "scan-notice",
-    "business-reason",
+    Reason.STRIKE_IN_EFFECT.value,
+    Reason.MINOR_PROTECTED_USE.value,
+    Reason.BACKGROUND_COUNT_SUBSTITUTION.value,
+    Reason.SCAN_NOTICE_LATE.value,
+    Reason.NO_BUSINESS_REASON.value,
 )

@@ -2,9 +2,9 @@
 
 A ruleset file lists
 
-- ``checks``: optional rules by reason code, added to the base rules of §4: request rules
-  (``strike-in-effect``, ``no-business-reason``, ``minor-protected-use``,
-  ``synthetic-needs-justification``) and consent rules (``consent-suspended``);
+- ``checks``: optional rules by reason code (each rule's name), added to the base rules of §4:
+  request rules (``strike-in-effect``, ``no-business-reason``, ``minor-protected-use``), synthetic
+  rules (``synthetic-needs-justification``) and consent rules (``consent-suspended``);
 - ``validity``: optional consent validity checks by problem code (``term-exceeds-legal-cap``,
   ``signed-during-strike``);
 - ``term_cap``: the numbers of the legal term cap, when ``validity`` names it;
@@ -12,8 +12,10 @@ A ruleset file lists
 
 Adding a rule set is adding a folder with ``ruleset.yaml`` and ``rates.yaml``; a check that no
 rule set had before is one new class in :mod:`likeness.policy.rules`,
-:mod:`likeness.policy.consent_rules`, :mod:`likeness.policy.validity` or
-:mod:`likeness.policy.obligations`, registered there once by its code.
+:mod:`likeness.policy.synthetic`, :mod:`likeness.policy.consent_rules`,
+:mod:`likeness.policy.validity` or :mod:`likeness.policy.obligations`, registered there once by
+its code. The exemptions of §4.3 (:mod:`likeness.policy.exemptions`) and the resemblance rule of
+§4.4 run under every rule set.
 
 >>> load_rule_set("sag-aftra-tv-theatrical-2026").adds("strike-in-effect")
 True
@@ -36,16 +38,10 @@ from likeness.policy.obligations import (
     OBLIGATION_RULE_ORDER,
     OPTIONAL_OBLIGATION_RULES,
 )
-from likeness.policy.rules import (
-    BASE_REQUEST_RULES,
-    OPTIONAL_RULES,
-    REQUEST_RULE_ORDER,
-    SYNTHETIC_STAGE,
-)
+from likeness.policy.rules import BASE_REQUEST_RULES, OPTIONAL_RULES, REQUEST_RULE_ORDER
+from likeness.policy.synthetic import OPTIONAL_SYNTHETIC_RULES, SYNTHETIC_RULE_ORDER
 from likeness.policy.validity import NotSignedDuringStrike, TermWithinLegalCap, ValidityCheck
 from likeness.rulesets import read_data_file
-
-#: every rule set this installation ships (SPEC §7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,18 +88,17 @@ def _validity_check(code: str, spec: Mapping[str, Any], source: str) -> Validity
 def parse_rule_set(spec: Mapping[str, Any], source: str) -> RuleSet:
     """Build a :class:`RuleSet` from a loaded ``ruleset.yaml``; unknown codes are errors."""
     checks = [str(code) for code in spec.get("checks") or []]
-    known_checks = {**OPTIONAL_RULES, **OPTIONAL_CONSENT_RULES}
+    known_checks = {**OPTIONAL_RULES, **OPTIONAL_SYNTHETIC_RULES, **OPTIONAL_CONSENT_RULES}
     unknown = [code for code in checks if code not in known_checks]
     if unknown:
         raise InvalidInputError(
             f"{source}: checks {unknown} (expected any of {sorted(known_checks)})"
         )
     request_rules = [*BASE_REQUEST_RULES]
-    request_rules += [
-        OPTIONAL_RULES[c] for c in checks if c in OPTIONAL_RULES and c not in SYNTHETIC_STAGE
-    ]
+    request_rules += [OPTIONAL_RULES[c] for c in checks if c in OPTIONAL_RULES]
     request_rules.sort(key=lambda rule: REQUEST_RULE_ORDER.index(rule.name))
-    synthetic = tuple(OPTIONAL_RULES[c] for c in checks if c in SYNTHETIC_STAGE)
+    synthetic = [OPTIONAL_SYNTHETIC_RULES[c] for c in checks if c in OPTIONAL_SYNTHETIC_RULES]
+    synthetic.sort(key=lambda rule: SYNTHETIC_RULE_ORDER.index(rule.name))
     consent_rules = [*CONSENT_RULES.rules]
     consent_rules += [OPTIONAL_CONSENT_RULES[c] for c in checks if c in OPTIONAL_CONSENT_RULES]
     consent_rules.sort(key=lambda rule: CONSENT_RULE_ORDER.index(rule.name))
@@ -123,7 +118,7 @@ def parse_rule_set(spec: Mapping[str, Any], source: str) -> RuleSet:
         title=str(spec.get("title", spec["id"])),
         optional=frozenset(checks) | frozenset(validity_codes) | frozenset(obligation_codes),
         request_rules=AllOf(tuple(request_rules)),
-        synthetic_rules=synthetic,
+        synthetic_rules=tuple(synthetic),
         validity_checks=validity,
         consent_rules=AllOfConsent(tuple(consent_rules)),
         obligation_rules=tuple(obligations),

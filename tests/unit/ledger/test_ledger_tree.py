@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from likeness.errors import LedgerIntegrityError
+from likeness.ledger.proofs import verify_consistency, verify_inclusion
 from likeness.ledger.tree import (
     EMPTY_ROOT,
     CompactRange,
@@ -19,8 +20,6 @@ from likeness.ledger.tree import (
     inclusion_proof,
     root_hash,
     subtree_keys,
-    verify_consistency,
-    verify_inclusion,
 )
 
 # RFC 6962's test leaves and the roots of their first 1..8 (the vectors used by the Go and

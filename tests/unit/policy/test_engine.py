@@ -252,10 +252,10 @@ class TestExplanationAndDeterminism:
     def test_a_decision_says_which_checks_ran_and_which_failed(self):
         d = decide(world(), request(production=ProductionId("F2")), consent())
         assert d.explain() == [
-            "producer-authorized: ok",
+            "producer-not-authorized: ok",
             "ids-known: ok",
-            "background-count: ok",
-            "scan-notice: ok",
+            "background-count-substitution: ok",
+            "scan-notice-late: ok",
             "consent (consent C1): failed production-not-covered",
         ]
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from likeness.domain.decisions import ObligationKind, Reason
 from likeness.errors import InvalidInputError
+from likeness.policy.consent_rules import CONSENT_RULES, OPTIONAL_CONSENT_RULES
+from likeness.policy.exemptions import EXEMPTIONS
+from likeness.policy.obligations import BASE_OBLIGATION_RULES, OPTIONAL_OBLIGATION_RULES
+from likeness.policy.rules import BASE_REQUEST_RULES, OPTIONAL_RULES
 from likeness.policy.rulesets import load_rule_set, parse_rule_set
+from likeness.policy.synthetic import OPTIONAL_SYNTHETIC_RULES, RESEMBLANCE
 from likeness.rulesets import RULE_SET_IDS
 
 
@@ -13,7 +19,7 @@ from likeness.rulesets import RULE_SET_IDS
 def test_every_packaged_rule_set_loads_with_the_base_rules_first(rule_set):
     loaded = load_rule_set(rule_set)
     assert loaded.id == rule_set
-    assert loaded.request_rules.names[:2] == ("producer-authorized", "ids-known")
+    assert loaded.request_rules.names[:2] == ("producer-not-authorized", "ids-known")
 
 
 def test_the_spec_table_of_section_7_is_what_the_data_files_say():
@@ -69,12 +75,12 @@ def test_a_future_agreement_is_a_data_file_whose_checks_run_in_spec_order():
         {"id": "sag-aftra-2030", "checks": ["no-business-reason", "strike-in-effect"]}, "x"
     )
     assert future.request_rules.names == (
-        "producer-authorized",
+        "producer-not-authorized",
         "ids-known",
         "strike-in-effect",
-        "background-count",
-        "scan-notice",
-        "business-reason",
+        "background-count-substitution",
+        "scan-notice-late",
+        "no-business-reason",
     )
 
 
@@ -91,3 +97,29 @@ def test_a_term_cap_without_its_numbers_is_refused():
 def test_an_unknown_rule_set_says_which_exist():
     with pytest.raises(InvalidInputError, match=r"not known \(expected one of"):
         load_rule_set("sag-aftra-commercials-2099")
+
+
+def test_every_rule_is_named_by_its_spec_code_unless_it_gives_several():
+    # the rules keeping a descriptive id, as their modules' docstrings say
+    several_codes = {"ids-known", "consent-valid", "consent-in-force", "consent-covers"}
+    rules = [
+        *BASE_REQUEST_RULES,
+        *OPTIONAL_RULES.values(),
+        *EXEMPTIONS.values(),
+        *CONSENT_RULES.rules,
+        *OPTIONAL_CONSENT_RULES.values(),
+        *OPTIONAL_SYNTHETIC_RULES.values(),
+        RESEMBLANCE,
+        *BASE_OBLIGATION_RULES,
+        *OPTIONAL_OBLIGATION_RULES.values(),
+    ]
+    codes = {str(code) for code in (*Reason, *ObligationKind)}
+    names = [rule.name for rule in rules]
+    assert len(names) == len(set(names))
+    assert [name for name in names if name not in codes] == sorted(several_codes, key=names.index)
+
+
+def test_optional_rules_are_registered_under_their_own_names():
+    registries = (OPTIONAL_RULES, OPTIONAL_CONSENT_RULES, OPTIONAL_SYNTHETIC_RULES)
+    for registry in (*registries, OPTIONAL_OBLIGATION_RULES):
+        assert all(code == rule.name for code, rule in registry.items())
