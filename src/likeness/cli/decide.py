@@ -13,7 +13,8 @@ from likeness.cli._output import print_json
 from likeness.domain.requests import Request
 from likeness.errors import InvalidInputError
 from likeness.interchange.documents import read_document
-from likeness.interchange.scenario import decision_json, parse_request
+from likeness.interchange.parsing import parse_request
+from likeness.interchange.report import decision_json
 from likeness.services.decisions import decide_request
 
 

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from likeness.errors import InvalidInputError
-from likeness.interchange.scenario import parse_strike
+from likeness.interchange.parsing import parse_strike
 from likeness.services import registry
 from likeness.services.consents import grant_consent, parse_consent_document, suspend_consent
 from likeness.services.strikes import declare_strike

@@ -17,7 +17,7 @@ from likeness.domain.decisions import ObligationKind
 from likeness.domain.uses import PayLine, UseRecord
 from likeness.errors import ConflictError
 from likeness.interchange.decisions import decision_from_json, decision_to_json
-from likeness.interchange.scenario import parse_request
+from likeness.interchange.parsing import parse_request
 from likeness.storage import tables as t
 
 

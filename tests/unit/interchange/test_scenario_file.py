@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from likeness.errors import InvalidInputError, RecordInvalidError
-from likeness.interchange.scenario import parse_scenario
+from likeness.interchange.parsing import parse_scenario
 
 BASE = {
     "name": "s",
@@ -136,7 +136,7 @@ def test_the_use_codes_of_the_file_format_are_those_of_the_domain():
     from typing import get_args
 
     from likeness.domain.consents import USE_CODES
-    from likeness.interchange.scenario import UseCode
+    from likeness.interchange.schemas import UseCode
 
     assert set(get_args(UseCode)) == {*USE_CODES, "*"}
 
