@@ -20,10 +20,7 @@ from likeness.domain.decisions import ObligationKind
 from likeness.domain.ids import (
     ConsentId,
     PerformerId,
-    ProducerId,
-    ProductionId,
     ReplicaId,
-    RequestId,
 )
 from likeness.domain.requests import DEFAULT_USE, Request, RequestKind
 from likeness.interchange.records import Record
@@ -129,6 +126,9 @@ class DecisionExpectRecord(Record):
 
 
 class RequestRecord(Record):
+    """A request as a file states it: the fields of :class:`Request`, each with its check,
+    and ``expect``. ``use`` may be left out where the kind implies it (``DEFAULT_USE``)."""
+
     id: str = Field(min_length=1)
     kind: RequestKind
     producer: str = Field(min_length=1)
@@ -154,6 +154,11 @@ class RequestRecord(Record):
     real_time_generation: bool = False
     expect: DecisionExpectRecord | None = None
 
+    @field_validator("replica", "performer", "resembles", mode="after")
+    @classmethod
+    def _empty_id_names_nothing(cls, value: str | None) -> str | None:
+        return value or None
+
     @field_validator("session_at", "notice_at", "engaged_at", mode="before")
     @classmethod
     def _dates_as_midnight(cls, value: Any) -> Any:
@@ -175,37 +180,22 @@ class RequestRecord(Record):
         return _stated(value)
 
 
+#: the keys of a request that are not fields of :class:`Request`
+REQUEST_FILE_ONLY = frozenset({"expect"})
+
+
 def request_from_record(rec: RequestRecord) -> Request:
-    """The domain request of a parsed record (raises ValueError on a structural problem)."""
-    kind = rec.kind
-    use = rec.use or DEFAULT_USE.get(kind)
-    if use is None:
+    """The domain request of a parsed record (raises ValueError on a structural problem).
+
+    Every field of the record but ``expect`` is a field of :class:`Request` of the same name
+    (``tests/unit/interchange`` checks that the two agree), so nothing is copied by hand.
+    """
+    values = rec.model_dump(exclude=set(REQUEST_FILE_ONLY))
+    values["use"] = rec.use or DEFAULT_USE.get(rec.kind)
+    if values["use"] is None:
         raise ValueError("use missing (expected a use of SPEC §3 for a use request)")
-    return Request(
-        id=RequestId(rec.id),
-        kind=kind,
-        producer=ProducerId(rec.producer),
-        production=ProductionId(rec.production),
-        use=use,
-        date=rec.date,
-        replica=ReplicaId(rec.replica) if rec.replica else None,
-        performer=PerformerId(rec.performer) if rec.performer else None,
-        description=rec.description,
-        days=rec.days,
-        purpose=rec.purpose,
-        substantially_as_scripted=rec.substantially_as_scripted,
-        session_at=rec.session_at,
-        notice_at=rec.notice_at,
-        engaged_at=rec.engaged_at,
-        business_reason=rec.business_reason,
-        counts_toward_background=rec.counts_toward_background,
-        resembles=PerformerId(rec.resembles) if rec.resembles else None,
-        recognizable_features=tuple(rec.recognizable_features),
-        prompted_with_name=rec.prompted_with_name,
-        human_role=rec.human_role,
-        justification=rec.justification,
-        real_time_generation=rec.real_time_generation,
-    )
+    values["recognizable_features"] = tuple(rec.recognizable_features)
+    return Request(**values)
 
 
 def consent_from_record(rec: ConsentRecord) -> Consent:

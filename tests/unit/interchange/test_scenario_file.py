@@ -153,3 +153,8 @@ def test_null_and_single_values_are_read_as_lists():
     s = parse_scenario(_doc(consents=[{**CONSENT, "uses": "dubbing"}], requests=[req]))
     assert s.world.consents["C1"].uses == ("dubbing",)
     assert s.requests[0].recognizable_features == ()
+
+
+def test_an_empty_replica_id_names_no_replica():
+    with pytest.raises(InvalidInputError, match="a use names no replica"):
+        parse_scenario(_doc(requests=[{**REQUEST, "replica": ""}]))
