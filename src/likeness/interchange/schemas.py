@@ -2,7 +2,8 @@
 
 Each record is a :class:`~likeness.interchange.records.Record`: pydantic checks every key and
 value, and :func:`~likeness.interchange.records.parse_record` turns its errors into one line
-naming the field, the value and what was expected.
+naming the field, the value and what was expected. Allowed values come from the domain enums
+(``kind: RequestKind``, ``use: UseKind``), so the file format cannot drift from the domain.
 
 :func:`request_from_record` and :func:`consent_from_record` build the domain values.
 """
@@ -11,35 +12,23 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
-from likeness.domain.consents import Compensation, Consent, PayPer, UseKind
+from likeness.domain.consents import WILDCARD, Compensation, Consent, PayPer, UseKind
 from likeness.domain.decisions import ObligationKind
-from likeness.domain.ids import (
-    ConsentId,
-    PerformerId,
-    ReplicaId,
-)
+from likeness.domain.ids import ConsentId, PerformerId, ReplicaId
 from likeness.domain.requests import DEFAULT_USE, Request, RequestKind
 from likeness.interchange.records import Record
 
-#: a use code of SPEC §3, or ``*`` (a blanket grant, recorded and found invalid)
-UseCode = Literal[
-    "create",
-    "as-scripted",
-    "new-performance",
-    "crowd-multiplication",
-    "stunt",
-    "dubbing",
-    "promotion",
-    "training",
-    "alteration",
-    "nudity",
-    "sexual-content",
-    "*",
-]
+if TYPE_CHECKING:
+    # mypy cannot build a Literal from an enum's values; to it a use code is a string
+    UseCode = str
+else:
+    #: a use code of SPEC §3, or ``*`` (a blanket grant, recorded and found invalid): the
+    #: values of :class:`UseKind` in their order, so that a bad code lists them as before
+    UseCode = Literal[(*(u.value for u in UseKind), WILDCARD)]
 
 
 def _utc_naive(value: Any) -> Any:

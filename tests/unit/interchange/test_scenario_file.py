@@ -132,13 +132,19 @@ def test_unknown_ids_in_requests_are_left_to_the_decision():
     assert s.requests[0].replica == "D404"
 
 
-def test_the_use_codes_of_the_file_format_are_those_of_the_domain():
+def test_the_use_codes_of_the_file_format_are_those_of_the_domain_in_order():
     from typing import get_args
 
-    from likeness.domain.consents import USE_CODES
+    from likeness.domain.consents import UseKind
     from likeness.interchange.schemas import UseCode
 
-    assert set(get_args(UseCode)) == {*USE_CODES, "*"}
+    assert get_args(UseCode) == (*(u.value for u in UseKind), "*")
+
+
+def test_an_unknown_use_lists_every_use_code_and_the_wildcard():
+    with pytest.raises(RecordInvalidError) as info:
+        parse_scenario(_doc(consents=[{**CONSENT, "uses": ["everything"]}]))
+    assert str(info.value).endswith("""'nudity', 'sexual-content' or '*')""")
 
 
 def test_null_and_single_values_are_read_as_lists():
