@@ -4,9 +4,9 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
-from likeness.errors import ConflictError, RecordInvalidError
+from likeness.errors import ConflictError, RecordInvalidError, StorageError
 from likeness.interchange.documents import read_document
 from likeness.services import registry
 from likeness.services.consents import grant_consent, parse_consent_document
@@ -131,3 +131,15 @@ def test_a_replayed_key_writes_no_entry(container, scenario):
     with container.uow() as uow:
         record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
     assert len(ledger_kinds(container)) == size
+
+
+def test_a_stored_request_that_no_longer_reads_is_a_storage_error(container, scenario):
+    with container.uow() as uow:
+        record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+    with container.engine.begin() as conn:
+        conn.execute(update(t.use_decisions).values(request='{"id": "Q1", "kind": "borrow"}'))
+    with (
+        container.uow(write=False) as uow,
+        pytest.raises(StorageError, match="stored request under key 'key-1' no longer reads"),
+    ):
+        uow.uses.get("key-1")

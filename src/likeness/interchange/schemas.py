@@ -5,7 +5,9 @@ value, and :func:`~likeness.interchange.records.parse_record` turns its errors i
 naming the field, the value and what was expected. Allowed values come from the domain enums
 (``kind: RequestKind``, ``use: UseKind``), so the file format cannot drift from the domain.
 
-:func:`request_from_record` and :func:`consent_from_record` build the domain values.
+:func:`request_from_record` and :func:`consent_from_record` build the domain values;
+:func:`request_from_document` reads back a request document that was checked before (a stored
+one), without the labels and key paths of a user's file.
 """
 
 from __future__ import annotations
@@ -185,6 +187,14 @@ def request_from_record(rec: RequestRecord) -> Request:
         raise ValueError("use missing (expected a use of SPEC §3 for a use request)")
     values["recognizable_features"] = tuple(rec.recognizable_features)
     return Request(**values)
+
+
+def request_from_document(document: Any) -> Request:
+    """The request of a document that was checked when it came in (a stored request).
+
+    Raises ``ValueError`` (pydantic's ``ValidationError`` is one) when it no longer reads.
+    """
+    return request_from_record(RequestRecord.model_validate(document))
 
 
 def consent_from_record(rec: ConsentRecord) -> Consent:
