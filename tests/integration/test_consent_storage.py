@@ -14,7 +14,7 @@ from likeness.domain.principals import OPERATOR
 from likeness.domain.strikes import Strike
 from likeness.errors import ConflictError, InvalidInputError, NotFoundError
 from likeness.interchange.documents import read_document
-from likeness.interchange.scenario import parse_scenario
+from likeness.interchange.parsing import parse_scenario
 from likeness.services import consents as service
 from likeness.services.decisions import decide_request, load_engine
 from likeness.services.registry import import_world

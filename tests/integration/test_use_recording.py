@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, select, update
 
 from likeness.domain.principals import OPERATOR
-from likeness.errors import ConflictError, RecordInvalidError
+from likeness.errors import ConflictError, RecordInvalidError, StorageError
 from likeness.interchange.documents import read_document
 from likeness.services import registry
 from likeness.services.consents import grant_consent, parse_consent_document
@@ -138,7 +138,7 @@ def test_a_replayed_key_writes_no_entry(container, scenario):
 
 def test_a_decision_stored_before_the_checks_were_renamed_replays_as_stored(container, scenario):
     with container.uow() as uow:
-        first = record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+        first = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
     assert first.record.decision.ran[0] == "producer-not-authorized"
     # the row as written before issue 8, when checks had ids of their own
     with container.engine.begin() as conn:
@@ -146,7 +146,19 @@ def test_a_decision_stored_before_the_checks_were_renamed_replays_as_stored(cont
         old = stored.replace('"producer-not-authorized"', '"producer-authorized"')
         conn.execute(update(t.use_decisions).values(decision=old))
     with container.uow() as uow:
-        again = record_use(uow, scenario["Q1"], "key-1", now=lambda: NOW)
+        again = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
     assert again.replayed
     assert again.record.decision.ran == ("producer-authorized", *first.record.decision.ran[1:])
     assert again.record.decision.explain()[0] == "producer-authorized: ok"
+
+
+def test_a_stored_request_that_no_longer_reads_is_a_storage_error(container, scenario):
+    with container.uow() as uow:
+        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
+    with container.engine.begin() as conn:
+        conn.execute(update(t.use_decisions).values(request='{"id": "Q1", "kind": "borrow"}'))
+    with (
+        container.uow(write=False) as uow,
+        pytest.raises(StorageError, match="stored request under key 'key-1' no longer reads"),
+    ):
+        uow.uses.get("key-1")

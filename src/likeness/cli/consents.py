@@ -15,7 +15,7 @@ from likeness.cli._principal import current
 from likeness.domain.consents import StoredConsent
 from likeness.errors import InvalidInputError
 from likeness.interchange.documents import read_document, to_jsonable
-from likeness.interchange.scenario import consent_to_document
+from likeness.interchange.report import consent_to_document
 from likeness.services import consents as service
 
 app = typer.Typer(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -14,7 +15,9 @@ from likeness.cli._principal import current
 from likeness.domain.requests import Request
 from likeness.errors import InvalidInputError
 from likeness.interchange.documents import read_document
-from likeness.interchange.scenario import decision_json, parse_request
+from likeness.interchange.parsing import parse_request
+from likeness.interchange.report import decision_json
+from likeness.interchange.schemas import REQUEST_FILE_ONLY, RequestRecord
 from likeness.services.decisions import decide_request
 
 
@@ -37,7 +40,27 @@ def _requests_of(file: Path) -> tuple[list[Request], bool]:
     return [parse_request(document, f"{file}: request")[0]], False
 
 
+#: the options named apart from the request field they give
+OPTION_OF_FIELD = {"recognizable_features": "feature"}
+
+#: request fields with no option (give them with ``--request FILE``)
+FIELDS_WITHOUT_OPTION = frozenset({"description"})
+
+
+def _request_options(params: Mapping[str, Any]) -> dict[str, Any]:
+    """The request the options state: a key per field of the request record that has an
+    option (``tests/unit/test_cli_decide.py`` checks that every other field has one)."""
+    data = {
+        name: params[OPTION_OF_FIELD.get(name, name)]
+        for name in RequestRecord.model_fields
+        if name not in REQUEST_FILE_ONLY | FIELDS_WITHOUT_OPTION
+    }
+    data["recognizable_features"] = data["recognizable_features"] or []
+    return data
+
+
 def decide(
+    ctx: typer.Context,
     request_file: Annotated[
         Path | None,
         typer.Option("--request", help="A request as YAML/JSON (scenario request format)."),
@@ -97,30 +120,7 @@ def decide(
     if request_file is not None:
         requests, many = _requests_of(request_file)
     else:
-        data: dict[str, Any] = {
-            "id": id,
-            "kind": kind,
-            "producer": producer,
-            "production": production,
-            "replica": replica,
-            "performer": performer,
-            "use": use,
-            "date": date,
-            "days": days,
-            "purpose": purpose,
-            "substantially_as_scripted": substantially_as_scripted,
-            "session_at": session_at,
-            "notice_at": notice_at,
-            "engaged_at": engaged_at,
-            "business_reason": business_reason,
-            "counts_toward_background": counts_toward_background,
-            "resembles": resembles,
-            "recognizable_features": feature or [],
-            "prompted_with_name": prompted_with_name,
-            "human_role": human_role,
-            "justification": justification,
-            "real_time_generation": real_time_generation,
-        }
+        data = _request_options(ctx.params)
         cleaned = {k: v for k, v in data.items() if v is not None}
         requests, many = [parse_request(cleaned, f"request {id}")[0]], False
     container = bootstrap()

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from likeness.cli._output import print_json
-from likeness.interchange.scenario import decision_json
+from likeness.interchange.report import decision_json
 from likeness.services.scenarios import ScenarioRun, run_scenario_file
 
 app = typer.Typer(help="Conformance scenarios (SPEC §9), run in memory.", no_args_is_help=True)

@@ -11,7 +11,7 @@ from likeness.bootstrap import bootstrap
 from likeness.cli._output import print_json
 from likeness.cli._principal import current
 from likeness.interchange.documents import read_document, to_jsonable
-from likeness.interchange.scenario import decision_json
+from likeness.interchange.report import decision_json
 from likeness.services.uses import RecordedUse, record_use
 
 app = typer.Typer(

@@ -4,7 +4,8 @@ ledger; :func:`decision_from_json` reads back exactly what :func:`decision_to_js
 
 The check names in ``ran`` and ``failed`` are kept as the decision was made: since issue 8 they
 are SPEC codes (``scan-notice-late``), and a decision stored before (``scan-notice``) reads
-back, and replays, with its old names.
+back, and replays, with its old names. Obligations and checks are written with the fields of
+their named tuples, so a field added to the domain is stored without a change here.
 """
 
 from __future__ import annotations
@@ -26,22 +27,10 @@ def decision_to_json(decision: Decision) -> dict[str, Any]:
         "rule_set": decision.rule_set,
         "consent": decision.consent,
         "obligations": [
-            to_jsonable(
-                {
-                    "kind": str(o.kind),
-                    "amount": o.amount,
-                    "currency": o.currency,
-                    "basis": o.basis,
-                    "rule": o.rule,
-                    "rate_row": o.rate_row,
-                }
-            )
-            for o in decision.obligations
+            to_jsonable({**o._asdict(), "kind": str(o.kind)}) for o in decision.obligations
         ],
         "ran": list(decision.ran),
-        "failed": [
-            {"name": c.name, "codes": list(c.codes), "consent": c.consent} for c in decision.failed
-        ],
+        "failed": [{**c._asdict(), "codes": list(c.codes)} for c in decision.failed],
     }
 
 
@@ -55,12 +44,11 @@ def decision_from_json(data: dict[str, Any]) -> Decision:
         consent=ConsentId(data["consent"]) if data["consent"] else None,
         obligations=tuple(
             Obligation(
-                kind=ObligationKind(o["kind"]),
-                amount=Decimal(o["amount"]) if o["amount"] is not None else None,
-                currency=o["currency"],
-                basis=o["basis"],
-                rule=o["rule"],
-                rate_row=o["rate_row"],
+                **{
+                    **o,
+                    "kind": ObligationKind(o["kind"]),
+                    "amount": Decimal(o["amount"]) if o["amount"] is not None else None,
+                }
             )
             for o in data["obligations"]
         ),

@@ -24,7 +24,8 @@ from likeness.errors import (
 )
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.records import parse_record
-from likeness.interchange.scenario import ConsentRecord, consent_from_record, consent_to_document
+from likeness.interchange.report import consent_to_document
+from likeness.interchange.schemas import ConsentRecord, consent_from_record
 from likeness.policy.consent_rules import may_consent_for
 from likeness.policy.engine import DecisionEngine
 from likeness.services.access import Action, Record, RecordKind, may, require

@@ -13,7 +13,7 @@ from typing import Any
 
 from likeness.domain.principals import Principal
 from likeness.errors import InvalidInputError
-from likeness.interchange.scenario import parse_strike
+from likeness.interchange.parsing import parse_strike
 from likeness.services import registry
 from likeness.services.consents import grant_consent, parse_consent_document, suspend_consent
 from likeness.services.strikes import declare_strike

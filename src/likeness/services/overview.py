@@ -10,7 +10,7 @@ from typing import Any
 from likeness.compensation.rounding import format_money
 from likeness.domain.principals import Principal
 from likeness.interchange.documents import to_jsonable
-from likeness.interchange.scenario import consent_to_document
+from likeness.interchange.report import consent_to_document
 from likeness.services import registry
 from likeness.services.consents import list_consents
 from likeness.services.uses import UseUnitOfWork

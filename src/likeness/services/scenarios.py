@@ -16,13 +16,8 @@ from typing import Any
 from likeness.compensation.pay import RateBookPay
 from likeness.domain.decisions import Decision
 from likeness.interchange.documents import read_document
-from likeness.interchange.scenario import (
-    ConsentOutcome,
-    Scenario,
-    missed_expects,
-    parse_scenario,
-    scenario_report,
-)
+from likeness.interchange.parsing import Scenario, parse_scenario
+from likeness.interchange.report import ConsentOutcome, missed_expects, scenario_report
 from likeness.policy.engine import DecisionEngine
 
 

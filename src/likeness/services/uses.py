@@ -18,7 +18,7 @@ from likeness.domain.uses import PayLine, UseRecord, pay_lines_of
 from likeness.errors import ConflictError
 from likeness.interchange.decisions import decision_to_json
 from likeness.interchange.documents import to_jsonable
-from likeness.interchange.scenario import parse_request
+from likeness.interchange.parsing import parse_request
 from likeness.services.access import Action, RecordKind, require
 from likeness.services.decisions import decide_request, request_record
 from likeness.services.unit_of_work import ConsentUnitOfWork

@@ -1,7 +1,8 @@
 """Decisions on use requests, uses and pay lines in the database.
 
 A decision is stored whole as JSON (:mod:`likeness.interchange.decisions`), so that asking again
-with the same idempotency key returns exactly the first answer.
+with the same idempotency key returns exactly the first answer. The request is stored as the
+producer sent it, and read back with :func:`~likeness.interchange.schemas.request_from_document`.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from sqlalchemy.exc import IntegrityError
 
 from likeness.domain.decisions import ObligationKind
 from likeness.domain.uses import PayLine, UseRecord
-from likeness.errors import ConflictError
+from likeness.errors import ConflictError, StorageError
 from likeness.interchange.decisions import decision_from_json, decision_to_json
-from likeness.interchange.scenario import parse_request
+from likeness.interchange.schemas import request_from_document
 from likeness.storage import tables as t
 
 
@@ -40,7 +41,13 @@ class SqlUseRepository:
 
     def _build(self, row: Row[Any]) -> UseRecord:
         document = json.loads(row.request)
-        request, _ = parse_request(document, f"stored request {row.key}")
+        try:
+            # checked as a user's file when it was recorded; read back as such, without labels
+            request = request_from_document(document)
+        except ValueError as exc:
+            raise StorageError(
+                f"stored request under key {row.key!r} no longer reads as a request: {exc}"
+            ) from exc
         decision = decision_from_json(json.loads(row.decision))
         use = self._conn.execute(select(t.uses).where(t.uses.c.key == row.key)).first()
         lines: tuple[PayLine, ...] = ()

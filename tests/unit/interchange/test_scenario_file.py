@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from likeness.errors import InvalidInputError, RecordInvalidError
-from likeness.interchange.scenario import parse_scenario
+from likeness.interchange.parsing import parse_scenario
 
 BASE = {
     "name": "s",
@@ -132,13 +132,19 @@ def test_unknown_ids_in_requests_are_left_to_the_decision():
     assert s.requests[0].replica == "D404"
 
 
-def test_the_use_codes_of_the_file_format_are_those_of_the_domain():
+def test_the_use_codes_of_the_file_format_are_those_of_the_domain_in_order():
     from typing import get_args
 
-    from likeness.domain.consents import USE_CODES
-    from likeness.interchange.scenario import UseCode
+    from likeness.domain.consents import UseKind
+    from likeness.interchange.schemas import UseCode
 
-    assert set(get_args(UseCode)) == {*USE_CODES, "*"}
+    assert get_args(UseCode) == (*(u.value for u in UseKind), "*")
+
+
+def test_an_unknown_use_lists_every_use_code_and_the_wildcard():
+    with pytest.raises(RecordInvalidError) as info:
+        parse_scenario(_doc(consents=[{**CONSENT, "uses": ["everything"]}]))
+    assert str(info.value).endswith("""'nudity', 'sexual-content' or '*')""")
 
 
 def test_null_and_single_values_are_read_as_lists():
@@ -153,3 +159,8 @@ def test_null_and_single_values_are_read_as_lists():
     s = parse_scenario(_doc(consents=[{**CONSENT, "uses": "dubbing"}], requests=[req]))
     assert s.world.consents["C1"].uses == ("dubbing",)
     assert s.requests[0].recognizable_features == ()
+
+
+def test_an_empty_replica_id_names_no_replica():
+    with pytest.raises(InvalidInputError, match="a use names no replica"):
+        parse_scenario(_doc(requests=[{**REQUEST, "replica": ""}]))
