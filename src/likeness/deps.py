@@ -16,7 +16,7 @@ from fastapi import Depends, Request
 from likeness.bootstrap import Container
 from likeness.domain.principals import Principal
 from likeness.errors import StorageError
-from likeness.services.uses import UseUnitOfWork
+from likeness.services.unit_of_work import UnitOfWork
 
 
 def get_container(request: Request) -> Container:
@@ -25,7 +25,7 @@ def get_container(request: Request) -> Container:
     return container
 
 
-def read_uow(container: Annotated[Container, Depends(get_container)]) -> Iterator[UseUnitOfWork]:
+def read_uow(container: Annotated[Container, Depends(get_container)]) -> Iterator[UnitOfWork]:
     """A read-only unit of work, open for the duration of the request."""
     with container.uow(write=False) as uow:
         yield uow
@@ -40,5 +40,5 @@ def current_principal(container: Annotated[Container, Depends(get_container)]) -
 
 
 ContainerDep = Annotated[Container, Depends(get_container)]
-ReadUow = Annotated[UseUnitOfWork, Depends(read_uow)]
+ReadUow = Annotated[UnitOfWork, Depends(read_uow)]
 CurrentPrincipal = Annotated[Principal, Depends(current_principal)]

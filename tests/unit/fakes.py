@@ -13,12 +13,16 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
+from likeness.compensation.residuals.compute import PerformerResult
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
 from likeness.domain.performers import Performer
 from likeness.domain.productions import Producer, Production
 from likeness.domain.replicas import AssetFile, Replica
+from likeness.domain.residuals import ResidualLine, ResidualRun
 from likeness.domain.strikes import Strike
+from likeness.domain.uses import PayLine, UseRecord
+from likeness.errors import ConflictError
 
 
 class _Repo:
@@ -156,10 +160,64 @@ class FakeLedger:
         return len(self.entries) - 1
 
 
+class FakeUses:
+    """Decisions on uses, uses and pay lines by idempotency key (like SqlUseRepository)."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, UseRecord] = {}
+
+    def get(self, key: str) -> UseRecord | None:
+        return self.items.get(key)
+
+    def add(self, record: UseRecord, performer: str | None) -> UseRecord:
+        if record.key in self.items:
+            raise ConflictError(f"idempotency key {record.key!r} is already recorded")
+        if record.decision.allowed:
+            used = sum(1 for r in self.items.values() if r.use_id is not None)
+            record = dataclasses.replace(record, use_id=used + 1)
+        self.items[record.key] = record
+        return record
+
+    def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]:
+        lines = [line for r in self.items.values() for line in r.pay_lines]
+        return [line for line in lines if performer_id is None or line.performer == performer_id]
+
+
+class FakeResiduals:
+    """Residual runs and their lines (like SqlResidualRepository), kept whole."""
+
+    def __init__(self) -> None:
+        self.runs: dict[int, ResidualRun] = {}
+        self.stored: list[ResidualLine] = []
+
+    def add_run(self, run: ResidualRun, lines: Sequence[PerformerResult]) -> int:
+        run_id = len(self.runs) + 1
+        self.runs[run_id] = run
+        self.stored += [
+            ResidualLine(run_id, x.production, x.year, x.performer, x.fixed_residual, x.bonus)
+            for x in lines
+        ]
+        return run_id
+
+    def get_run(self, run_id: int) -> ResidualRun | None:
+        return self.runs.get(run_id)
+
+    def lines(
+        self, *, run_id: int | None = None, performer: str | None = None
+    ) -> Sequence[ResidualLine]:
+        found = [
+            line
+            for line in self.stored
+            if (run_id is None or line.run_id == run_id)
+            and (performer is None or line.performer == performer)
+        ]
+        return sorted(found, key=lambda x: (x.run_id, x.production, x.year, x.performer))
+
+
 class FakeUnitOfWork:
     """Keeps everything in dicts; ``committed`` counts commits. Uncommitted work is discarded.
 
-    It holds consents and strikes too, so it stands for a ``ConsentUnitOfWork``.
+    It holds consents and strikes too, so it stands for a ``UnitOfWork``.
     """
 
     def __init__(self) -> None:
@@ -169,6 +227,8 @@ class FakeUnitOfWork:
         self.replicas = FakeReplicas()
         self.consents = FakeConsents(self.replicas)
         self.strikes = FakeStrikes()
+        self.uses = FakeUses()
+        self.residuals = FakeResiduals()
         self.ledger = FakeLedger()
         self.committed = 0
         self._snapshot: tuple[Any, ...] = ()
@@ -182,6 +242,9 @@ class FakeUnitOfWork:
             list(self.ledger.entries),
             dict(self.consents.items),
             list(self.strikes.items),
+            dict(self.uses.items),
+            dict(self.residuals.runs),
+            list(self.residuals.stored),
         )
 
     def __enter__(self) -> Self:
@@ -209,6 +272,9 @@ class FakeUnitOfWork:
             self.ledger.entries,
             self.consents.items,
             self.strikes.items,
+            self.uses.items,
+            self.residuals.runs,
+            self.residuals.stored,
         ) = (
             dict(self._snapshot[0]),
             dict(self._snapshot[1]),
@@ -217,4 +283,7 @@ class FakeUnitOfWork:
             list(self._snapshot[4]),
             dict(self._snapshot[5]),
             list(self._snapshot[6]),
+            dict(self._snapshot[7]),
+            dict(self._snapshot[8]),
+            list(self._snapshot[9]),
         )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from likeness.domain.ids import PerformerId, ReplicaId
@@ -96,3 +98,44 @@ def test_a_consent_granted_in_a_unit_of_work_left_uncommitted_is_gone(uow):
         uow.strikes.add(Strike(None, D(2024, 7, 1), None))
     assert uow.consents.get("C1") is None
     assert uow.strikes.list() == []
+
+
+def test_the_fake_unit_of_work_holds_every_member_of_the_protocol():
+    from likeness.services.unit_of_work import UnitOfWork
+
+    members = {
+        name
+        for name in dir(UnitOfWork)
+        if not name.startswith("_") or name in ("__enter__", "__exit__")
+    }
+    missing = [name for name in sorted(members) if not hasattr(FakeUnitOfWork(), name)]
+    assert missing == []
+    assert {"consents", "strikes", "uses", "residuals", "ledger"} <= members
+
+
+def test_the_fake_rolls_back_uses_and_residual_runs_too():
+    from likeness.services.uses import record_use
+
+    fake = FakeUnitOfWork()
+    w = world()
+    for section in ("performers", "producers", "productions", "replicas"):
+        getattr(fake, section).items.update(getattr(w, section))
+    with fake:
+        service.grant_consent(fake, OPERATOR, consent())
+    document = {
+        "id": "Q1",
+        "kind": "use",
+        "producer": "S1",
+        "production": "F1",
+        "replica": "D1",
+        "use": "crowd-multiplication",
+        "date": "2024-08-01",
+    }
+    with fake as uow:
+        recorded = record_use(uow, OPERATOR, document, "k-1")
+        assert recorded.record.use_id == 1
+    assert fake.uses.get("k-1") is not None  # committed by the service
+    with fake as uow:
+        uow.uses.add(dataclasses.replace(recorded.record, key="k-2"), "P1")
+        uow.residuals.runs[1] = None  # type: ignore[assignment]
+    assert fake.uses.get("k-2") is None and fake.residuals.runs == {}

@@ -30,7 +30,7 @@ from likeness.policy.consent_rules import may_consent_for
 from likeness.policy.engine import DecisionEngine
 from likeness.services.access import Action, Record, RecordKind, may, require
 from likeness.services.records import acts_for, consent_record
-from likeness.services.unit_of_work import ConsentUnitOfWork
+from likeness.services.unit_of_work import UnitOfWork
 
 
 def _missing(consent_id: str) -> str:
@@ -62,7 +62,7 @@ def parse_consent_document(data: Mapping[str, Any], label: str = "consent") -> C
         raise InvalidInputError(f"{label}: {exc}") from None
 
 
-def _world_for(uow: ConsentUnitOfWork, consent: Consent) -> World:
+def _world_for(uow: UnitOfWork, consent: Consent) -> World:
     """The slice of the registry a consent's validity and authority depend on (with every
     strike: a consent signed during one against its producer is invalid)."""
     world = World()
@@ -92,14 +92,14 @@ def _world_for(uow: ConsentUnitOfWork, consent: Consent) -> World:
     return world
 
 
-def consent_problems(uow: ConsentUnitOfWork, consent: Consent) -> tuple[str, ...]:
+def consent_problems(uow: UnitOfWork, consent: Consent) -> tuple[str, ...]:
     """SPEC §5 problems of ``consent`` under the rule sets of the productions it names."""
     engine = DecisionEngine(_world_for(uow, consent), RateBookPay())
     return engine.problems_of(consent)
 
 
 def grant_consent(
-    uow: ConsentUnitOfWork,
+    uow: UnitOfWork,
     principal: Principal,
     consent: Consent,
     *,
@@ -145,7 +145,7 @@ def grant_consent(
 
 
 def revoke_consent(
-    uow: ConsentUnitOfWork, principal: Principal, consent_id: str, on: dt.date
+    uow: UnitOfWork, principal: Principal, consent_id: str, on: dt.date
 ) -> StoredConsent:
     """Revoke a consent from ``on`` (uses before it stay valid); nothing is deleted.
 
@@ -184,7 +184,7 @@ def revoke_consent(
 
 
 def suspend_consent(
-    uow: ConsentUnitOfWork,
+    uow: UnitOfWork,
     principal: Principal,
     consent_id: str,
     on: dt.date,
@@ -263,7 +263,7 @@ def suspend_consent(
 
 
 def list_consents(
-    uow: ConsentUnitOfWork, principal: Principal, performer_id: str | None = None
+    uow: UnitOfWork, principal: Principal, performer_id: str | None = None
 ) -> Sequence[StoredConsent]:
     """The consents ``principal`` sees, in stored order; with ``performer_id`` those naming
     the performer or one of their replicas. Raises :class:`NotFoundError` for an unknown (or

@@ -14,10 +14,10 @@ from likeness.domain.world import World
 from likeness.policy.engine import DecisionEngine
 from likeness.services.access import Action, Record, RecordKind, require
 from likeness.services.records import producers_of
-from likeness.services.unit_of_work import ConsentUnitOfWork
+from likeness.services.unit_of_work import UnitOfWork
 
 
-def load_request_world(uow: ConsentUnitOfWork, request: Request) -> World:
+def load_request_world(uow: UnitOfWork, request: Request) -> World:
     """The part of the registry ``request`` can depend on: its production and producer, the
     replica and performers it names, the consents naming them with the productions they name
     (a consent signed during a strike against one of them is invalid), and every strike.
@@ -61,7 +61,7 @@ def load_request_world(uow: ConsentUnitOfWork, request: Request) -> World:
     return world
 
 
-def request_record(uow: ConsentUnitOfWork, request: Request, kind: RecordKind) -> Record:
+def request_record(uow: UnitOfWork, request: Request, kind: RecordKind) -> Record:
     """What access to a decision or use on ``request`` depends on: the performer it is about,
     the requesting producer and the producer of the production."""
     producers = {request.producer} | producers_of(uow, (request.production,))
@@ -73,7 +73,7 @@ def request_record(uow: ConsentUnitOfWork, request: Request, kind: RecordKind) -
     return Record(kind, request.id, performers, frozenset(producers))
 
 
-def decide_request(uow: ConsentUnitOfWork, principal: Principal, request: Request) -> Decision:
+def decide_request(uow: UnitOfWork, principal: Principal, request: Request) -> Decision:
     """Decide ``request`` against what the database holds (SPEC §4), for a producer asking
     about its own productions (or the operator).
 
@@ -90,7 +90,7 @@ def decide_request(uow: ConsentUnitOfWork, principal: Principal, request: Reques
     return engine.decide(request)
 
 
-def load_engine(uow: ConsentUnitOfWork, world: World | None = None) -> DecisionEngine:
+def load_engine(uow: UnitOfWork, world: World | None = None) -> DecisionEngine:
     """A warm engine over the whole registry and every consent, in stored order.
 
     ``world`` may hold the registry already (performers, productions, replicas); otherwise it

@@ -17,10 +17,11 @@ from likeness.interchange.parsing import parse_strike
 from likeness.services import registry
 from likeness.services.consents import grant_consent, parse_consent_document, suspend_consent
 from likeness.services.strikes import declare_strike
-from likeness.services.uses import UseUnitOfWork, record_use
+from likeness.services.unit_of_work import UnitOfWork
+from likeness.services.uses import record_use
 
 
-def load_demo(uow: UseUnitOfWork, principal: Principal, document: Mapping[str, Any]) -> str | None:
+def load_demo(uow: UnitOfWork, principal: Principal, document: Mapping[str, Any]) -> str | None:
     """Register the demo world, its consents and its uses into an empty registry, and say
     what was loaded; None when the registry already holds data (nothing is loaded then).
     The operator only: it registers performers and producers."""

@@ -13,12 +13,10 @@ from likeness.interchange.documents import to_jsonable
 from likeness.interchange.report import consent_to_document
 from likeness.services import registry
 from likeness.services.consents import list_consents
-from likeness.services.uses import UseUnitOfWork
+from likeness.services.unit_of_work import UnitOfWork
 
 
-def performer_overview(
-    uow: UseUnitOfWork, principal: Principal, performer_id: str
-) -> dict[str, Any]:
+def performer_overview(uow: UnitOfWork, principal: Principal, performer_id: str) -> dict[str, Any]:
     """The performer's record, replicas, consents and pay lines with totals per kind and
     currency, as far as ``principal`` may see them (a producer: the id and name only).
 

@@ -10,16 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Protocol
 
-from likeness.compensation.residuals.compute import PerformerResult
 from likeness.compensation.residuals.outputs import result_json
 from likeness.compensation.residuals.run import RunOutcome
 from likeness.compensation.rounding import format_money
 from likeness.domain.principals import Principal
+from likeness.domain.residuals import ResidualRun
 from likeness.errors import CompensationError
 from likeness.ledger.canonical import canonicalize
 from likeness.ledger.entry import format_time
@@ -30,52 +28,6 @@ from likeness.services.unit_of_work import UnitOfWork
 RUN_RECORDED = "residual-run-recorded"
 
 
-@dataclass(frozen=True, slots=True)
-class ResidualRun:
-    """A recorded residual run: where its input came from and its totals."""
-
-    rule_set: str
-    engine: str
-    source: str
-    viewership_rows: int
-    production_years: int
-    problems: int
-    total_fixed: Decimal
-    total_bonus: Decimal
-    total_fund: Decimal
-    result_sha256: str
-    recorded_at: str
-
-
-@dataclass(frozen=True, slots=True)
-class ResidualLine:
-    """One stored residual line: a performer's fixed residual and bonus share for a year."""
-
-    run_id: int
-    production: str
-    year: int
-    performer: str
-    fixed_residual: Decimal
-    bonus: Decimal
-
-
-class ResidualRepository(Protocol):
-    """Residual runs and their lines; runs are added whole and never changed."""
-
-    def add_run(self, run: ResidualRun, lines: Sequence[PerformerResult]) -> int: ...
-    def get_run(self, run_id: int) -> ResidualRun | None: ...
-    def lines(
-        self, *, run_id: int | None = None, performer: str | None = None
-    ) -> Sequence[ResidualLine]: ...
-
-
-class ResidualUnitOfWork(UnitOfWork, Protocol):
-    """A unit of work that also holds residual runs (issue 5)."""
-
-    @property
-    def residuals(self) -> ResidualRepository: ...
-
-
 def result_digest(outcome: RunOutcome) -> str:
     """SHA-256 (hex) of the canonical JSON (RFC 8785) of the run's §6.1 output."""
     if outcome.result is None:
@@ -84,7 +36,7 @@ def result_digest(outcome: RunOutcome) -> str:
 
 
 def record_residual_run(
-    uow: ResidualUnitOfWork,
+    uow: UnitOfWork,
     principal: Principal,
     outcome: RunOutcome,
     *,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from likeness.domain.principals import Principal
 from likeness.domain.strikes import Strike
 from likeness.services.access import Action, Record, RecordKind, require
-from likeness.services.unit_of_work import ConsentUnitOfWork
+from likeness.services.unit_of_work import UnitOfWork
 
 
 def strike_document(strike: Strike) -> dict[str, object]:
@@ -21,7 +21,7 @@ def strike_document(strike: Strike) -> dict[str, object]:
     }
 
 
-def declare_strike(uow: ConsentUnitOfWork, principal: Principal, strike: Strike) -> Strike:
+def declare_strike(uow: UnitOfWork, principal: Principal, strike: Strike) -> Strike:
     """Store ``strike`` and its ``strike-declared`` ledger entry, then commit (the union, or
     the operator; :class:`ForbiddenError` / :class:`NotFoundError` for anyone else)."""
     require(principal, Action.DECLARE_STRIKE, Record(RecordKind.STRIKE, "new"), "no such strike")

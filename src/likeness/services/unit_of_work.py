@@ -1,5 +1,5 @@
-"""The Protocols the services need from storage: repositories, the ledger writer and the unit of
-work that holds them in one transaction.
+"""The Protocols the services need from storage: repositories, the ledger writer and the one
+unit of work that holds them all in one transaction.
 
 ``storage.unit_of_work.SqlUnitOfWork`` implements them on SQLAlchemy; unit tests use fakes.
 """
@@ -11,12 +11,15 @@ from collections.abc import Collection, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+from likeness.compensation.residuals.compute import PerformerResult
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
 from likeness.domain.performers import Performer
 from likeness.domain.productions import Producer, Production
 from likeness.domain.replicas import AssetFile, Replica
+from likeness.domain.residuals import ResidualLine, ResidualRun
 from likeness.domain.strikes import Strike
+from likeness.domain.uses import PayLine, UseRecord
 
 
 class PerformerRepository(Protocol):
@@ -71,6 +74,14 @@ class UnitOfWork(Protocol):
     def replicas(self) -> ReplicaRepository: ...
     @property
     def ledger(self) -> LedgerWriter: ...
+    @property
+    def consents(self) -> ConsentRepository: ...
+    @property
+    def strikes(self) -> StrikeRepository: ...
+    @property
+    def uses(self) -> UseRepository: ...
+    @property
+    def residuals(self) -> ResidualRepository: ...
 
     def __enter__(self) -> Self: ...
 
@@ -84,9 +95,6 @@ class UnitOfWork(Protocol):
     def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
-
-
-# ---- consents and strikes (issue 3) ---------------------------------------------------------
 
 
 class ConsentRepository(Protocol):
@@ -108,12 +116,19 @@ class StrikeRepository(Protocol):
     def list(self) -> Sequence[Strike]: ...
 
 
-class ConsentUnitOfWork(UnitOfWork, Protocol):
-    """A unit of work that also holds consents and strikes (decisions, issue 3)."""
+class UseRepository(Protocol):
+    """Decisions on uses, uses and their pay lines, stored once per idempotency key."""
 
-    # read-only members, so that an implementation may hold its own repository classes
-    @property
-    def consents(self) -> ConsentRepository: ...
+    def get(self, key: str) -> UseRecord | None: ...
+    def add(self, record: UseRecord, performer: str | None) -> UseRecord: ...
+    def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]: ...
 
-    @property
-    def strikes(self) -> StrikeRepository: ...
+
+class ResidualRepository(Protocol):
+    """Residual runs and their lines; runs are added whole and never changed."""
+
+    def add_run(self, run: ResidualRun, lines: Sequence[PerformerResult]) -> int: ...
+    def get_run(self, run_id: int) -> ResidualRun | None: ...
+    def lines(
+        self, *, run_id: int | None = None, performer: str | None = None
+    ) -> Sequence[ResidualLine]: ...

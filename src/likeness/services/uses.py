@@ -8,33 +8,20 @@ stores only its decision (and the decision's ledger entry), and says why.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any
 
 from likeness.domain.principals import Principal
 from likeness.domain.requests import Request
-from likeness.domain.uses import PayLine, UseRecord, pay_lines_of
+from likeness.domain.uses import UseRecord, pay_lines_of
 from likeness.errors import ConflictError
 from likeness.interchange.decisions import decision_to_json
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.parsing import parse_request
 from likeness.services.access import Action, RecordKind, require
 from likeness.services.decisions import decide_request, request_record
-from likeness.services.unit_of_work import ConsentUnitOfWork
-
-
-class UseRepository(Protocol):
-    def get(self, key: str) -> UseRecord | None: ...
-    def add(self, record: UseRecord, performer: str | None) -> UseRecord: ...
-    def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]: ...
-
-
-class UseUnitOfWork(ConsentUnitOfWork, Protocol):
-    """A unit of work that also stores decisions on uses, uses and pay lines."""
-
-    @property
-    def uses(self) -> UseRepository: ...
+from likeness.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -54,7 +41,7 @@ def request_document(document: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in to_jsonable(dict(document)).items() if k != "expect"}
 
 
-def _subject_performer(uow: UseUnitOfWork, request: Request) -> str | None:
+def _subject_performer(uow: UnitOfWork, request: Request) -> str | None:
     if request.replica is not None:
         replica = uow.replicas.get(request.replica)
         if replica is not None:
@@ -73,7 +60,7 @@ def _same_or_conflict(key: str, stored: UseRecord, document: dict[str, Any]) -> 
 
 
 def record_use(
-    uow: UseUnitOfWork,
+    uow: UnitOfWork,
     principal: Principal,
     document: Mapping[str, Any],
     key: str,

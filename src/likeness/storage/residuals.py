@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Connection, insert, select
 
 from likeness.compensation.residuals.compute import PerformerResult
-from likeness.services.residuals import ResidualLine, ResidualRun
+from likeness.domain.residuals import ResidualLine, ResidualRun
 from likeness.storage import tables as t
 
 _R = t.residual_runs.c
