@@ -9,7 +9,17 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from likeness.errors import (
+    ConflictError,
+    Error,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+)
 from likeness.interchange.documents import to_jsonable
+
+#: the exit status of a command given bad input (as Typer's own usage errors)
+USAGE_ERROR = 2
 
 console = Console()
 err_console = Console(stderr=True)
@@ -36,3 +46,9 @@ def print_table(title: str, columns: Sequence[str], rows: Iterable[Mapping[str, 
             cells.append("" if value is None else str(value))
         table.add_row(*cells)
     console.print(table)
+
+
+def exit_code_for(error: Error) -> int:
+    """2 for bad input (invalid, not found, forbidden, conflicting); 1 for everything else."""
+    bad_input = InvalidInputError | NotFoundError | ConflictError | ForbiddenError
+    return USAGE_ERROR if isinstance(error, bad_input) else 1

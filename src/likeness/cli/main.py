@@ -24,7 +24,8 @@ from likeness.cli import registry as registry_cli
 from likeness.cli import residuals as residuals_cli
 from likeness.cli import scenario as scenario_cli
 from likeness.cli import uses as uses_cli
-from likeness.errors import ConflictError, Error, ForbiddenError, InvalidInputError, NotFoundError
+from likeness.cli._output import exit_code_for
+from likeness.errors import Error
 from likeness.interchange.documents import dump_document, read_document
 from likeness.ledger.heads import ensure_signing_key
 from likeness.services import registry
@@ -175,17 +176,6 @@ app.add_typer(residuals_cli.app, name="residuals")
 
 
 # ---- the one place errors reach the user ----------------------------------------------------
-
-USAGE_ERROR = 2
-
-
-def exit_code_for(error: Error) -> int:
-    """2 for bad input (invalid, not found, conflicting); 1 for everything else."""
-    return (
-        USAGE_ERROR
-        if isinstance(error, InvalidInputError | NotFoundError | ConflictError | ForbiddenError)
-        else 1
-    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -273,7 +273,7 @@ def generate(
 def main(argv: list[str] | None = None) -> int:
     """Run ``residuals`` alone (``python -m likeness.cli.residuals``) with the root command's
     error handling: a Likeness error prints one line and exits 2 (bad input) or 1."""
-    from likeness.cli.main import exit_code_for
+    from likeness.cli._output import exit_code_for
     from likeness.errors import Error
 
     args = sys.argv[1:] if argv is None else argv
