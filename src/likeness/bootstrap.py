@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from likeness.compensation.pay import RateBookPay
 from likeness.config import Settings
 from likeness.errors import StorageError
+from likeness.policy.rulesets import load_rule_set
+from likeness.services.collaborators import Collaborators
 from likeness.storage.database import (
     current_revision,
     head_revision,
@@ -21,12 +25,23 @@ from likeness.storage.database import (
 from likeness.storage.unit_of_work import SqlUnitOfWork
 
 
+def _utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def collaborators() -> Collaborators:
+    """The installation's pay calculator (the packaged rate tables), rule sets and clock."""
+    return Collaborators(pay=RateBookPay(), rule_sets=load_rule_set, clock=_utc_now)
+
+
 @dataclass
 class Container:
-    """What every entrypoint needs: the settings and a way to open units of work."""
+    """What every entrypoint needs: the settings, a way to open units of work, and the
+    collaborators the use cases take (built once here, the composition root)."""
 
     settings: Settings
     engine: Engine
+    deps: Collaborators = field(default_factory=collaborators)
 
     def uow(self, *, write: bool = True) -> SqlUnitOfWork:
         """A new unit of work (use it in a ``with`` block)."""

@@ -13,12 +13,13 @@ from likeness.asgi import create_app
 from likeness.cli.main import _demo_document
 from likeness.domain.principals import OPERATOR
 from likeness.services.demo import load_demo
+from tests.collaborators import DEPS
 
 
 @pytest.fixture
 def client(container):
     with container.uow() as uow:
-        load_demo(uow, OPERATOR, _demo_document())
+        load_demo(uow, OPERATOR, _demo_document(), deps=DEPS)
     with TestClient(create_app(container)) as c:
         yield c
 

@@ -19,6 +19,7 @@ from likeness.services import consents as service
 from likeness.services.decisions import decide_request, load_engine
 from likeness.services.registry import import_world
 from likeness.services.scenarios import run_scenario
+from tests.collaborators import DEPS
 
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
 OURS = Path(__file__).resolve().parents[1] / "scenarios"
@@ -32,7 +33,7 @@ def _load(container, path: Path, *, store_invalid: bool = True):
         import_world(uow, OPERATOR, document)
     for consent in scenario.world.consents.values():
         with container.uow() as uow:
-            service.grant_consent(uow, OPERATOR, consent, store_invalid=store_invalid)
+            service.grant_consent(uow, OPERATOR, consent, store_invalid=store_invalid, deps=DEPS)
     with container.uow() as uow:
         for strike in scenario.world.strikes:
             uow.strikes.add(strike)
@@ -57,7 +58,7 @@ def test_an_invalid_consent_is_refused_with_its_problems_and_nothing_is_written(
         container.uow() as uow,
         pytest.raises(InvalidInputError, match="consent C2 is invalid") as info,
     ):
-        service.grant_consent(uow, OPERATOR, scenario.world.consents["C2"])
+        service.grant_consent(uow, OPERATOR, scenario.world.consents["C2"], deps=DEPS)
     assert info.value.errors == [
         "not-separately-signed",
         "blanket-scope",
@@ -85,26 +86,26 @@ def test_an_invalid_consent_is_kept_marked_invalid_when_asked(container):
 def test_a_consent_id_is_recorded_once(container):
     scenario = _load(container, SHARED / "01-background-scan.yaml")
     with container.uow() as uow, pytest.raises(ConflictError, match="C1 already exists"):
-        service.grant_consent(uow, OPERATOR, scenario.world.consents["C1"])
+        service.grant_consent(uow, OPERATOR, scenario.world.consents["C1"], deps=DEPS)
 
 
 def test_a_consent_about_an_unknown_replica_is_not_found(container):
     scenario = parse_scenario(read_document(SHARED / "01-background-scan.yaml"))
     with container.uow() as uow, pytest.raises(NotFoundError, match="replica 'D1' does not exist"):
-        service.grant_consent(uow, OPERATOR, scenario.world.consents["C1"])
+        service.grant_consent(uow, OPERATOR, scenario.world.consents["C1"], deps=DEPS)
 
 
 def test_revocation_sets_revoked_on_and_keeps_the_row(container):
     _load(container, SHARED / "01-background-scan.yaml")
     with container.uow() as uow:
-        service.revoke_consent(uow, OPERATOR, "C1", dt.date(2024, 9, 1))
+        service.revoke_consent(uow, OPERATOR, "C1", dt.date(2024, 9, 1), deps=DEPS)
     with container.uow() as uow:
         stored = uow.consents.get("C1")
         assert stored is not None and stored.consent.revoked_on == dt.date(2024, 9, 1)
         with pytest.raises(ConflictError, match="already revoked on 2024-09-01"):
-            service.revoke_consent(uow, OPERATOR, "C1", dt.date(2024, 10, 1))
+            service.revoke_consent(uow, OPERATOR, "C1", dt.date(2024, 10, 1), deps=DEPS)
         with pytest.raises(NotFoundError):
-            service.revoke_consent(uow, OPERATOR, "C404", dt.date(2024, 10, 1))
+            service.revoke_consent(uow, OPERATOR, "C404", dt.date(2024, 10, 1), deps=DEPS)
 
 
 def test_listing_by_performer_includes_consents_naming_their_replicas(container):
@@ -145,10 +146,12 @@ def test_strikes_round_trip(container):
 )
 def test_deciding_from_the_database_gives_the_in_memory_decisions(container, path):
     scenario = _load(container, path)
-    expected = run_scenario(scenario).decisions
+    expected = run_scenario(scenario, deps=DEPS).decisions
     with container.uow(write=False) as uow:
-        from_db = [decide_request(uow, OPERATOR, request) for request in scenario.requests]
-        engine = load_engine(uow)
+        from_db = [
+            decide_request(uow, OPERATOR, request, deps=DEPS) for request in scenario.requests
+        ]
+        engine = load_engine(uow, deps=DEPS)
     assert from_db == list(expected)
     assert [engine.decide(r) for r in scenario.requests] == list(expected)
 
@@ -157,8 +160,8 @@ def test_a_revocation_in_the_database_changes_the_next_decision(container):
     scenario = _load(container, SHARED / "01-background-scan.yaml")
     first = scenario.requests[0]
     with container.uow(write=False) as uow:
-        assert decide_request(uow, OPERATOR, first).allowed
+        assert decide_request(uow, OPERATOR, first, deps=DEPS).allowed
     with container.uow() as uow:
-        service.revoke_consent(uow, OPERATOR, "C1", first.date)
+        service.revoke_consent(uow, OPERATOR, "C1", first.date, deps=DEPS)
     with container.uow(write=False) as uow:
-        assert decide_request(uow, OPERATOR, first).reasons == ("consent-revoked",)
+        assert decide_request(uow, OPERATOR, first, deps=DEPS).reasons == ("consent-revoked",)

@@ -19,6 +19,7 @@ from likeness.errors import CompensationError
 from likeness.services.residuals import RUN_RECORDED, record_residual_run, result_digest
 from likeness.storage import tables as t
 from likeness.storage.unit_of_work import SqlUnitOfWork
+from tests.collaborators import DEPS
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC)
 
@@ -35,7 +36,7 @@ def test_a_run_stores_one_line_per_performer_and_year_and_a_ledger_entry(engine,
     outcome = _outcome(shared_scenarios / "residuals-basic")
     with SqlUnitOfWork(engine) as uow:
         run_id = record_residual_run(
-            uow, OPERATOR, outcome, source="residuals-basic", now=lambda: NOW
+            uow, OPERATOR, outcome, source="residuals-basic", now=lambda: NOW, deps=DEPS
         )
         uow.commit()
     with SqlUnitOfWork(engine, write=False) as uow:
@@ -69,8 +70,8 @@ def test_a_run_stores_one_line_per_performer_and_year_and_a_ledger_entry(engine,
 def test_two_runs_get_their_own_ids_and_lines(engine, shared_scenarios):
     outcome = _outcome(shared_scenarios / "residuals-basic")
     with SqlUnitOfWork(engine) as uow:
-        first = record_residual_run(uow, OPERATOR, outcome, source="a", now=lambda: NOW)
-        second = record_residual_run(uow, OPERATOR, outcome, source="b", now=lambda: NOW)
+        first = record_residual_run(uow, OPERATOR, outcome, source="a", now=lambda: NOW, deps=DEPS)
+        second = record_residual_run(uow, OPERATOR, outcome, source="b", now=lambda: NOW, deps=DEPS)
         uow.commit()
     with SqlUnitOfWork(engine, write=False) as uow:
         of_first = uow.residuals.lines(run_id=first)
@@ -90,4 +91,4 @@ def test_a_refused_run_cannot_be_stored(engine, shared_scenarios, tmp_path):
         SqlUnitOfWork(engine) as uow,
         pytest.raises(CompensationError, match="refused by validation; nothing to store"),
     ):
-        record_residual_run(uow, OPERATOR, outcome, source="empty")
+        record_residual_run(uow, OPERATOR, outcome, source="empty", deps=DEPS)

@@ -16,6 +16,7 @@ from likeness.services import registry
 from likeness.services.consents import grant_consent, parse_consent_document
 from likeness.storage import tables as t
 from likeness.storage.database import make_engine, upgrade
+from tests.collaborators import DEPS
 
 WORKER = """
 import json, sys
@@ -51,7 +52,7 @@ def test_concurrent_processes_record_uses_in_one_verifiable_order(
         registry.import_world(uow, OPERATOR, document)
     raw = {k: v for k, v in document["consents"][0].items() if k != "expect"}
     with container.uow() as uow:
-        grant_consent(uow, OPERATOR, parse_consent_document(raw))
+        grant_consent(uow, OPERATOR, parse_consent_document(raw), deps=DEPS)
     request = {
         "kind": "use",
         "producer": "S1",

@@ -13,6 +13,7 @@ from likeness.services import registry
 from likeness.services.consents import grant_consent, parse_consent_document
 from likeness.services.uses import record_use
 from likeness.storage import tables as t
+from tests.collaborators import DEPS
 
 NOW = dt.datetime(2026, 1, 2, 3, 4, 5)
 
@@ -25,7 +26,7 @@ def scenario(container, shared_scenarios):
     for raw in document["consents"]:
         raw = {k: v for k, v in raw.items() if k != "expect"}
         with container.uow() as uow:
-            grant_consent(uow, OPERATOR, parse_consent_document(raw))
+            grant_consent(uow, OPERATOR, parse_consent_document(raw), deps=DEPS)
     return {q["id"]: {k: v for k, v in q.items() if k != "expect"} for q in document["requests"]}
 
 
@@ -36,7 +37,7 @@ def rows(engine, table):
 
 def test_an_allowed_use_is_stored_with_its_pay_lines(container, scenario):
     with container.uow() as uow:
-        result = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
+        result = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW, deps=DEPS)
     assert not result.replayed
     assert result.record.decision.allowed
     assert result.record.use_id is not None
@@ -58,10 +59,15 @@ def test_an_allowed_use_is_stored_with_its_pay_lines(container, scenario):
 
 def test_the_same_key_again_returns_the_first_answer_and_stores_nothing(container, scenario):
     with container.uow() as uow:
-        first = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
+        first = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW, deps=DEPS)
     with container.uow() as uow:
         again = record_use(
-            uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW + dt.timedelta(days=1)
+            uow,
+            OPERATOR,
+            scenario["Q1"],
+            "key-1",
+            now=lambda: NOW + dt.timedelta(days=1),
+            deps=DEPS,
         )
     assert again.replayed
     assert again.record == first.record
@@ -72,15 +78,15 @@ def test_the_same_key_again_returns_the_first_answer_and_stores_nothing(containe
 
 def test_the_same_key_for_another_request_is_a_conflict(container, scenario):
     with container.uow() as uow:
-        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW, deps=DEPS)
     with container.uow() as uow, pytest.raises(ConflictError, match="key 'key-1' was used"):
-        record_use(uow, OPERATOR, scenario["Q4"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q4"], "key-1", now=lambda: NOW, deps=DEPS)
     assert rows(container.engine, t.uses) == 1
 
 
 def test_a_denied_use_stores_only_its_decision(container, scenario):
     with container.uow() as uow:
-        result = record_use(uow, OPERATOR, scenario["Q2"], "key-2", now=lambda: NOW)
+        result = record_use(uow, OPERATOR, scenario["Q2"], "key-2", now=lambda: NOW, deps=DEPS)
     decision = result.record.decision
     assert not decision.allowed
     assert decision.reasons == ("production-not-covered", "use-not-covered")
@@ -89,13 +95,13 @@ def test_a_denied_use_stores_only_its_decision(container, scenario):
     assert rows(container.engine, t.pay_lines) == 0
     assert rows(container.engine, t.use_decisions) == 1
     with container.uow() as uow:
-        assert record_use(uow, OPERATOR, scenario["Q2"], "key-2").replayed
+        assert record_use(uow, OPERATOR, scenario["Q2"], "key-2", deps=DEPS).replayed
 
 
 def test_a_malformed_request_stores_nothing(container, scenario):
     bad = dict(scenario["Q1"], date="2024-02-30")
     with container.uow() as uow, pytest.raises(RecordInvalidError, match="date '2024-02-30'"):
-        record_use(uow, OPERATOR, bad, "key-3")
+        record_use(uow, OPERATOR, bad, "key-3", deps=DEPS)
     assert rows(container.engine, t.use_decisions) == 0
 
 
@@ -107,7 +113,7 @@ def ledger_kinds(container):
 def test_an_allowed_use_writes_decision_use_and_pay_line_entries(container, scenario):
     before = len(ledger_kinds(container))
     with container.uow() as uow:
-        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW, deps=DEPS)
     assert ledger_kinds(container)[before:] == [
         "use-decision",
         "use-recorded",
@@ -123,22 +129,22 @@ def test_an_allowed_use_writes_decision_use_and_pay_line_entries(container, scen
 def test_a_denied_use_writes_only_its_decision_entry(container, scenario):
     before = len(ledger_kinds(container))
     with container.uow() as uow:
-        record_use(uow, OPERATOR, scenario["Q2"], "key-2", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q2"], "key-2", now=lambda: NOW, deps=DEPS)
     assert ledger_kinds(container)[before:] == ["use-decision"]
 
 
 def test_a_replayed_key_writes_no_entry(container, scenario):
     with container.uow() as uow:
-        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW, deps=DEPS)
     size = len(ledger_kinds(container))
     with container.uow() as uow:
-        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW, deps=DEPS)
     assert len(ledger_kinds(container)) == size
 
 
 def test_a_decision_stored_before_the_checks_were_renamed_replays_as_stored(container, scenario):
     with container.uow() as uow:
-        first = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
+        first = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW, deps=DEPS)
     assert first.record.decision.ran[0] == "producer-not-authorized"
     # the row as written before issue 8, when checks had ids of their own
     with container.engine.begin() as conn:
@@ -146,7 +152,7 @@ def test_a_decision_stored_before_the_checks_were_renamed_replays_as_stored(cont
         old = stored.replace('"producer-not-authorized"', '"producer-authorized"')
         conn.execute(update(t.use_decisions).values(decision=old))
     with container.uow() as uow:
-        again = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
+        again = record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW, deps=DEPS)
     assert again.replayed
     assert again.record.decision.ran == ("producer-authorized", *first.record.decision.ran[1:])
     assert again.record.decision.explain()[0] == "producer-authorized: ok"
@@ -154,7 +160,7 @@ def test_a_decision_stored_before_the_checks_were_renamed_replays_as_stored(cont
 
 def test_a_stored_request_that_no_longer_reads_is_a_storage_error(container, scenario):
     with container.uow() as uow:
-        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW)
+        record_use(uow, OPERATOR, scenario["Q1"], "key-1", now=lambda: NOW, deps=DEPS)
     with container.engine.begin() as conn:
         conn.execute(update(t.use_decisions).values(request='{"id": "Q1", "kind": "borrow"}'))
     with (

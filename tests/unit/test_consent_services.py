@@ -12,6 +12,7 @@ from likeness.domain.strikes import Strike
 from likeness.errors import ConflictError, InvalidInputError, NotFoundError
 from likeness.services import consents as service
 from likeness.services.decisions import decide_request
+from tests.collaborators import DEPS
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.policy.builders import D, consent, request, world
 
@@ -27,7 +28,7 @@ def uow() -> FakeUnitOfWork:
 
 
 def test_granting_a_valid_consent_stores_it_and_writes_the_ledger(uow):
-    stored = service.grant_consent(uow, OPERATOR, consent())
+    stored = service.grant_consent(uow, OPERATOR, consent(), deps=DEPS)
     assert stored.valid and uow.consents.get("C1") == stored
     assert uow.ledger.entries[-1][0] == "consent-granted"
     assert uow.committed == 1
@@ -35,14 +36,16 @@ def test_granting_a_valid_consent_stores_it_and_writes_the_ledger(uow):
 
 def test_an_invalid_consent_is_refused_listing_its_problems(uow):
     with pytest.raises(InvalidInputError, match="consent C1 is invalid") as info:
-        service.grant_consent(uow, OPERATOR, consent(separately_signed=False, valid_until=None))
+        service.grant_consent(
+            uow, OPERATOR, consent(separately_signed=False, valid_until=None), deps=DEPS
+        )
     assert info.value.errors == ["not-separately-signed", "perpetual-term"]
     assert uow.consents.get("C1") is None and uow.committed == 0
 
 
 def test_store_invalid_keeps_it_for_the_record(uow):
     stored = service.grant_consent(
-        uow, OPERATOR, consent(separately_signed=False), store_invalid=True
+        uow, OPERATOR, consent(separately_signed=False), store_invalid=True, deps=DEPS
     )
     assert stored.problems == ("not-separately-signed",)
 
@@ -51,22 +54,22 @@ def test_validity_at_grant_uses_the_rule_set_of_the_named_productions(uow):
     no_union = world("no-union")
     uow.productions.items.update(no_union.productions)
     with pytest.raises(InvalidInputError) as info:
-        service.grant_consent(uow, OPERATOR, consent(valid_until=D(2036, 1, 1)))
+        service.grant_consent(uow, OPERATOR, consent(valid_until=D(2036, 1, 1)), deps=DEPS)
     assert info.value.errors == ["term-exceeds-legal-cap"]
 
 
 def test_a_consent_about_an_unknown_performer_is_not_found(uow):
     with pytest.raises(NotFoundError, match="performer 'P404' does not exist"):
-        service.grant_consent(uow, OPERATOR, consent(replica=None, performer="P404"))
+        service.grant_consent(uow, OPERATOR, consent(replica=None, performer="P404"), deps=DEPS)
 
 
 def test_revoking_never_deletes_and_cannot_happen_twice(uow):
-    service.grant_consent(uow, OPERATOR, consent())
-    revoked = service.revoke_consent(uow, OPERATOR, "C1", D(2024, 9, 1))
+    service.grant_consent(uow, OPERATOR, consent(), deps=DEPS)
+    revoked = service.revoke_consent(uow, OPERATOR, "C1", D(2024, 9, 1), deps=DEPS)
     assert revoked.consent.revoked_on == D(2024, 9, 1)
     assert uow.consents.get("C1") is not None
     with pytest.raises(ConflictError, match="already revoked"):
-        service.revoke_consent(uow, OPERATOR, "C1", D(2024, 10, 1))
+        service.revoke_consent(uow, OPERATOR, "C1", D(2024, 10, 1), deps=DEPS)
     assert [kind for kind, _actor, _rec in uow.ledger.entries] == [
         "consent-granted",
         "consent-revoked",
@@ -74,10 +77,10 @@ def test_revoking_never_deletes_and_cannot_happen_twice(uow):
 
 
 def test_deciding_reads_only_the_slice_of_the_world_it_needs(uow):
-    service.grant_consent(uow, OPERATOR, consent())
-    assert decide_request(uow, OPERATOR, request()).allowed
+    service.grant_consent(uow, OPERATOR, consent(), deps=DEPS)
+    assert decide_request(uow, OPERATOR, request(), deps=DEPS).allowed
     uow.strikes.add(Strike(None, D(2024, 7, 1), None))
-    assert decide_request(uow, OPERATOR, request()).allowed  # no strike rule under 2023
+    assert decide_request(uow, OPERATOR, request(), deps=DEPS).allowed  # no strike rule under 2023
 
 
 def test_listing_by_performer_gives_their_consents_and_those_naming_their_replicas(uow):
@@ -85,7 +88,7 @@ def test_listing_by_performer_gives_their_consents_and_those_naming_their_replic
     theirs = consent("C2", replica=ReplicaId("D2"), given_by="P2")
     about_p1 = consent("C3", replica=None, performer=PerformerId("P1"), uses=("create",))
     for c in (mine, theirs, about_p1):
-        service.grant_consent(uow, OPERATOR, c)
+        service.grant_consent(uow, OPERATOR, c, deps=DEPS)
     assert [s.consent.id for s in service.list_consents(uow, OPERATOR, "P1")] == ["C1", "C3"]
     assert [s.consent.id for s in service.list_consents(uow, OPERATOR, "P2")] == ["C2"]
     assert [s.consent.id for s in service.list_consents(uow, OPERATOR, "M1")] == []
@@ -121,7 +124,7 @@ def test_the_fake_rolls_back_uses_and_residual_runs_too():
     for section in ("performers", "producers", "productions", "replicas"):
         getattr(fake, section).items.update(getattr(w, section))
     with fake:
-        service.grant_consent(fake, OPERATOR, consent())
+        service.grant_consent(fake, OPERATOR, consent(), deps=DEPS)
     document = {
         "id": "Q1",
         "kind": "use",
@@ -132,7 +135,7 @@ def test_the_fake_rolls_back_uses_and_residual_runs_too():
         "date": "2024-08-01",
     }
     with fake as uow:
-        recorded = record_use(uow, OPERATOR, document, "k-1")
+        recorded = record_use(uow, OPERATOR, document, "k-1", deps=DEPS)
         assert recorded.record.use_id == 1
     assert fake.uses.get("k-1") is not None  # committed by the service
     with fake as uow:

@@ -12,6 +12,7 @@ from likeness.services import consents as service
 from likeness.services import registry
 from likeness.services.decisions import decide_request
 from likeness.services.strikes import declare_strike
+from tests.collaborators import DEPS
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.policy.builders import INTERACTIVE, D, consent, request, world
 
@@ -29,36 +30,38 @@ def uow() -> FakeUnitOfWork:
     w = world(INTERACTIVE)
     for section in ("performers", "producers", "productions", "replicas"):
         getattr(u, section).items.update(getattr(w, section))
-    service.grant_consent(u, OPERATOR, consent(valid_until=D(2028, 1, 1)))
+    service.grant_consent(u, OPERATOR, consent(valid_until=D(2028, 1, 1)), deps=DEPS)
     return u
 
 
 def test_a_performer_gives_her_own_consent_and_the_ledger_names_her(uow):
-    service.grant_consent(uow, P1, consent("C2", valid_until=D(2028, 1, 1)))
+    service.grant_consent(uow, P1, consent("C2", valid_until=D(2028, 1, 1)), deps=DEPS)
     kind, actor, _record = uow.ledger.entries[-1]
     assert (kind, actor) == ("consent-granted", "performer:P1")
 
 
 def test_a_performer_may_not_record_a_consent_as_someone_else(uow):
     with pytest.raises(ForbiddenError, match="may not give consent as 'A9'"):
-        service.grant_consent(uow, P1, consent("C2", given_by="A9", valid_until=D(2028, 1, 1)))
+        service.grant_consent(
+            uow, P1, consent("C2", given_by="A9", valid_until=D(2028, 1, 1)), deps=DEPS
+        )
 
 
 def test_another_performers_consent_answers_like_a_missing_one(uow):
     with pytest.raises(NotFoundError) as hidden:
-        service.revoke_consent(uow, P2, "C1", D(2027, 1, 1))
+        service.revoke_consent(uow, P2, "C1", D(2027, 1, 1), deps=DEPS)
     with pytest.raises(NotFoundError) as missing:
-        service.revoke_consent(uow, P2, "C404", D(2027, 1, 1))
+        service.revoke_consent(uow, P2, "C404", D(2027, 1, 1), deps=DEPS)
     assert str(hidden.value) == str(missing.value).replace("C404", "C1")
 
 
 def test_a_producer_may_not_revoke_a_consent_naming_its_production(uow):
     with pytest.raises(ForbiddenError, match="producer:S1 may not revoke-consent consent C1"):
-        service.revoke_consent(uow, S1, "C1", D(2027, 1, 1))
+        service.revoke_consent(uow, S1, "C1", D(2027, 1, 1), deps=DEPS)
 
 
 def test_the_performer_suspends_as_herself_without_saying_by(uow):
-    stored = service.suspend_consent(uow, P1, "C1", D(2027, 3, 10))
+    stored = service.suspend_consent(uow, P1, "C1", D(2027, 3, 10), deps=DEPS)
     assert stored.consent.suspended_on == D(2027, 3, 10)
     assert uow.ledger.entries[-1][1:] == (
         "performer:P1",
@@ -68,12 +71,15 @@ def test_the_performer_suspends_as_herself_without_saying_by(uow):
 
 def test_the_operator_must_say_who_suspends(uow):
     with pytest.raises(Exception, match="say who suspends it"):
-        service.suspend_consent(uow, OPERATOR, "C1", D(2027, 3, 10))
+        service.suspend_consent(uow, OPERATOR, "C1", D(2027, 3, 10), deps=DEPS)
 
 
 def test_lists_hold_only_what_the_principal_sees(uow):
     service.grant_consent(
-        uow, OPERATOR, consent("C2", replica="D2", given_by="P2", valid_until=D(2028, 1, 1))
+        uow,
+        OPERATOR,
+        consent("C2", replica="D2", given_by="P2", valid_until=D(2028, 1, 1)),
+        deps=DEPS,
     )
     assert [s.consent.id for s in service.list_consents(uow, P1)] == ["C1"]
     assert [s.consent.id for s in service.list_consents(uow, P2)] == ["C2"]
@@ -109,15 +115,15 @@ def test_a_producer_registers_its_own_production_but_no_performer(uow):
 
 
 def test_a_producer_asks_decisions_for_its_productions_only(uow):
-    assert decide_request(uow, S1, request(date=D(2024, 8, 1))).allowed
+    assert decide_request(uow, S1, request(date=D(2024, 8, 1)), deps=DEPS).allowed
     # asking as itself about another producer's production: the engine's own answer
-    other = decide_request(uow, S2, request(producer="S2", date=D(2024, 8, 1)))
+    other = decide_request(uow, S2, request(producer="S2", date=D(2024, 8, 1)), deps=DEPS)
     assert other.reasons == ("producer-not-authorized",)
     # asking in another producer's name: as if the production did not exist
     with pytest.raises(NotFoundError, match="production 'F1' does not exist"):
-        decide_request(uow, S2, request(date=D(2024, 8, 1)))
+        decide_request(uow, S2, request(date=D(2024, 8, 1)), deps=DEPS)
     with pytest.raises(ForbiddenError, match="performer:P1 may not decide"):
-        decide_request(uow, P1, request(date=D(2024, 8, 1)))
+        decide_request(uow, P1, request(date=D(2024, 8, 1)), deps=DEPS)
 
 
 def test_only_the_union_and_the_operator_declare_strikes(uow):
@@ -129,10 +135,10 @@ def test_only_the_union_and_the_operator_declare_strikes(uow):
 
 def test_after_death_the_estate_gives_consent_and_the_performer_cannot(uow):
     c = consent("C3", replica="DX", given_by="E1", signed_on=D(2024, 6, 1))
-    service.grant_consent(uow, ESTATE, c)
+    service.grant_consent(uow, ESTATE, c, deps=DEPS)
     assert uow.ledger.entries[-1][:2] == ("consent-granted", "representative:E1")
     agent = Principal.parse("representative:A1")
     late = consent("C4", replica="DX", given_by="A1", signed_on=D(2024, 6, 1))
     with pytest.raises(ForbiddenError, match="representative:A1 may not give-consent") as info:
-        service.grant_consent(uow, agent, late)
+        service.grant_consent(uow, agent, late, deps=DEPS)
     assert info.value.errors[0].startswith("A1 may not consent for X1 on 2024-06-01")

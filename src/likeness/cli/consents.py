@@ -127,7 +127,9 @@ def add(
     container = bootstrap()
     for consent in consents:
         with container.uow() as uow:
-            stored = service.grant_consent(uow, current(), consent, store_invalid=store_invalid)
+            stored = service.grant_consent(
+                uow, current(), consent, store_invalid=store_invalid, deps=container.deps
+            )
         print(_describe(stored))
 
 
@@ -138,8 +140,9 @@ def revoke(
 ) -> None:
     """Revoke a consent from a date on (uses before it stay valid; nothing is deleted)."""
     day = _date(on, "--on")
-    with bootstrap().uow() as uow:
-        service.revoke_consent(uow, current(), consent_id, day)
+    container = bootstrap()
+    with container.uow() as uow:
+        service.revoke_consent(uow, current(), consent_id, day, deps=container.deps)
     print(f"revoked consent {consent_id} on {day.isoformat()}")
 
 
@@ -163,8 +166,9 @@ def suspend(
     and passes again when the strike ends. Nothing is deleted; the ledger records who did it.
     """
     day = _date(on, "--on")
-    with bootstrap().uow() as uow:
-        stored = service.suspend_consent(uow, current(), consent_id, day, by)
+    container = bootstrap()
+    with container.uow() as uow:
+        stored = service.suspend_consent(uow, current(), consent_id, day, by, deps=container.deps)
     print(
         f"suspended consent {consent_id} from {day.isoformat()} (by {by or current().consents_as}):"
         " it fails while a"

@@ -127,7 +127,7 @@ def decide(
     decisions = []
     with container.uow(write=False) as uow:
         for request in requests:
-            decisions.append(decide_request(uow, current(), request))
+            decisions.append(decide_request(uow, current(), request, deps=container.deps))
     output = [decision_json(d) for d in decisions]
     print_json(output if many else output[0])
     if explain:

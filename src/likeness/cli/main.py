@@ -118,7 +118,7 @@ def demo() -> None:
     with container.uow() as uow:
         from likeness.services.demo import load_demo
 
-        summary = load_demo(uow, _principal.current(), _demo_document())
+        summary = load_demo(uow, _principal.current(), _demo_document(), deps=container.deps)
     if summary is None:
         print("the registry already holds data; demo not loaded")
         return

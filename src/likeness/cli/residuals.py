@@ -223,7 +223,9 @@ def _store(outcome: RunOutcome, directory: Path) -> None:
         return
     container = bootstrap(config)
     with container.uow() as uow:
-        run_id = record_residual_run(uow, current(), outcome, source=str(directory))
+        run_id = record_residual_run(
+            uow, current(), outcome, source=str(directory), deps=container.deps
+        )
         uow.commit()
     print(
         f"stored residual run {run_id}: {len(outcome.result.performers) if outcome.result else 0}"

@@ -8,6 +8,7 @@ from typing import Annotated
 
 import typer
 
+from likeness.bootstrap import collaborators
 from likeness.cli._output import print_json
 from likeness.interchange.report import decision_json
 from likeness.services.scenarios import ScenarioRun, run_scenario_file
@@ -46,7 +47,7 @@ def run(
     ] = False,
 ) -> None:
     """Decide every request of FILE; exit 1 listing each expect that does not hold."""
-    result = run_scenario_file(file)
+    result = run_scenario_file(file, deps=collaborators())
     if as_json:
         print_json(result.report())
     else:

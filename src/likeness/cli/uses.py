@@ -66,7 +66,7 @@ def record(
     document = read_document(request)
     container = bootstrap()
     with container.uow() as uow:
-        result = record_use(uow, current(), document, key)
+        result = record_use(uow, current(), document, key, deps=container.deps)
     report = _report(result)
     decision = result.record.decision
     if as_json:

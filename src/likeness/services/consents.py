@@ -9,7 +9,6 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from likeness.compensation.pay import RateBookPay
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.decisions import Reason
 from likeness.domain.ids import ProductionId
@@ -27,8 +26,8 @@ from likeness.interchange.records import parse_record
 from likeness.interchange.report import consent_to_document
 from likeness.interchange.schemas import ConsentRecord, consent_from_record
 from likeness.policy.consent_rules import may_consent_for
-from likeness.policy.engine import DecisionEngine
 from likeness.services.access import Action, Record, RecordKind, may, require
+from likeness.services.collaborators import Collaborators
 from likeness.services.records import acts_for, consent_record
 from likeness.services.unit_of_work import UnitOfWork
 
@@ -92,9 +91,9 @@ def _world_for(uow: UnitOfWork, consent: Consent) -> World:
     return world
 
 
-def consent_problems(uow: UnitOfWork, consent: Consent) -> tuple[str, ...]:
+def consent_problems(uow: UnitOfWork, consent: Consent, *, deps: Collaborators) -> tuple[str, ...]:
     """SPEC §5 problems of ``consent`` under the rule sets of the productions it names."""
-    engine = DecisionEngine(_world_for(uow, consent), RateBookPay())
+    engine = deps.engine(_world_for(uow, consent))
     return engine.problems_of(consent)
 
 
@@ -104,6 +103,7 @@ def grant_consent(
     consent: Consent,
     *,
     store_invalid: bool = False,
+    deps: Collaborators,
 ) -> StoredConsent:
     """Record ``consent`` given by ``principal`` (the operator records anyone's); an invalid
     one (SPEC §5) is refused unless ``store_invalid``.
@@ -116,7 +116,7 @@ def grant_consent(
     Example: ``grant_consent(uow, OPERATOR, consent)`` returns ``StoredConsent(consent, ())``.
     """
     world = _world_for(uow, consent)
-    performer = DecisionEngine(world, RateBookPay()).performer_of(consent)
+    performer = deps.engine(world).performer_of(consent)
     require(
         principal,
         Action.GIVE_CONSENT,
@@ -129,7 +129,7 @@ def grant_consent(
     _as_party(principal, consent.given_by, "give consent")
     if uow.consents.get(consent.id) is not None:
         raise ConflictError(f"consent {consent.id} already exists (expected a new id)")
-    problems = consent_problems(uow, consent)
+    problems = consent_problems(uow, consent, deps=deps)
     if problems and not store_invalid:
         raise InvalidInputError(
             f"consent {consent.id} is invalid (expected a consent that passes SPEC §5; use"
@@ -145,7 +145,7 @@ def grant_consent(
 
 
 def revoke_consent(
-    uow: UnitOfWork, principal: Principal, consent_id: str, on: dt.date
+    uow: UnitOfWork, principal: Principal, consent_id: str, on: dt.date, *, deps: Collaborators
 ) -> StoredConsent:
     """Revoke a consent from ``on`` (uses before it stay valid); nothing is deleted.
 
@@ -156,9 +156,7 @@ def revoke_consent(
     stored = uow.consents.get(consent_id)
     if stored is None:
         raise NotFoundError(_missing(consent_id))
-    performer = DecisionEngine(_world_for(uow, stored.consent), RateBookPay()).performer_of(
-        stored.consent
-    )
+    performer = deps.engine(_world_for(uow, stored.consent)).performer_of(stored.consent)
     require(
         principal,
         Action.REVOKE_CONSENT,
@@ -189,6 +187,8 @@ def suspend_consent(
     consent_id: str,
     on: dt.date,
     by: str | None = None,
+    *,
+    deps: Collaborators,
 ) -> StoredConsent:
     """Suspend a consent from ``on`` (SPEC §7, ``sag-aftra-interactive-2025``): ``by`` is who
     suspends it, the principal itself unless the operator records it for someone.
@@ -208,7 +208,7 @@ def suspend_consent(
         raise NotFoundError(_missing(consent_id))
     consent = stored.consent
     world = _world_for(uow, consent)
-    engine = DecisionEngine(world, RateBookPay())
+    engine = deps.engine(world)
     by = by if by is not None else principal.consents_as
     if by is None:
         raise InvalidInputError(

@@ -5,7 +5,6 @@ engine over every consent.
 
 from __future__ import annotations
 
-from likeness.compensation.pay import RateBookPay
 from likeness.domain.decisions import Decision
 from likeness.domain.ids import PerformerId
 from likeness.domain.principals import Principal
@@ -13,6 +12,7 @@ from likeness.domain.requests import Request
 from likeness.domain.world import World
 from likeness.policy.engine import DecisionEngine
 from likeness.services.access import Action, Record, RecordKind, require
+from likeness.services.collaborators import Collaborators
 from likeness.services.records import producers_of
 from likeness.services.unit_of_work import UnitOfWork
 
@@ -73,7 +73,9 @@ def request_record(uow: UnitOfWork, request: Request, kind: RecordKind) -> Recor
     return Record(kind, request.id, performers, frozenset(producers))
 
 
-def decide_request(uow: UnitOfWork, principal: Principal, request: Request) -> Decision:
+def decide_request(
+    uow: UnitOfWork, principal: Principal, request: Request, *, deps: Collaborators
+) -> Decision:
     """Decide ``request`` against what the database holds (SPEC §4), for a producer asking
     about its own productions (or the operator).
 
@@ -86,11 +88,13 @@ def decide_request(uow: UnitOfWork, principal: Principal, request: Request) -> D
         request_record(uow, request, RecordKind.DECISION),
         f"production {request.production!r} does not exist",
     )
-    engine = DecisionEngine(load_request_world(uow, request), RateBookPay())
+    engine = deps.engine(load_request_world(uow, request))
     return engine.decide(request)
 
 
-def load_engine(uow: UnitOfWork, world: World | None = None) -> DecisionEngine:
+def load_engine(
+    uow: UnitOfWork, world: World | None = None, *, deps: Collaborators
+) -> DecisionEngine:
     """A warm engine over the whole registry and every consent, in stored order.
 
     ``world`` may hold the registry already (performers, productions, replicas); otherwise it
@@ -103,6 +107,6 @@ def load_engine(uow: UnitOfWork, world: World | None = None) -> DecisionEngine:
         world.performers = {p.id: p for p in uow.performers.list()}
         world.replicas = {r.id: r for r in uow.replicas.list()}
     world.strikes.extend(uow.strikes.list())
-    engine = DecisionEngine(world, RateBookPay())
+    engine = deps.engine(world)
     engine.add_consents(uow.consents.iter_all(), into_world=False)
     return engine

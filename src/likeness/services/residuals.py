@@ -22,6 +22,7 @@ from likeness.errors import CompensationError
 from likeness.ledger.canonical import canonicalize
 from likeness.ledger.entry import format_time
 from likeness.services.access import Action, Record, RecordKind, require
+from likeness.services.collaborators import Collaborators
 from likeness.services.unit_of_work import UnitOfWork
 
 #: ledger entry kind of a recorded run
@@ -41,7 +42,8 @@ def record_residual_run(
     outcome: RunOutcome,
     *,
     source: str,
-    now: Callable[[], dt.datetime] = lambda: dt.datetime.now(dt.UTC),
+    deps: Collaborators,
+    now: Callable[[], dt.datetime] | None = None,
 ) -> int:
     """Store ``outcome``'s residual lines and its ledger entry; return the run id.
 
@@ -69,7 +71,7 @@ def record_residual_run(
         total_bonus=sum((line.bonus for line in result.performers), Decimal("0.00")),
         total_fund=sum((year.fund for year in result.productions), Decimal("0.00")),
         result_sha256=result_digest(outcome),
-        recorded_at=format_time(now()),
+        recorded_at=format_time((now or deps.clock)()),
     )
     run_id = uow.residuals.add_run(run, result.performers)
     uow.ledger.append(

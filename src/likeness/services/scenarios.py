@@ -13,12 +13,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from likeness.compensation.pay import RateBookPay
 from likeness.domain.decisions import Decision
 from likeness.interchange.documents import read_document
 from likeness.interchange.parsing import Scenario, parse_scenario
 from likeness.interchange.report import ConsentOutcome, missed_expects, scenario_report
-from likeness.policy.engine import DecisionEngine
+from likeness.services.collaborators import Collaborators
 
 
 @dataclass(frozen=True)
@@ -40,9 +39,9 @@ class ScenarioRun:
         return scenario_report(self.scenario, self.consents, self.decisions)
 
 
-def run_scenario(scenario: Scenario) -> ScenarioRun:
+def run_scenario(scenario: Scenario, *, deps: Collaborators) -> ScenarioRun:
     """Decide every request of ``scenario`` against its world and check its expects."""
-    engine = DecisionEngine(scenario.world, RateBookPay())
+    engine = deps.engine(scenario.world)
     consents = tuple(
         ConsentOutcome(consent.id, engine.problems_of(consent))
         for consent in scenario.world.consents.values()
@@ -52,17 +51,19 @@ def run_scenario(scenario: Scenario) -> ScenarioRun:
     return ScenarioRun(scenario, consents, decisions, misses)
 
 
-def run_scenario_document(document: Mapping[str, Any], *, source: str = "scenario") -> ScenarioRun:
+def run_scenario_document(
+    document: Mapping[str, Any], *, deps: Collaborators, source: str = "scenario"
+) -> ScenarioRun:
     """Parse and run a scenario given as a loaded mapping.
 
     Raises ``InvalidInputError`` naming the key path of a malformed value.
     """
-    return run_scenario(parse_scenario(document, source=source))
+    return run_scenario(parse_scenario(document, source=source), deps=deps)
 
 
-def run_scenario_file(path: Path) -> ScenarioRun:
+def run_scenario_file(path: Path, *, deps: Collaborators) -> ScenarioRun:
     """Read, parse and run the scenario file at ``path``.
 
     Raises ``InvalidInputError`` for an unreadable or malformed file.
     """
-    return run_scenario_document(read_document(path), source=str(path))
+    return run_scenario_document(read_document(path), deps=deps, source=str(path))

@@ -20,6 +20,7 @@ from likeness.interchange.decisions import decision_to_json
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.parsing import parse_request
 from likeness.services.access import Action, RecordKind, require
+from likeness.services.collaborators import Collaborators
 from likeness.services.decisions import decide_request, request_record
 from likeness.services.unit_of_work import UnitOfWork
 
@@ -30,10 +31,6 @@ class RecordedUse:
 
     record: UseRecord
     replayed: bool
-
-
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
 
 
 def request_document(document: Mapping[str, Any]) -> dict[str, Any]:
@@ -65,7 +62,8 @@ def record_use(
     document: Mapping[str, Any],
     key: str,
     *,
-    now: Callable[[], dt.datetime] = _utc_now,
+    deps: Collaborators,
+    now: Callable[[], dt.datetime] | None = None,
 ) -> RecordedUse:
     """Decide the request in ``document`` (SPEC §4) and record the outcome under ``key``.
 
@@ -89,10 +87,10 @@ def record_use(
         request_record(uow, request, RecordKind.USE),
         f"production {request.production!r} does not exist",
     )
-    decision = decide_request(uow, principal, request)
+    decision = decide_request(uow, principal, request, deps=deps)
     performer = _subject_performer(uow, request)
     lines = pay_lines_of(request, decision, performer) if decision.allowed else ()
-    record = UseRecord(key, request, normalized, decision, now(), None, lines)
+    record = UseRecord(key, request, normalized, decision, (now or deps.clock)(), None, lines)
     try:
         record = uow.uses.add(record, performer)
     except ConflictError:
