@@ -34,7 +34,7 @@ for i in range(keys):
     # half the keys are shared by every worker: exactly one of them may record each
     key = f"shared-{i}" if i % 2 == 0 else f"own-{worker}-{i}"
     with container.uow() as uow:
-        result = record_use(uow, OPERATOR, dict(request, id=f"Q{i}"), key)
+        result = record_use(uow, OPERATOR, dict(request, id=f"Q{i}"), key, deps=container.deps)
     answers.append([key, result.record.use_id, result.replayed])
 print(json.dumps(answers))
 """
