@@ -133,3 +133,24 @@ def test_the_2023_proposal_shows_as_invalid_and_earned_nothing(client):
         '<span class="error">invalid: not-separately-signed, blanket-scope, perpetual-term,'
         " no-compensation</span>"
     ) in page
+
+
+def test_the_openapi_document_describes_every_response_body(client):
+    paths = client.get("/openapi.json").json()["paths"]
+    api = {path: spec for path, spec in paths.items() if path.startswith("/api/")}
+    assert len(api) == 8
+    for path, spec in api.items():
+        schema = spec["get"]["responses"]["200"]["content"]["application/json"]["schema"]
+        target = schema.get("items", schema)
+        assert target.get("$ref", "").startswith("#/components/schemas/"), (path, schema)
+
+
+def test_a_typed_body_leaves_absent_fields_out(client):
+    dana = client.get("/api/performers").json()[0]
+    assert dana == {
+        "id": "P1",
+        "name": "Dana Ruiz",
+        "category": "background",
+        "born": "1990-04-02",
+        "union_member_id": "SAG-0100231",
+    }
