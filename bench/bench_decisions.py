@@ -36,8 +36,8 @@ from pathlib import Path
 from typing import Any
 
 import cedarpy
-from tests.collaborators import DEPS
 
+from likeness.bootstrap import collaborators
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId, RequestId
 from likeness.domain.requests import Request, RequestKind
 from likeness.domain.strikes import Strike
@@ -450,7 +450,7 @@ def main() -> None:
             world.replicas = {r.id: r for r in uow.replicas.list()}
             print(f"registry loaded in {time.perf_counter() - started:.1f} s")
             started = time.perf_counter()
-            engine = load_engine(uow, world, deps=DEPS)
+            engine = load_engine(uow, world, deps=collaborators())
             load_s = time.perf_counter() - started
         # a long-lived warm engine: move what is loaded out of the collector's generations
         gc.collect()

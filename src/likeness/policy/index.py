@@ -156,9 +156,13 @@ class WorldIndex:
         """Whether a strike against the producer of one of ``productions`` covers ``day``
         (the strike calendar of :mod:`likeness.policy.validity`)."""
         # strikes are few and consents many: rule out the day before looking productions up
-        dated = [s for s in self.world.strikes if s.covers_day(day)]
-        if not dated:
+        # (this runs once per consent and rule set, on the decision path: no allocation here)
+        for strike in self.world.strikes:
+            if strike.start <= day and (strike.until is None or day < strike.until):
+                break
+        else:
             return False
+        dated = [s for s in self.world.strikes if s.covers_day(day)]
         known = self.world.productions
         for pid in productions:
             production = known.get(pid)  # type: ignore[call-overload]
