@@ -234,8 +234,18 @@ def suspend_consent(
             " (expected a date on or after the signature)"
         )
     performer = engine.performer_of(consent)
-    # the authority of whoever suspends (the principal itself, or whom the operator records)
-    if not may_consent_for(by, performer, on):
+    # SPEC §10: the principal's own authority on the day, decided by the access module
+    require(
+        principal,
+        Action.SUSPEND_CONSENT,
+        record,
+        _missing(consent_id),
+        acts_for=whom,
+        performer=performer,
+        day=on,
+    )
+    # the operator records a suspension by someone else: that party needs the authority
+    if principal.role is Role.OPERATOR and not may_consent_for(by, performer, on):
         subject = consent.performer if performer is None else performer.id
         raise ForbiddenError(
             f"{by} may not suspend consent {consent_id} on {on}: only whoever may consent for"
