@@ -6,6 +6,8 @@ portal) turns errors into output in exactly one place::
     Error
     ├── InvalidInputError      bad user data: a malformed date, a missing field, a bad file
     │   └── RecordInvalidError   one record of an import or request is wrong
+    ├── UnauthorizedError      no valid credentials (a missing, wrong, revoked or expired token)
+    ├── TooManyRequestsError   too many failed sign-ins: try again after ``retry_after`` seconds
     ├── NotFoundError          a performer, production, replica, consent ... does not exist
     │                          (or the caller may not see it: the two answer alike)
     ├── ForbiddenError         the caller may see the record but not do this to it
@@ -61,6 +63,22 @@ class RecordInvalidError(InvalidInputError):
         self.field = field
         self.value = value
         self.expected = expected
+
+
+class UnauthorizedError(Error):
+    """The request carries no valid credentials; the message never says which part was wrong."""
+
+    status = 401
+
+
+class TooManyRequestsError(Error):
+    """Too many failed attempts; ``retry_after`` is how many seconds to wait."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
 
 
 class NotFoundError(Error):

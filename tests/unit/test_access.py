@@ -78,7 +78,7 @@ PRODUCERS = {
 def expected_visible(who: str, kind: RecordKind, own: bool) -> bool:
     """SPEC §10 'who sees what', restated independently of the module."""
     if kind in (RecordKind.ACCOUNT, RecordKind.TOKEN):
-        return who in ("admin",)
+        return who in ("admin", "operator")  # the operator makes the first admin
     if who in ("union", "operator"):
         return True
     if who == "admin":

@@ -17,7 +17,8 @@ builds it. A representative's performers (``acts_for``) are looked up by the ser
 
 **Who sees what** (anything else answers exactly like a missing record: ``NotFoundError``):
 
-- operator, union: everything but accounts and tokens; admin: accounts and tokens only;
+- operator: everything; union: everything but accounts and tokens; admin: accounts and tokens
+  only;
 - performer: records about themselves (their record, replicas, consents, consent requests,
   decisions, uses, pay lines, notices, statements, residual lines, ledger entries);
 - representative: the same for the performers they represent;
@@ -174,7 +175,9 @@ def _sees(principal: Principal, record: Record, acts_for: frozenset[str]) -> Per
     """Whether ``principal`` sees ``record`` at all (the SEE half of SPEC §10)."""
     role = principal.role
     kind = record.kind
-    if role is Role.OPERATOR or role is Role.UNION:
+    if role is Role.OPERATOR:
+        return Permission(True, True, ("operator: sees every record at the installation",))
+    if role is Role.UNION:
         if kind in _ACCOUNTS:
             return Permission(False, False, (f"{role}: accounts and tokens are the admin's",))
         return Permission(True, True, (f"{role}: sees every record",))
