@@ -1,7 +1,8 @@
-"""The app factory: one FastAPI app serving the API (``/api``), ``/health`` and the portal.
+"""The app factory: one FastAPI app serving the API (``/v1``) and the portal.
 
 It sits above both :mod:`likeness.api` and :mod:`likeness.web`, which never import each other;
 what they share (the container, the unit of work, who is asking) is in :mod:`likeness.deps`.
+CORS is off: no cross-origin browser page may call the API (set nothing to keep it so).
 """
 
 from __future__ import annotations
@@ -13,12 +14,29 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
 from likeness import __version__
-from likeness.api.errors import install_error_handlers
-from likeness.api.routes import health, registry
+from likeness.api.middleware import GuardMiddleware
+from likeness.api.problems import install_error_handlers
+from likeness.api.routes import assets, consents, decisions, health, ledger, registry, strikes
 from likeness.bootstrap import Container, bootstrap
 from likeness.web import routes as web_routes
 
 WEB = Path(__file__).resolve().parent / "web"
+
+#: the API's routers, in the order of SPEC §10's route table
+API_ROUTERS = (
+    health.router,
+    registry.router,
+    assets.router,
+    consents.router,
+    decisions.router,
+    strikes.router,
+    ledger.router,
+)
+
+
+def _streams_its_body(method: str, path: str) -> bool:
+    """Asset uploads stream and limit their own bodies."""
+    return method == "PUT" and path.startswith("/v1/replicas/") and "/assets/" in path
 
 
 def create_app(container: Container | None = None) -> FastAPI:
@@ -26,13 +44,21 @@ def create_app(container: Container | None = None) -> FastAPI:
     app = FastAPI(
         title="Likeness",
         version=__version__,
-        description="Consent, decisions, ledger and pay for performers' digital replicas.",
+        description="Consent, decisions, ledger and pay for performers' digital replicas "
+        "(SPEC §10). Authenticate with `Authorization: Bearer TOKEN`.",
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.container = container or bootstrap()
     app.state.templates = Jinja2Templates(directory=WEB / "templates")
     install_error_handlers(app)
-    app.include_router(health.router)
-    app.include_router(registry.router)
+    for router in API_ROUTERS:
+        app.include_router(router)
     app.include_router(web_routes.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    app.add_middleware(
+        GuardMiddleware,
+        max_body=app.state.container.settings.max_body_bytes,
+        streamed=_streams_its_body,
+    )
     return app

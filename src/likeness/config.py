@@ -24,8 +24,17 @@ class Settings(BaseSettings):
     port: int = 8000
     #: who the command line acts as when ``--as`` is not given (SPEC §10 roles, or operator)
     cli_as: str = "operator"
-    #: who the (not yet authenticated) API and portal act as; see ``likeness.deps``
+    #: who the (not yet signed-in) portal acts as; see ``likeness.deps`` (the API takes tokens)
     web_as: str = "union"
+    #: the largest request body the API reads (a decision batch of 10,000 fits in 16 MiB)
+    max_body_bytes: int = Field(default=16 << 20, gt=0)
+    #: the largest asset file an upload may stream to disk (2 GiB by default)
+    max_asset_bytes: int = Field(default=2 << 30, gt=0)
+
+    @property
+    def assets_dir(self) -> Path:
+        """Where uploaded replica assets are kept: ``assets/`` in the data directory."""
+        return self.home.expanduser() / "assets"
 
     @property
     def resolved_database_url(self) -> str:

@@ -1,9 +1,9 @@
 """Dependencies of the API and portal routes, as ``Annotated`` aliases (full-stack FastAPI
-template style): the container, a unit of work, and who is asking.
+template style): the container, units of work, and who is asking.
 
-Until accounts and tokens exist (SPEC §10, the API issue) the API and portal are not
-authenticated: every request acts as the principal the setting ``LIKENESS_WEB_AS`` names
-(default ``union``: sees every record, writes nothing). Serve them on localhost only until then.
+The API knows who is asking from ``Authorization: Bearer TOKEN`` (SPEC §10): no token, or a
+wrong, revoked or expired one, answers 401 before any route runs. The portal acts as the
+principal the setting ``LIKENESS_WEB_AS`` names until it has its own sign-in (the portal issue).
 """
 
 from __future__ import annotations
@@ -12,11 +12,18 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from likeness.bootstrap import Container
 from likeness.domain.principals import Principal
-from likeness.errors import StorageError
+from likeness.errors import StorageError, UnauthorizedError
+from likeness.services import accounts
 from likeness.services.unit_of_work import UnitOfWork
+
+_bearer = HTTPBearer(
+    auto_error=False,
+    description="An API token from `likeness token create ACCOUNT` (SPEC §10).",
+)
 
 
 def get_container(request: Request) -> Container:
@@ -25,20 +32,50 @@ def get_container(request: Request) -> Container:
     return container
 
 
-def read_uow(container: Annotated[Container, Depends(get_container)]) -> Iterator[UnitOfWork]:
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def read_uow(container: ContainerDep) -> Iterator[UnitOfWork]:
     """A read-only unit of work, open for the duration of the request."""
     with container.uow(write=False) as uow:
         yield uow
 
 
-def current_principal(container: Annotated[Container, Depends(get_container)]) -> Principal:
-    """Who is asking (see the module docstring: the configured web principal, for now)."""
+def write_uow(container: ContainerDep) -> Iterator[UnitOfWork]:
+    """A unit of work that may write; the service commits what it does."""
+    with container.uow(write=True) as uow:
+        yield uow
+
+
+def api_principal(
+    container: ContainerDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """Who is asking, from the bearer token (401 without a valid one)."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise UnauthorizedError(accounts.UNAUTHORIZED)
+    with container.uow(write=True) as uow:
+        return accounts.authenticate(uow, credentials.credentials, now=container.deps.clock())
+
+
+def portal_principal(container: ContainerDep) -> Principal:
+    """Who the portal acts as (see the module docstring)."""
     try:
         return Principal.parse(container.settings.web_as)
     except ValueError as exc:
         raise StorageError(f"setting LIKENESS_WEB_AS: {exc}") from None
 
 
-ContainerDep = Annotated[Container, Depends(get_container)]
 ReadUow = Annotated[UnitOfWork, Depends(read_uow)]
-CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+WriteUow = Annotated[UnitOfWork, Depends(write_uow)]
+ApiPrincipal = Annotated[Principal, Depends(api_principal)]
+PortalPrincipal = Annotated[Principal, Depends(portal_principal)]
+
+__all__ = [
+    "ApiPrincipal",
+    "ContainerDep",
+    "PortalPrincipal",
+    "ReadUow",
+    "UnauthorizedError",
+    "WriteUow",
+]

@@ -6,6 +6,7 @@ portal) turns errors into output in exactly one place::
     Error
     ├── InvalidInputError      bad user data: a malformed date, a missing field, a bad file
     │   └── RecordInvalidError   one record of an import or request is wrong
+    │   └── TooLargeError       an upload or body over its size limit
     ├── UnauthorizedError      no valid credentials (a missing, wrong, revoked or expired token)
     ├── TooManyRequestsError   too many failed sign-ins: try again after ``retry_after`` seconds
     ├── NotFoundError          a performer, production, replica, consent ... does not exist
@@ -69,6 +70,12 @@ class UnauthorizedError(Error):
     """The request carries no valid credentials; the message never says which part was wrong."""
 
     status = 401
+
+
+class TooLargeError(InvalidInputError):
+    """The input is larger than the limit set for it."""
+
+    status = 413
 
 
 class TooManyRequestsError(Error):

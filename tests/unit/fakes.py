@@ -144,8 +144,15 @@ class FakeStrikes:
     def __init__(self) -> None:
         self.items: list[Strike] = []
 
-    def add(self, strike: Strike) -> None:
-        self.items.append(strike)
+    def add(self, strike: Strike) -> int:
+        self.items.append(dataclasses.replace(strike, id=len(self.items) + 1))
+        return len(self.items)
+
+    def get(self, strike_id: int) -> Strike | None:
+        return self.items[strike_id - 1] if 0 < strike_id <= len(self.items) else None
+
+    def end(self, strike_id: int, until: dt.date) -> None:
+        self.items[strike_id - 1] = dataclasses.replace(self.items[strike_id - 1], until=until)
 
     def list(self) -> Sequence[Strike]:
         return list(self.items)
@@ -165,6 +172,7 @@ class FakeUses:
 
     def __init__(self) -> None:
         self.items: dict[str, UseRecord] = {}
+        self.performers: dict[str, str | None] = {}
 
     def get(self, key: str) -> UseRecord | None:
         return self.items.get(key)
@@ -176,7 +184,18 @@ class FakeUses:
             used = sum(1 for r in self.items.values() if r.use_id is not None)
             record = dataclasses.replace(record, use_id=used + 1)
         self.items[record.key] = record
+        self.performers[record.key] = performer
         return record
+
+    def use(self, use_id: int) -> UseRecord | None:
+        return next((r for r in self.items.values() if r.use_id == use_id), None)
+
+    def of_performer(self, performer_id: str) -> Sequence[UseRecord]:
+        return [
+            r
+            for r in self.items.values()
+            if r.use_id is not None and self.performers.get(r.key) == performer_id
+        ]
 
     def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]:
         lines = [line for r in self.items.values() for line in r.pay_lines]

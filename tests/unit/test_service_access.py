@@ -7,7 +7,7 @@ import pytest
 
 from likeness.domain.principals import OPERATOR, Principal
 from likeness.domain.strikes import Strike
-from likeness.errors import ForbiddenError, NotFoundError
+from likeness.errors import ForbiddenError, NotFoundError, RecordInvalidError
 from likeness.services import consents as service
 from likeness.services import registry
 from likeness.services.decisions import decide_request
@@ -107,8 +107,14 @@ def test_a_producer_registers_its_own_production_but_no_performer(uow):
     production = {"id": "F5", "title": "Dock Street", "producer": "S1", "kind": "theatrical"}
     registry.add_record(uow, S1, "productions", production)
     assert uow.ledger.entries[-1][:2] == ("production-registered", "producer:S1")
-    with pytest.raises(NotFoundError):
-        registry.add_record(uow, S1, "productions", {**production, "id": "F6", "producer": "S2"})
+    # another producer's name answers exactly like a producer that does not exist
+    answers = []
+    for other in ("S2", "S99"):
+        with pytest.raises(RecordInvalidError) as info:
+            registry.add_record(uow, S1, "productions", {**production, "id": "F6", "producer": other})
+        answers.append(str(info.value).replace(other, "X"))
+    assert answers[0] == answers[1]
+    assert "producer" in answers[0]
     performer = {"id": "P7", "name": "Ana", "category": "background", "born": "1990-01-01"}
     with pytest.raises(ForbiddenError, match="producer:S1 may not register performer P7"):
         registry.add_record(uow, S1, "performers", performer)
@@ -116,9 +122,12 @@ def test_a_producer_registers_its_own_production_but_no_performer(uow):
 
 def test_a_producer_asks_decisions_for_its_productions_only(uow):
     assert decide_request(uow, S1, request(date=D(2024, 8, 1)), deps=DEPS).allowed
-    # asking as itself about another producer's production: the engine's own answer
-    other = decide_request(uow, S2, request(producer="S2", date=D(2024, 8, 1)), deps=DEPS)
-    assert other.reasons == ("producer-not-authorized",)
+    # asking as itself about another producer's production: refused before the engine runs,
+    # as if the production did not exist (SPEC §10)
+    with pytest.raises(NotFoundError, match="production 'F1' does not exist"):
+        decide_request(uow, S2, request(producer="S2", date=D(2024, 8, 1)), deps=DEPS)
+    assert decide_request(uow, OPERATOR, request(producer="S2", date=D(2024, 8, 1)), deps=DEPS)\
+        .reasons == ("producer-not-authorized",)
     # asking in another producer's name: as if the production did not exist
     with pytest.raises(NotFoundError, match="production 'F1' does not exist"):
         decide_request(uow, S2, request(date=D(2024, 8, 1)), deps=DEPS)

@@ -8,7 +8,19 @@ Request bodies (``XCreate``) come with the write routes of SPEC §10.
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+import datetime as dt
+
+from pydantic import BaseModel, ConfigDict, Field
+from pydantic.json_schema import SkipJsonSchema
+
+from likeness.domain.replicas import Medium, ReplicaKind
+from likeness.interchange.schemas import (
+    ConsentExpectRecord,
+    ConsentRecord,
+    DecisionExpectRecord,
+    RequestRecord,
+)
+from likeness.interchange.world import ProductionRecord
 
 
 class _Public(BaseModel):
@@ -124,3 +136,176 @@ class ReplicaPublic(_Public):
     made_in: str | None = None
     made_on: str | None = None
     assets: list[AssetPublic] | None = None
+
+
+# ---- SPEC §10 bodies of the /v1 write routes ------------------------------------------------
+
+
+class Created(_Public):
+    """What a create answers (201): the new record's id."""
+
+    id: str
+
+
+class ObligationPublic(_Public):
+    """An obligation of a decision: pay and pension-health with their amount, rule and rate
+    row (and ``basis``: which branch, bargained or floor, set the amount), or a duty."""
+
+    kind: str
+    amount: str | None
+    currency: str | None
+    basis: str | None
+    rule: str | None
+    rate_row: str | None
+
+
+class DecisionPublic(_Public):
+    """A decision on one request (SPEC §4, the §9 shape plus rule set and rule rows)."""
+
+    request: str
+    decision: str
+    reasons: list[str]
+    consent: str | None
+    rule_set: str
+    obligations: list[ObligationPublic]
+
+
+class BatchPublic(_Public):
+    """The decisions on a batch of requests, in the order asked."""
+
+    decisions: list[DecisionPublic]
+
+
+class UsePublic(_Public):
+    """The answer to one idempotency key: the decision, and the use when it was allowed."""
+
+    id: int | None
+    key: str
+    request: dict[str, object]
+    decision: DecisionPublic
+    recorded_at: str
+    pay_lines: list[PayLinePublic]
+
+
+class StrikePublic(_Public):
+    """A strike (SPEC §2): ``against`` ids or ``all``, ``from`` ≤ date < ``until``."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    id: int
+    against: list[str] | str
+    from_: str = Field(alias="from")
+    until: str | None
+
+
+class Page(_Public):
+    total: int
+    limit: int
+    offset: int
+
+
+class ConsentPage(Page):
+    items: list[ConsentPublic]
+
+
+class UsePage(Page):
+    items: list[UsePublic]
+
+
+class PayLinePage(Page):
+    items: list[PayLinePublic]
+
+
+# ---- request bodies -------------------------------------------------------------------------
+
+#: a production as SPEC §9 writes it
+ProductionCreate = ProductionRecord
+
+
+class ReplicaCreate(_Public):
+    """A replica as SPEC §9 writes it; its asset files are uploaded one by one afterwards."""
+
+    id: str = Field(min_length=1, max_length=200)
+    performer: str = Field(min_length=1)
+    kind: ReplicaKind
+    media: list[Medium] = Field(min_length=1)
+    made_in: str | None = None
+    made_on: dt.date | None = None
+
+
+class DecisionRequest(RequestRecord):
+    """A request of SPEC §2 as §9 writes it (no ``expect``: that is for scenario files)."""
+
+    expect: SkipJsonSchema[DecisionExpectRecord | None] = Field(default=None, exclude=True)
+
+
+class ConsentCreate(ConsentRecord):
+    """A consent of SPEC §2 as §9 writes it (no ``expect``)."""
+
+    expect: SkipJsonSchema[ConsentExpectRecord | None] = Field(default=None, exclude=True)
+
+
+class BatchRequest(_Public):
+    """Up to 10,000 requests, decided in order."""
+
+    requests: list[DecisionRequest] = Field(min_length=1, max_length=10_000)
+
+
+class DayBody(_Public):
+    """The day an action takes effect (``on``)."""
+
+    on: dt.date
+
+
+class StrikeCreate(_Public):
+    """A strike: ``against`` producer ids or ``all``, from ``from`` (``until`` optional)."""
+
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    against: list[str] | str
+    from_: dt.date = Field(alias="from")
+    until: dt.date | None = None
+
+
+# ---- the ledger ------------------------------------------------------------------------------
+
+
+class CheckpointPublic(_Public):
+    size: int
+    root: str
+    time: str
+    signature: str
+
+
+class InclusionProofPublic(_Public):
+    index: int
+    tree_size: int
+    audit_path: list[str]
+
+
+class ConsistencyProofPublic(_Public):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    from_: int = Field(alias="from")
+    to: int
+    proof: list[str]
+
+
+class EntryPublic(_Public):
+    index: int
+    kind: str
+    actor: str
+    time: str
+    record: dict[str, object]
+
+
+class EntryPage(_Public):
+    start: int
+    end: int
+    size: int
+    entries: list[EntryPublic]
+
+
+class HealthPublic(_Public):
+    status: str
+    schema_: str | None = Field(alias="schema")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from likeness.domain.ids import ProducerId
 
@@ -21,6 +21,8 @@ class Strike:
     against: tuple[ProducerId, ...] | None
     start: dt.date
     until: dt.date | None = None
+    #: the number the store gave it (None until stored); not part of what the strike is
+    id: int | None = field(default=None, compare=False)
 
     def __post_init__(self) -> None:
         if self.against is not None and not self.against:

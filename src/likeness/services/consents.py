@@ -209,17 +209,36 @@ def suspend_consent(
     consent = stored.consent
     world = _world_for(uow, consent)
     engine = deps.engine(world)
+    record = consent_record(uow, consent)
+    whom = acts_for(uow, principal)
+    # visibility first: an invisible consent answers like a missing one
+    require(principal, Action.SEE, record, _missing(consent_id), acts_for=whom)
+    performer = engine.performer_of(consent)
+    # SPEC §10: the principal's own authority on the day, decided by the access module
+    require(
+        principal,
+        Action.SUSPEND_CONSENT,
+        record,
+        _missing(consent_id),
+        acts_for=whom,
+        performer=performer,
+        day=on,
+    )
     by = by if by is not None else principal.consents_as
     if by is None:
         raise InvalidInputError(
             f"suspend consent {consent_id}: say who suspends it (--by: the performer, a"
             " representative id or union)"
         )
-    record = consent_record(uow, consent)
-    whom = acts_for(uow, principal)
-    # visibility first: an invisible consent answers like a missing one
-    require(principal, Action.SEE, record, _missing(consent_id), acts_for=whom)
     _as_party(principal, by, "suspend consent")
+    # the operator records a suspension by someone else: that party needs the authority
+    if principal.role is Role.OPERATOR and not may_consent_for(by, performer, on):
+        subject = consent.performer if performer is None else performer.id
+        raise ForbiddenError(
+            f"{by} may not suspend consent {consent_id} on {on}: only whoever may consent for"
+            f" performer {subject} that day may (the performer if alive and adult, a representative"
+            " with may_consent, a guardian, the estate, or the union when there is no estate)"
+        )
     agreements = sorted({p.agreement for p in world.productions.values()})
     code = Reason.CONSENT_SUSPENDED.value
     if not any(engine.rule_set(agreement).adds(code) for agreement in agreements):
@@ -232,25 +251,6 @@ def suspend_consent(
         raise InvalidInputError(
             f"consent {consent_id}: --on {on} is before it was signed on {consent.signed_on}"
             " (expected a date on or after the signature)"
-        )
-    performer = engine.performer_of(consent)
-    # SPEC §10: the principal's own authority on the day, decided by the access module
-    require(
-        principal,
-        Action.SUSPEND_CONSENT,
-        record,
-        _missing(consent_id),
-        acts_for=whom,
-        performer=performer,
-        day=on,
-    )
-    # the operator records a suspension by someone else: that party needs the authority
-    if principal.role is Role.OPERATOR and not may_consent_for(by, performer, on):
-        subject = consent.performer if performer is None else performer.id
-        raise ForbiddenError(
-            f"{by} may not suspend consent {consent_id} on {on}: only whoever may consent for"
-            f" performer {subject} that day may (the performer if alive and adult, a representative"
-            " with may_consent, a guardian, the estate, or the union when there is no estate)"
         )
     if consent.revoked_on is not None:
         raise ConflictError(
@@ -270,6 +270,17 @@ def suspend_consent(
     )
     uow.commit()
     return StoredConsent(consent.suspended(on), stored.problems)
+
+
+def get_consent(uow: UnitOfWork, principal: Principal, consent_id: str) -> StoredConsent:
+    """The consent with this id and its problems as recorded; :class:`NotFoundError` when
+    there is none or ``principal`` may not see it."""
+    stored = uow.consents.get(consent_id)
+    if stored is None:
+        raise NotFoundError(_missing(consent_id))
+    record = consent_record(uow, stored.consent)
+    require(principal, Action.SEE, record, _missing(consent_id), acts_for=acts_for(uow, principal))
+    return stored
 
 
 def list_consents(

@@ -5,8 +5,10 @@ engine over every consent.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from likeness.domain.decisions import Decision
-from likeness.domain.ids import PerformerId
+from likeness.domain.ids import PerformerId, ProductionId, ReplicaId
 from likeness.domain.principals import Principal
 from likeness.domain.requests import Request
 from likeness.domain.world import World
@@ -18,59 +20,105 @@ from likeness.services.unit_of_work import UnitOfWork
 
 
 def load_request_world(uow: UnitOfWork, request: Request) -> World:
-    """The part of the registry ``request`` can depend on: its production and producer, the
-    replica and performers it names, the consents naming them with the productions they name
-    (a consent signed during a strike against one of them is invalid), and every strike.
+    """The part of the registry ``request`` can depend on (see :func:`load_requests_world`)."""
+    return load_requests_world(uow, (request,))
 
-    Ids that do not exist are simply absent, so the decision says ``unknown-…``.
+
+def load_requests_world(uow: UnitOfWork, requests: Sequence[Request]) -> World:
+    """The part of the registry ``requests`` can depend on: their productions and producers,
+    the replicas and performers they name, the consents naming them with the productions they
+    name (a consent signed during a strike against one of them is invalid), and every strike.
+
+    A superset of what one request needs decides it the same way: the engine looks only at the
+    consents naming the request's own subjects. Ids that do not exist are simply absent, so the
+    decision says ``unknown-…``.
     """
     world = World()
-    production = uow.productions.get(request.production)
-    if production is not None:
-        world.productions[production.id] = production
-        producer = uow.producers.get(production.producer)
-        if producer is not None:
-            world.producers[producer.id] = producer
+
+    def add_production(production_id: str) -> None:
+        if production_id in world.productions:
+            return
+        production = uow.productions.get(production_id)
+        if production is not None:
+            world.productions[production.id] = production
+            if production.producer not in world.producers:
+                producer = uow.producers.get(production.producer)
+                if producer is not None:
+                    world.producers[producer.id] = producer
+
     performer_ids: set[str] = set()
-    replica_ids: list[str] = []
-    if request.replica is not None:
-        replica = uow.replicas.get(request.replica)
-        if replica is not None:
-            world.replicas[replica.id] = replica
-            replica_ids.append(replica.id)
-            performer_ids.add(replica.performer)
-            if replica.made_in is not None and replica.made_in not in world.productions:
-                made_in = uow.productions.get(replica.made_in)
-                if made_in is not None:
-                    world.productions[made_in.id] = made_in
-    for named in (request.performer, request.resembles):
-        if named is not None:
-            performer_ids.add(named)
+    for request in requests:
+        add_production(request.production)
+        if request.replica is not None and request.replica not in world.replicas:
+            replica = uow.replicas.get(request.replica)
+            if replica is not None:
+                world.replicas[replica.id] = replica
+                performer_ids.add(replica.performer)
+                if replica.made_in is not None:
+                    add_production(replica.made_in)
+        for named in (request.performer, request.resembles):
+            if named is not None:
+                performer_ids.add(named)
     for performer_id in sorted(performer_ids):
         performer = uow.performers.get(performer_id)
         if performer is not None:
             world.performers[PerformerId(performer_id)] = performer
-    for consent in uow.consents.for_subjects(replica_ids, list(world.performers)):
+    for consent in uow.consents.for_subjects(list(world.replicas), list(world.performers)):
         world.consents[consent.id] = consent
         for pid in consent.productions:
-            if pid not in world.productions:
-                named_production = uow.productions.get(pid)
-                if named_production is not None:
-                    world.productions[named_production.id] = named_production
+            add_production(pid)
     world.strikes.extend(uow.strikes.list())
     return world
 
 
 def request_record(uow: UnitOfWork, request: Request, kind: RecordKind) -> Record:
     """What access to a decision or use on ``request`` depends on: the performer it is about,
-    the requesting producer and the producer of the production."""
-    producers = {request.producer} | producers_of(uow, (request.production,))
+    and the producer of its production when that producer is the one asking.
+
+    A producer sees (and may ask about) a request only as the producer of its production:
+    naming another producer's production, or asking in another producer's name, shows nothing.
+    """
+    producers = producers_of(uow, (request.production,)) & {request.producer}
     performer: str | None = request.performer or request.resembles
     if request.replica is not None:
         replica = uow.replicas.get(request.replica)
         performer = replica.performer if replica is not None else performer
     performers = frozenset() if performer is None else frozenset({performer})
-    return Record(kind, request.id, performers, frozenset(producers))
+    return Record(kind, request.id, performers, producers)
+
+
+def _record_in(world: World, request: Request) -> Record:
+    """:func:`request_record` of a decision, read from a loaded world."""
+    production = world.productions.get(ProductionId(request.production))
+    producers: frozenset[str] = frozenset()
+    if production is not None and production.producer == request.producer:
+        producers = frozenset({request.producer})
+    performer: str | None = request.performer or request.resembles
+    if request.replica is not None:
+        replica = world.replicas.get(ReplicaId(request.replica))
+        performer = replica.performer if replica is not None else performer
+    performers = frozenset() if performer is None else frozenset({performer})
+    return Record(RecordKind.DECISION, request.id, performers, producers)
+
+
+def decide_requests(
+    uow: UnitOfWork, principal: Principal, requests: Sequence[Request], *, deps: Collaborators
+) -> list[Decision]:
+    """Decide each of ``requests``, in order, with one engine over the world they touch.
+
+    Every request is checked first: one the principal may not ask refuses the whole batch,
+    before the engine runs (:class:`NotFoundError` / :class:`ForbiddenError` naming it).
+    """
+    world = load_requests_world(uow, requests)
+    for i, request in enumerate(requests):
+        require(
+            principal,
+            Action.DECIDE,
+            _record_in(world, request),
+            f"requests[{i}] ({request.id}): production {request.production!r} does not exist",
+        )
+    engine = deps.engine(world)
+    return [engine.decide(request) for request in requests]
 
 
 def decide_request(

@@ -6,7 +6,7 @@ principal as its actor; every read and write asks :mod:`likeness.services.access
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -15,7 +15,7 @@ from likeness.domain.principals import Principal
 from likeness.domain.productions import Producer, Production
 from likeness.domain.replicas import AssetFile, Replica
 from likeness.domain.world import World
-from likeness.errors import ConflictError, NotFoundError, RecordInvalidError
+from likeness.errors import ConflictError, ForbiddenError, NotFoundError, RecordInvalidError
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.world import parse_world, world_to_document
 from likeness.services.access import Action, Permission, Record, RecordKind, may, require
@@ -51,6 +51,37 @@ def load_world(uow: UnitOfWork) -> World:
     world.performers = {p.id: p for p in uow.performers.list()}
     world.replicas = {r.id: r for r in uow.replicas.list()}
     return world
+
+
+def _seen_world(uow: UnitOfWork, principal: Principal, known: World) -> World:
+    """The part of ``known`` that ``principal`` sees."""
+    if may(principal, Action.SEE, REGISTRY).visible:
+        return known
+    whom = acts_for(uow, principal)
+    seen = World()
+    seen.performers = {
+        k: p
+        for k, p in known.performers.items()
+        if may(principal, Action.SEE, performer_record(p), acts_for=whom).visible
+    }
+    seen.producers = {
+        k: p
+        for k, p in known.producers.items()
+        if may(
+            principal, Action.SEE, Record(RecordKind.PRODUCER, p.id, producers=frozenset({p.id}))
+        ).visible
+    }
+    seen.productions = {
+        k: p
+        for k, p in known.productions.items()
+        if may(principal, Action.SEE, production_record(p)).visible
+    }
+    seen.replicas = {
+        k: r
+        for k, r in known.replicas.items()
+        if may(principal, Action.SEE, replica_record(uow, r), acts_for=whom).visible
+    }
+    return seen
 
 
 def _store(uow: UnitOfWork, world: World, actor: str) -> None:
@@ -96,22 +127,34 @@ def _refuse_duplicates(new: World, known: World) -> None:
 
 def _require_registration(principal: Principal, new: World, known: World) -> None:
     """Each new record must be one ``principal`` may register (SPEC §10): a producer its own
-    productions and replicas made in them; performers and producers only the operator."""
-    for performer in new.performers.values():
-        require(principal, Action.REGISTER, performer_record(performer), "registry")
-    for producer in new.producers.values():
-        record = Record(RecordKind.PRODUCER, producer.id, producers=frozenset({producer.id}))
-        require(principal, Action.REGISTER, record, "registry")
-    for production in new.productions.values():
-        require(principal, Action.REGISTER, production_record(production), "registry")
+    productions and replicas made in them; performers and producers only the operator.
+
+    A new record has no existence to hide, so a refusal is :class:`ForbiddenError` whether
+    or not the production it names exists (the answer is the same either way)."""
+    records = [performer_record(p) for p in new.performers.values()]
+    records += [
+        Record(RecordKind.PRODUCER, p.id, producers=frozenset({p.id}))
+        for p in new.producers.values()
+    ]
+    records += [production_record(p) for p in new.productions.values()]
     for replica in new.replicas.values():
         made_in = replica.made_in
         made: Production | None = None
         if made_in is not None:
             made = new.productions.get(made_in) or known.productions.get(made_in)
         producers = frozenset() if made is None else frozenset({made.producer})
-        record = Record(RecordKind.REPLICA, replica.id, frozenset({replica.performer}), producers)
-        require(principal, Action.REGISTER, record, "registry")
+        records.append(
+            Record(RecordKind.REPLICA, replica.id, frozenset({replica.performer}), producers)
+        )
+    for record in records:
+        permission = may(principal, Action.REGISTER, record)
+        if not permission.allowed:
+            raise ForbiddenError(
+                f"{principal.actor} may not register {record.kind} {record.id} (a producer"
+                " registers its own productions and replicas made in them; performers and"
+                " producers are registered by the operator)",
+                errors=permission.reasons,
+            )
 
 
 def import_world(uow: UnitOfWork, principal: Principal, document: Mapping[str, Any]) -> World:
@@ -122,9 +165,12 @@ def import_world(uow: UnitOfWork, principal: Principal, document: Mapping[str, A
     record; nothing is written then.
     """
     known = load_world(uow)
-    world = parse_world(document, known=known)
+    # references resolve against what the principal sees: a production it may not see is
+    # refused exactly like one that does not exist
+    seen = _seen_world(uow, principal, known)
+    world = parse_world(document, known=seen)
     _refuse_duplicates(world, known)
-    _require_registration(principal, world, known)
+    _require_registration(principal, world, seen)
     _store(uow, world, principal.actor)
     uow.commit()
     return world
@@ -149,16 +195,37 @@ def add_record(
     return next(iter(collection.values()))  # type: ignore[no-any-return]
 
 
-def register_asset(uow: UnitOfWork, principal: Principal, replica_id: str, path: Path) -> AssetFile:
-    """Digest the file at ``path`` (streamed) and record it as an asset of the replica."""
+def check_upload(uow: UnitOfWork, principal: Principal, replica_id: str) -> Replica:
+    """The replica, if ``principal`` may upload assets to it (asked before any byte is
+    written): :class:`NotFoundError` / :class:`ForbiddenError` otherwise."""
     missing = f"replica {replica_id!r} does not exist (expected a registered replica)"
     replica = uow.replicas.get(replica_id)
     if replica is None:
         raise NotFoundError(missing)
-    require(principal, Action.UPLOAD_ASSET, replica_record(uow, replica), missing)
-    asset = digest_file(path)
-    if any(a.location == asset.location for a in replica.assets):
-        raise ConflictError(f"replica {replica_id}: {asset.location} is already registered")
+    whom = acts_for(uow, principal)
+    require(principal, Action.UPLOAD_ASSET, replica_record(uow, replica), missing, acts_for=whom)
+    return replica
+
+
+def record_asset(
+    uow: UnitOfWork,
+    principal: Principal,
+    replica_id: str,
+    asset: AssetFile,
+    place: Callable[[], None] | None = None,
+) -> tuple[AssetFile, bool]:
+    """Record ``asset`` (already digested) for the replica with its ledger entry; the same
+    file again is no change (``False``), another file at the same location a conflict.
+    ``place`` puts a new file at its location just before the transaction commits."""
+    replica = check_upload(uow, principal, replica_id)
+    same = next((a for a in replica.assets if a.location == asset.location), None)
+    if same is not None:
+        if same.sha256 == asset.sha256 and same.size == asset.size:
+            return same, False
+        raise ConflictError(
+            f"replica {replica_id}: {asset.location} is already registered with other content"
+            f" (sha256 {same.sha256}; expected a new name for a new file)"
+        )
     uow.replicas.add_asset(replica_id, asset)
     uow.ledger.append(
         "replica-asset-registered",
@@ -170,8 +237,19 @@ def register_asset(uow: UnitOfWork, principal: Principal, replica_id: str, path:
             "sha256": asset.sha256,
         },
     )
+    if place is not None:
+        place()
     uow.commit()
-    return asset
+    return asset, True
+
+
+def register_asset(uow: UnitOfWork, principal: Principal, replica_id: str, path: Path) -> AssetFile:
+    """Digest the file at ``path`` (streamed) and record it as an asset of the replica."""
+    replica = check_upload(uow, principal, replica_id)
+    asset = digest_file(path)
+    if any(a.location == asset.location for a in replica.assets):
+        raise ConflictError(f"replica {replica_id}: {asset.location} is already registered")
+    return record_asset(uow, principal, replica_id, asset)[0]
 
 
 def _found(item: T | None, kind: str, ident: str) -> T:

@@ -6,8 +6,12 @@ A strike changes decisions (``strike-in-effect`` under 2026, ``consent-suspended
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
+
 from likeness.domain.principals import Principal
 from likeness.domain.strikes import Strike
+from likeness.errors import ConflictError, InvalidInputError, NotFoundError
 from likeness.services.access import Action, Record, RecordKind, require
 from likeness.services.unit_of_work import UnitOfWork
 
@@ -15,6 +19,7 @@ from likeness.services.unit_of_work import UnitOfWork
 def strike_document(strike: Strike) -> dict[str, object]:
     """A strike in the file format of SPEC §9 (``against``, ``from``, ``until``)."""
     return {
+        **({} if strike.id is None else {"id": strike.id}),
         "against": "all" if strike.against is None else list(strike.against),
         "from": strike.start.isoformat(),
         "until": None if strike.until is None else strike.until.isoformat(),
@@ -25,7 +30,29 @@ def declare_strike(uow: UnitOfWork, principal: Principal, strike: Strike) -> Str
     """Store ``strike`` and its ``strike-declared`` ledger entry, then commit (the union, or
     the operator; :class:`ForbiddenError` / :class:`NotFoundError` for anyone else)."""
     require(principal, Action.DECLARE_STRIKE, Record(RecordKind.STRIKE, "new"), "no such strike")
-    uow.strikes.add(strike)
+    strike = dataclasses.replace(strike, id=uow.strikes.add(strike))
     uow.ledger.append("strike-declared", principal.actor, strike_document(strike))
     uow.commit()
     return strike
+
+
+def end_strike(uow: UnitOfWork, principal: Principal, strike_id: int, until: dt.date) -> Strike:
+    """Record ``until``, the day work resumed, on a strike still in effect, with its
+    ``strike-ended`` ledger entry (the union or the operator)."""
+    missing = f"strike {strike_id} does not exist (expected the id of a declared strike)"
+    strike = uow.strikes.get(strike_id)
+    if strike is None:
+        raise NotFoundError(missing)
+    require(principal, Action.END_STRIKE, Record(RecordKind.STRIKE, str(strike_id)), missing)
+    if strike.until is not None:
+        raise ConflictError(f"strike {strike_id} already ended: work resumed on {strike.until}")
+    if until < strike.start:
+        raise InvalidInputError(
+            f"strike {strike_id}: until {until} is before it began on {strike.start}"
+            " (expected the day work resumed)"
+        )
+    uow.strikes.end(strike_id, until)
+    ended = dataclasses.replace(strike, until=until)
+    uow.ledger.append("strike-ended", principal.actor, strike_document(ended))
+    uow.commit()
+    return ended

@@ -12,10 +12,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from likeness.domain.principals import Principal
+from likeness.domain.principals import Principal, Role
 from likeness.domain.requests import Request
 from likeness.domain.uses import UseRecord, pay_lines_of
-from likeness.errors import ConflictError
+from likeness.errors import ConflictError, InvalidInputError
 from likeness.interchange.decisions import decision_to_json
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.parsing import parse_request
@@ -36,6 +36,14 @@ class RecordedUse:
 def request_document(document: Mapping[str, Any]) -> dict[str, Any]:
     """The request as stored and compared: JSON-able, without any scenario ``expect``."""
     return {k: v for k, v in to_jsonable(dict(document)).items() if k != "expect"}
+
+
+def scoped_key(principal: Principal, key: str) -> str:
+    """The key as stored: a producer's keys are its own (``S1/KEY``), so that one producer's
+    key never collides with, or reveals, another's; the operator's and union's stay as given."""
+    if principal.role is Role.PRODUCER:
+        return f"{principal.party}/{key}"
+    return key
 
 
 def _subject_performer(uow: UnitOfWork, request: Request) -> str | None:
@@ -75,7 +83,8 @@ def record_use(
     :class:`~likeness.errors.RecordInvalidError` for a malformed request.
     """
     if not key.strip():
-        raise ConflictError("an idempotency key is required (expected a non-empty --key)")
+        raise InvalidInputError("an idempotency key is required (expected a non-empty key)")
+    key = scoped_key(principal, key)
     normalized = request_document(document)
     stored = uow.uses.get(key)
     if stored is not None:

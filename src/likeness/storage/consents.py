@@ -222,24 +222,37 @@ class SqlStrikeRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def add(self, strike: Strike) -> None:
-        """Store a strike."""
+    def add(self, strike: Strike) -> int:
+        """Store a strike; return its id."""
         against = None if strike.against is None else ",".join(strike.against)
+        return int(
+            self._conn.execute(
+                insert(t.strikes)
+                .values(against=against, start=strike.start, until=strike.until)
+                .returning(t.strikes.c.seq)
+            ).scalar_one()
+        )
+
+    def get(self, strike_id: int) -> Strike | None:
+        """The strike with this id, or None."""
+        row = self._conn.execute(select(t.strikes).where(t.strikes.c.seq == strike_id)).first()
+        return None if row is None else _strike(row)
+
+    def end(self, strike_id: int, until: dt.date) -> None:
+        """Set the day work resumed."""
         self._conn.execute(
-            insert(t.strikes).values(against=against, start=strike.start, until=strike.until)
+            update(t.strikes).where(t.strikes.c.seq == strike_id).values(until=until)
         )
 
     def list(self) -> Sequence[Strike]:
         """Every strike, in stored order."""
         rows = self._conn.execute(select(t.strikes).order_by(t.strikes.c.seq))
-        return [
-            Strike(
-                None if r.against is None else tuple(ProducerId(p) for p in r.against.split(",")),
-                r.start,
-                r.until,
-            )
-            for r in rows
-        ]
+        return [_strike(r) for r in rows]
+
+
+def _strike(r: Row[Any]) -> Strike:
+    against = None if r.against is None else tuple(ProducerId(p) for p in r.against.split(","))
+    return Strike(against, r.start, r.until, id=r.seq)
 
 
 __all__ = [

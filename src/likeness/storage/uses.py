@@ -39,6 +39,25 @@ class SqlUseRepository:
         ).first()
         return self._build(row) if row else None
 
+    def use(self, use_id: int) -> UseRecord | None:
+        """The record of the use with this id, or None."""
+        row = self._conn.execute(
+            select(t.use_decisions)
+            .join(t.uses, t.uses.c.key == t.use_decisions.c.key)
+            .where(t.uses.c.id == use_id)
+        ).first()
+        return self._build(row) if row else None
+
+    def of_performer(self, performer_id: str) -> Sequence[UseRecord]:
+        """The uses of the performer's likeness, in the order recorded."""
+        rows = self._conn.execute(
+            select(t.use_decisions)
+            .join(t.uses, t.uses.c.key == t.use_decisions.c.key)
+            .where(t.uses.c.performer_id == performer_id)
+            .order_by(t.uses.c.id)
+        )
+        return [self._build(row) for row in rows]
+
     def _build(self, row: Row[Any]) -> UseRecord:
         document = json.loads(row.request)
         try:

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from likeness.deps import CurrentPrincipal, ReadUow
+from likeness.deps import PortalPrincipal, ReadUow
 from likeness.services import registry
 from likeness.services.overview import performer_overview
 
@@ -40,7 +40,7 @@ def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
 
 
 @router.get("/", response_class=HTMLResponse)
-def home(request: Request, uow: ReadUow, principal: CurrentPrincipal) -> HTMLResponse:
+def home(request: Request, uow: ReadUow, principal: PortalPrincipal) -> HTMLResponse:
     """The portal's front page: what the visitor may see of the registry, with links."""
     counts = {
         "performers": len(registry.list_performers(uow, principal)),
@@ -68,14 +68,14 @@ def _detail_page(
 
 
 @router.get("/performers", response_class=HTMLResponse)
-def performers(request: Request, uow: ReadUow, principal: CurrentPrincipal) -> HTMLResponse:
+def performers(request: Request, uow: ReadUow, principal: PortalPrincipal) -> HTMLResponse:
     """The performers the visitor may see."""
     return _list_page(request, "performers", registry.list_performers(uow, principal))
 
 
 @router.get("/performers/{performer_id}", response_class=HTMLResponse)
 def performer(
-    request: Request, performer_id: str, uow: ReadUow, principal: CurrentPrincipal
+    request: Request, performer_id: str, uow: ReadUow, principal: PortalPrincipal
 ) -> HTMLResponse:
     """One performer: representatives, replicas, consents and the pay their likeness earned."""
     overview = performer_overview(uow, principal, performer_id)
@@ -93,14 +93,14 @@ def performer(
 
 
 @router.get("/producers", response_class=HTMLResponse)
-def producers(request: Request, uow: ReadUow, principal: CurrentPrincipal) -> HTMLResponse:
+def producers(request: Request, uow: ReadUow, principal: PortalPrincipal) -> HTMLResponse:
     """The producers the visitor may see."""
     return _list_page(request, "producers", registry.list_producers(uow, principal))
 
 
 @router.get("/producers/{producer_id}", response_class=HTMLResponse)
 def producer(
-    request: Request, producer_id: str, uow: ReadUow, principal: CurrentPrincipal
+    request: Request, producer_id: str, uow: ReadUow, principal: PortalPrincipal
 ) -> HTMLResponse:
     """One producer and its productions."""
     item = registry.get_producer(uow, principal, producer_id)
@@ -111,14 +111,14 @@ def producer(
 
 
 @router.get("/productions", response_class=HTMLResponse)
-def productions(request: Request, uow: ReadUow, principal: CurrentPrincipal) -> HTMLResponse:
+def productions(request: Request, uow: ReadUow, principal: PortalPrincipal) -> HTMLResponse:
     """The productions the visitor may see."""
     return _list_page(request, "productions", registry.list_productions(uow, principal))
 
 
 @router.get("/productions/{production_id}", response_class=HTMLResponse)
 def production(
-    request: Request, production_id: str, uow: ReadUow, principal: CurrentPrincipal
+    request: Request, production_id: str, uow: ReadUow, principal: PortalPrincipal
 ) -> HTMLResponse:
     """One production."""
     found = registry.get_production(uow, principal, production_id)
@@ -126,14 +126,14 @@ def production(
 
 
 @router.get("/replicas", response_class=HTMLResponse)
-def replicas(request: Request, uow: ReadUow, principal: CurrentPrincipal) -> HTMLResponse:
+def replicas(request: Request, uow: ReadUow, principal: PortalPrincipal) -> HTMLResponse:
     """The replicas the visitor may see."""
     return _list_page(request, "replicas", registry.list_replicas(uow, principal))
 
 
 @router.get("/replicas/{replica_id}", response_class=HTMLResponse)
 def replica(
-    request: Request, replica_id: str, uow: ReadUow, principal: CurrentPrincipal
+    request: Request, replica_id: str, uow: ReadUow, principal: PortalPrincipal
 ) -> HTMLResponse:
     """One replica with its asset files and digests."""
     return _detail_page(request, "replicas", registry.get_replica(uow, principal, replica_id))

@@ -1,33 +1,38 @@
-"""``/health``: is the service up and its database reachable and migrated?"""
+"""``GET /v1/health`` (and ``/health``): is the service up, its database reachable and migrated?
+
+Public, so it says no more than that: no version of Likeness's dependencies, no driver errors,
+no database URL (those go to the server log).
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import logging
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 
-from likeness import __version__
+from likeness.api.problems import UNAVAILABLE, problem
+from likeness.api.schemas import HealthPublic
 from likeness.deps import ContainerDep
 from likeness.errors import StorageError
 
 router = APIRouter(tags=["health"])
+log = logging.getLogger("likeness.api")
 
 
-@router.get("/health")
+@router.get(
+    "/v1/health",
+    response_model=HealthPublic,
+    responses={503: {"description": "the database is unreachable or not migrated"}},
+)
+@router.get("/health", response_model=HealthPublic, include_in_schema=False)
 def health(container: ContainerDep) -> JSONResponse:
     """200 with the schema revision when the database is reachable and up to date, else 503."""
-    body: dict[str, Any] = {"ok": True, "version": __version__}
     try:
         revision, head = container.schema_revisions()
     except StorageError as exc:
-        return JSONResponse(
-            {"ok": False, "error": f"database unreachable: {exc}", "errors": [], "status": 503},
-            status_code=503,
-        )
-    body["database"] = container.engine.url.get_backend_name()
-    body["schema"] = revision
+        log.error("health: %s", exc.message)
+        return problem(503, UNAVAILABLE)
     if revision != head:
-        body.update(ok=False, error="database schema is out of date; run `likeness init`")
-        return JSONResponse(body, status_code=503)
-    return JSONResponse(body)
+        return problem(503, "the database schema is out of date; the operator runs `likeness init`")
+    return JSONResponse({"status": "ok", "schema": revision})

@@ -1,0 +1,110 @@
+"""``/v1`` consent routes (SPEC §10): read, give, revoke and suspend, and a performer's list.
+
+Giving, revoking and suspending need authority on the day (SPEC §4.2): the services decide it
+through the access module; a consent the caller may not see answers 404, a visible one with no
+authority 403, an invalid consent 422 with its SPEC §5 problems.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, status
+
+from likeness.api.responses import READ, WRITE
+from likeness.api.schemas import ConsentCreate, ConsentPage, ConsentPublic, DayBody
+from likeness.api.views import consent_view
+from likeness.deps import ApiPrincipal, ContainerDep, ReadUow, WriteUow
+from likeness.errors import RecordInvalidError
+from likeness.interchange.schemas import consent_from_record
+from likeness.services import consents
+from likeness.services.pages import MAX_LIMIT, page_of
+
+router = APIRouter(prefix="/v1", tags=["consents"])
+
+Json = dict[str, Any]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="most items to return")]
+Offset = Annotated[int, Query(ge=0, description="items to skip")]
+
+
+@router.get(
+    "/consents/{consent_id}",
+    response_model=ConsentPublic,
+    response_model_exclude_unset=True,
+    responses=READ,
+)
+def get_consent(consent_id: str, uow: ReadUow, principal: ApiPrincipal) -> Json:
+    """One consent, with its validity as recorded (SPEC §5 problems)."""
+    return consent_view(consents.get_consent(uow, principal, consent_id))
+
+
+@router.get(
+    "/performers/{performer_id}/consents",
+    response_model=ConsentPage,
+    response_model_exclude_unset=True,
+    responses=READ,
+)
+def performer_consents(
+    performer_id: str,
+    uow: ReadUow,
+    principal: ApiPrincipal,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Json:
+    """The consents naming the performer or their replicas that the caller sees."""
+    found = consents.list_consents(uow, principal, performer_id)
+    page = page_of(found, limit, offset)
+    return {
+        "items": [consent_view(s) for s in page.items],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+@router.post(
+    "/consents",
+    status_code=status.HTTP_201_CREATED,
+    response_model=ConsentPublic,
+    response_model_exclude_unset=True,
+    responses=WRITE,
+)
+def give_consent(
+    body: ConsentCreate, uow: WriteUow, principal: ApiPrincipal, container: ContainerDep
+) -> Json:
+    """Give a consent (the performer, a representative with authority, the union for a
+    deceased performer without an estate); an invalid one is refused with its problems."""
+    try:
+        consent = consent_from_record(body)
+    except ValueError as exc:
+        raise RecordInvalidError(f"consent {body.id}", "consent", None, str(exc)) from None
+    stored = consents.grant_consent(uow, principal, consent, deps=container.deps)
+    return consent_view(stored)
+
+
+@router.post(
+    "/consents/{consent_id}/revoke",
+    response_model=ConsentPublic,
+    response_model_exclude_unset=True,
+    responses=WRITE,
+)
+def revoke_consent(
+    consent_id: str, body: DayBody, uow: WriteUow, principal: ApiPrincipal, container: ContainerDep
+) -> Json:
+    """Revoke a consent from ``on`` (uses before stay valid; nothing is deleted)."""
+    stored = consents.revoke_consent(uow, principal, consent_id, body.on, deps=container.deps)
+    return consent_view(stored)
+
+
+@router.post(
+    "/consents/{consent_id}/suspend",
+    response_model=ConsentPublic,
+    response_model_exclude_unset=True,
+    responses=WRITE,
+)
+def suspend_consent(
+    consent_id: str, body: DayBody, uow: WriteUow, principal: ApiPrincipal, container: ContainerDep
+) -> Json:
+    """Suspend a consent from ``on`` during a video-game strike (SPEC §7)."""
+    stored = consents.suspend_consent(uow, principal, consent_id, body.on, deps=container.deps)
+    return consent_view(stored)

@@ -1,0 +1,133 @@
+"""``/v1`` decisions and uses (SPEC §10): decide one request or a batch, record a use once
+under an ``Idempotency-Key``, and read recorded uses and pay lines.
+
+A producer asks only about its own productions: a request naming another producer's production
+(or asking in another producer's name) is refused before the engine runs, as if the
+production did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Header, Query, Response, status
+
+from likeness.api.responses import READ, WRITE
+from likeness.api.schemas import (
+    BatchPublic,
+    BatchRequest,
+    DecisionPublic,
+    DecisionRequest,
+    PayLinePage,
+    UsePage,
+    UsePublic,
+)
+from likeness.api.views import decision_view, pay_line_view, use_view
+from likeness.deps import ApiPrincipal, ContainerDep, ReadUow, WriteUow
+from likeness.interchange.schemas import request_from_record
+from likeness.services import use_queries
+from likeness.services.decisions import decide_requests
+from likeness.services.pages import MAX_LIMIT
+from likeness.services.uses import record_use
+
+router = APIRouter(prefix="/v1", tags=["decisions and uses"])
+
+Json = dict[str, Any]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="most items to return")]
+Offset = Annotated[int, Query(ge=0, description="items to skip")]
+IdempotencyKey = Annotated[
+    str,
+    Header(
+        alias="Idempotency-Key",
+        min_length=1,
+        max_length=150,
+        description="The producer's key for this use: the same key and body answer the first"
+        " answer again; the same key with another body is a 409.",
+    ),
+]
+
+
+@router.post("/decisions", response_model=DecisionPublic, responses=WRITE)
+def decide(
+    body: DecisionRequest, uow: ReadUow, principal: ApiPrincipal, container: ContainerDep
+) -> Json:
+    """Decide one request (SPEC §4): allow or deny, the reasons, and the obligations."""
+    (decision,) = decide_requests(uow, principal, [request_from_record(body)], deps=container.deps)
+    return decision_view(decision)
+
+
+@router.post("/decisions/batch", response_model=BatchPublic, responses=WRITE)
+def decide_batch(
+    body: BatchRequest, uow: ReadUow, principal: ApiPrincipal, container: ContainerDep
+) -> Json:
+    """Decide up to 10,000 requests; the answers come in the order asked."""
+    requests = [request_from_record(r) for r in body.requests]
+    decisions = decide_requests(uow, principal, requests, deps=container.deps)
+    return {"decisions": [decision_view(d) for d in decisions]}
+
+
+@router.post(
+    "/uses",
+    status_code=status.HTTP_201_CREATED,
+    response_model=UsePublic,
+    responses={**WRITE, 200: {"description": "denied (the decision is stored), or a replay"}},
+)
+def record(
+    body: DecisionRequest,
+    key: IdempotencyKey,
+    response: Response,
+    uow: WriteUow,
+    principal: ApiPrincipal,
+    container: ContainerDep,
+) -> Json:
+    """Decide the request and record it once under the key: 201 with the use when allowed,
+    200 with the stored decision when denied or when the key was seen before."""
+    document = body.model_dump(mode="json", exclude_unset=True)
+    outcome = record_use(uow, principal, document, key, deps=container.deps)
+    if outcome.replayed or outcome.record.use_id is None:
+        response.status_code = status.HTTP_200_OK
+    if outcome.replayed:
+        response.headers["Idempotent-Replayed"] = "true"
+    return use_view(outcome.record)
+
+
+@router.get("/uses/{use_id}", response_model=UsePublic, responses=READ)
+def get_use(use_id: int, uow: ReadUow, principal: ApiPrincipal) -> Json:
+    """One recorded use: its request, the decision that allowed it, and its pay lines."""
+    return use_view(use_queries.get_use(uow, principal, use_id))
+
+
+@router.get("/performers/{performer_id}/uses", response_model=UsePage, responses=READ)
+def performer_uses(
+    performer_id: str,
+    uow: ReadUow,
+    principal: ApiPrincipal,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Json:
+    """The uses of the performer's likeness the caller sees, in the order recorded."""
+    page = use_queries.performer_uses(uow, principal, performer_id, limit=limit, offset=offset)
+    return {
+        "items": [use_view(r) for r in page.items],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }
+
+
+@router.get("/performers/{performer_id}/pay-lines", response_model=PayLinePage, responses=READ)
+def performer_pay_lines(
+    performer_id: str,
+    uow: ReadUow,
+    principal: ApiPrincipal,
+    limit: Limit = 100,
+    offset: Offset = 0,
+) -> Json:
+    """The pay lines owed to the performer that the caller sees, in the order recorded."""
+    page = use_queries.performer_pay_lines(uow, principal, performer_id, limit=limit, offset=offset)
+    return {
+        "items": [pay_line_view(line) for line in page.items],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }

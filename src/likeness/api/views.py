@@ -1,0 +1,69 @@
+"""Records as the API shows them: domain objects to the JSON of the response models."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from likeness.compensation.rounding import format_money
+from likeness.domain.consents import StoredConsent
+from likeness.domain.decisions import Decision
+from likeness.domain.uses import PayLine, UseRecord
+from likeness.interchange.documents import to_jsonable
+from likeness.interchange.report import consent_to_document
+
+
+def decision_view(decision: Decision) -> dict[str, Any]:
+    """A decision: the §9 shape, with the rule set and each obligation's rule and rate row."""
+    return {
+        "request": decision.request,
+        "decision": decision.outcome,
+        "reasons": list(decision.reasons),
+        "consent": decision.consent,
+        "rule_set": decision.rule_set,
+        "obligations": [
+            {
+                "kind": str(o.kind),
+                "amount": None if o.amount is None else format_money(o.amount),
+                "currency": o.currency,
+                "basis": o.basis,
+                "rule": o.rule,
+                "rate_row": o.rate_row,
+            }
+            for o in decision.obligations
+        ],
+    }
+
+
+def pay_line_view(line: PayLine) -> dict[str, Any]:
+    """A pay line with its amount as a two-decimal string."""
+    view: dict[str, Any] = to_jsonable(
+        {
+            "date": line.date,
+            "production": line.production,
+            "kind": str(line.kind),
+            "amount": format_money(line.amount),
+            "currency": line.currency,
+            "basis": line.basis,
+            "rule": line.rule,
+            "rate_row": line.rate_row,
+        }
+    )
+    return view
+
+
+def use_view(record: UseRecord) -> dict[str, Any]:
+    """The answer stored under one idempotency key."""
+    return {
+        "id": record.use_id,
+        "key": record.key,
+        "request": record.document,
+        "decision": decision_view(record.decision),
+        "recorded_at": record.recorded_at.isoformat(),
+        "pay_lines": [pay_line_view(line) for line in record.pay_lines],
+    }
+
+
+def consent_view(stored: StoredConsent) -> dict[str, Any]:
+    """A consent with its validity as recorded."""
+    view: dict[str, Any] = to_jsonable(consent_to_document(stored.consent, stored.problems))
+    return view
