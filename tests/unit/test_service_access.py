@@ -111,7 +111,9 @@ def test_a_producer_registers_its_own_production_but_no_performer(uow):
     answers = []
     for other in ("S2", "S99"):
         with pytest.raises(RecordInvalidError) as info:
-            registry.add_record(uow, S1, "productions", {**production, "id": "F6", "producer": other})
+            registry.add_record(
+                uow, S1, "productions", {**production, "id": "F6", "producer": other}
+            )
         answers.append(str(info.value).replace(other, "X"))
     assert answers[0] == answers[1]
     assert "producer" in answers[0]
@@ -126,8 +128,9 @@ def test_a_producer_asks_decisions_for_its_productions_only(uow):
     # as if the production did not exist (SPEC §10)
     with pytest.raises(NotFoundError, match="production 'F1' does not exist"):
         decide_request(uow, S2, request(producer="S2", date=D(2024, 8, 1)), deps=DEPS)
-    assert decide_request(uow, OPERATOR, request(producer="S2", date=D(2024, 8, 1)), deps=DEPS)\
-        .reasons == ("producer-not-authorized",)
+    assert decide_request(
+        uow, OPERATOR, request(producer="S2", date=D(2024, 8, 1)), deps=DEPS
+    ).reasons == ("producer-not-authorized",)
     # asking in another producer's name: as if the production did not exist
     with pytest.raises(NotFoundError, match="production 'F1' does not exist"):
         decide_request(uow, S2, request(date=D(2024, 8, 1)), deps=DEPS)
@@ -138,7 +141,7 @@ def test_a_producer_asks_decisions_for_its_productions_only(uow):
 def test_only_the_union_and_the_operator_declare_strikes(uow):
     declare_strike(uow, UNION, Strike(None, D(2027, 3, 1)))
     assert uow.ledger.entries[-1][:2] == ("strike-declared", "union")
-    with pytest.raises(NotFoundError):
+    with pytest.raises(ForbiddenError, match="producer:S1 may not declare a strike"):
         declare_strike(uow, S1, Strike(None, D(2027, 3, 1)))
 
 

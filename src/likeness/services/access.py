@@ -259,6 +259,15 @@ def _consent_authority(
     )
 
 
+def may_register(principal: Principal) -> Permission:
+    """Whether ``principal`` registers records at all (the operator; a producer, its own)."""
+    if principal.role in (Role.OPERATOR, Role.PRODUCER):
+        return Permission(True, True, (f"{principal.role}: registers records",))
+    return Permission(
+        True, False, (f"{principal.role}: registers nothing (producers and the operator do)",)
+    )
+
+
 def require(
     principal: Principal,
     action: Action,

@@ -18,7 +18,15 @@ from likeness.domain.world import World
 from likeness.errors import ConflictError, ForbiddenError, NotFoundError, RecordInvalidError
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.world import parse_world, world_to_document
-from likeness.services.access import Action, Permission, Record, RecordKind, may, require
+from likeness.services.access import (
+    Action,
+    Permission,
+    Record,
+    RecordKind,
+    may,
+    may_register,
+    require,
+)
 from likeness.services.assets import digest_file
 from likeness.services.records import (
     acts_for,
@@ -164,6 +172,11 @@ def import_world(uow: UnitOfWork, principal: Principal, document: Mapping[str, A
     already registered is refused. Raises :class:`RecordInvalidError` naming the first bad
     record; nothing is written then.
     """
+    registers = may_register(principal)
+    if not registers.allowed:
+        raise ForbiddenError(
+            f"{principal.actor} may not register records", errors=registers.reasons
+        )
     known = load_world(uow)
     # references resolve against what the principal sees: a production it may not see is
     # refused exactly like one that does not exist

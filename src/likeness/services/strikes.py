@@ -11,8 +11,8 @@ import datetime as dt
 
 from likeness.domain.principals import Principal
 from likeness.domain.strikes import Strike
-from likeness.errors import ConflictError, InvalidInputError, NotFoundError
-from likeness.services.access import Action, Record, RecordKind, require
+from likeness.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from likeness.services.access import Action, Record, RecordKind, may, require
 from likeness.services.unit_of_work import UnitOfWork
 
 
@@ -29,7 +29,12 @@ def strike_document(strike: Strike) -> dict[str, object]:
 def declare_strike(uow: UnitOfWork, principal: Principal, strike: Strike) -> Strike:
     """Store ``strike`` and its ``strike-declared`` ledger entry, then commit (the union, or
     the operator; :class:`ForbiddenError` / :class:`NotFoundError` for anyone else)."""
-    require(principal, Action.DECLARE_STRIKE, Record(RecordKind.STRIKE, "new"), "no such strike")
+    permission = may(principal, Action.DECLARE_STRIKE, Record(RecordKind.STRIKE, "new"))
+    if not permission.allowed:  # a new strike has no existence to hide: 403, not 404
+        raise ForbiddenError(
+            f"{principal.actor} may not declare a strike (the union declares strikes)",
+            errors=permission.reasons,
+        )
     strike = dataclasses.replace(strike, id=uow.strikes.add(strike))
     uow.ledger.append("strike-declared", principal.actor, strike_document(strike))
     uow.commit()
