@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, Self
 
 from likeness.compensation.residuals.compute import PerformerResult
+from likeness.domain.accounts import Account, SignInFailures, Token
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
 from likeness.domain.performers import Performer
@@ -233,6 +234,100 @@ class FakeResiduals:
         return sorted(found, key=lambda x: (x.run_id, x.production, x.year, x.performer))
 
 
+class FakeAccounts:
+    """Accounts, tokens and sign-in failures (like SqlAccountRepository), in dicts."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, Account] = {}
+        self.password_hashes: dict[str, str] = {}
+        self.tokens: dict[str, Token] = {}
+        self.secret_hashes: dict[str, str] = {}
+        self.failure_counts: dict[str, SignInFailures] = {}
+
+    def state(self) -> tuple[dict[str, Any], ...]:
+        return (
+            dict(self.items),
+            dict(self.password_hashes),
+            dict(self.tokens),
+            dict(self.secret_hashes),
+            dict(self.failure_counts),
+        )
+
+    def restore(self, state: tuple[dict[str, Any], ...]) -> None:
+        (
+            self.items,
+            self.password_hashes,
+            self.tokens,
+            self.secret_hashes,
+            self.failure_counts,
+        ) = (dict(part) for part in state)
+
+    def get(self, name: str) -> Account | None:
+        return self.items.get(name)
+
+    def add(self, account: Account) -> None:
+        if account.name in self.items:  # the primary key
+            raise ConflictError(f"the database refused the write: duplicate {account.name}")
+        self.items[account.name] = dataclasses.replace(account, has_password=False)
+
+    def list(self) -> Sequence[Account]:
+        return [self.items[k] for k in sorted(self.items)]
+
+    def disable(self, name: str) -> None:
+        if name in self.items:
+            self.items[name] = dataclasses.replace(self.items[name], disabled=True)
+
+    def set_password_hash(self, name: str, password_hash: str) -> None:
+        if name in self.items:
+            self.items[name] = dataclasses.replace(self.items[name], has_password=True)
+            self.password_hashes[name] = password_hash
+
+    def password_hash(self, name: str) -> str | None:
+        return self.password_hashes.get(name)
+
+    def add_token(self, token: Token, secret_hash: str) -> None:
+        assert token.id not in self.tokens, f"duplicate {token.id}"
+        assert token.account in self.items, f"no account {token.account}"  # the foreign key
+        self.tokens[token.id] = token
+        self.secret_hashes[token.id] = secret_hash
+
+    def get_token(self, token_id: str) -> Token | None:
+        return self.tokens.get(token_id)
+
+    def token_secret_hash(self, token_id: str) -> str | None:
+        return self.secret_hashes.get(token_id)
+
+    def list_tokens(self, account: str | None = None) -> Sequence[Token]:
+        found = [t for t in self.tokens.values() if account is None or t.account == account]
+        return sorted(found, key=lambda t: (t.created_at, t.id))
+
+    def revoke_token(self, token_id: str, at: dt.datetime) -> None:
+        if token_id in self.tokens:
+            self.tokens[token_id] = dataclasses.replace(self.tokens[token_id], revoked_at=at)
+
+    def touch_token(self, token_id: str, at: dt.datetime) -> None:
+        if token_id in self.tokens:
+            self.tokens[token_id] = dataclasses.replace(self.tokens[token_id], last_used_at=at)
+
+    def failures(self, name: str) -> SignInFailures | None:
+        return self.failure_counts.get(name)
+
+    def record_failure(self, name: str, at: dt.datetime) -> int:
+        known = self.failure_counts.get(name)
+        count = 1 if known is None else known.failures + 1
+        locked = None if known is None else known.locked_until
+        self.failure_counts[name] = SignInFailures(name, count, locked, at)
+        return count
+
+    def lock(self, name: str, until: dt.datetime) -> None:
+        if name in self.failure_counts:
+            known = self.failure_counts[name]
+            self.failure_counts[name] = dataclasses.replace(known, locked_until=until)
+
+    def clear_failures(self, name: str) -> None:
+        self.failure_counts.pop(name, None)
+
+
 class FakeUnitOfWork:
     """Keeps everything in dicts; ``committed`` counts commits. Uncommitted work is discarded.
 
@@ -248,6 +343,7 @@ class FakeUnitOfWork:
         self.strikes = FakeStrikes()
         self.uses = FakeUses()
         self.residuals = FakeResiduals()
+        self.accounts = FakeAccounts()
         self.ledger = FakeLedger()
         self.committed = 0
         self._snapshot: tuple[Any, ...] = ()
@@ -264,6 +360,7 @@ class FakeUnitOfWork:
             dict(self.uses.items),
             dict(self.residuals.runs),
             list(self.residuals.stored),
+            self.accounts.state(),
         )
 
     def __enter__(self) -> Self:
@@ -306,3 +403,4 @@ class FakeUnitOfWork:
             dict(self._snapshot[8]),
             list(self._snapshot[9]),
         )
+        self.accounts.restore(self._snapshot[10])

@@ -286,3 +286,41 @@ pay_lines = Table(
     Column("rule", Text, nullable=True),
     Column("rate_row", Text, nullable=True),
 )
+
+# ---- accounts, API tokens and sign-in failures (SPEC §10) -----------------------------------
+# Times are naive UTC (the repository converts). A token row holds the SHA-256 of the whole
+# token string, never the token. `sign_in_failures` counts consecutive failures per name,
+# whether or not an account has that name, so a lockout never tells which names exist.
+
+accounts = Table(
+    "accounts",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("role", String(16), nullable=False),
+    Column("party", String(64), nullable=True),
+    Column("disabled", Boolean, nullable=False),
+    Column("password_hash", String(255), nullable=True),  # Argon2id, PHC string format
+    Column("created_at", DateTime, nullable=False),
+)
+
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("account", String(64), ForeignKey("accounts.name"), nullable=False, index=True),
+    Column("secret_hash", String(64), nullable=False),  # SHA-256, hex
+    Column("created_at", DateTime, nullable=False),
+    Column("expires_at", DateTime, nullable=True),
+    Column("last_used_at", DateTime, nullable=True),
+    Column("revoked_at", DateTime, nullable=True),
+)
+
+sign_in_failures = Table(
+    "sign_in_failures",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("failures", Integer, nullable=False),
+    Column("locked_until", DateTime, nullable=True),
+    Column("last_failure_at", DateTime, nullable=False),
+)
+# ---- end of accounts (SPEC §10) -------------------------------------------------------------

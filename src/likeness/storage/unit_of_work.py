@@ -15,6 +15,7 @@ from sqlalchemy import Connection, Engine
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from likeness.errors import ConflictError, StorageError
+from likeness.storage.accounts import SqlAccountRepository
 from likeness.storage.consents import SqlConsentRepository, SqlStrikeRepository
 from likeness.storage.database import WRITE
 from likeness.storage.ledger import SqlLedger
@@ -75,6 +76,7 @@ class SqlUnitOfWork:
         self.strikes = SqlStrikeRepository(conn)
         self.residuals = SqlResidualRepository(conn)  # issue 5
         self.uses = SqlUseRepository(conn)  # issue 4: decisions on uses, uses, pay lines
+        self.accounts = SqlAccountRepository(conn)  # SPEC §10: accounts, tokens, sign-ins
         return self
 
     def __exit__(
