@@ -41,21 +41,33 @@ def read_uow(container: ContainerDep) -> Iterator[UnitOfWork]:
         yield uow
 
 
-def write_uow(container: ContainerDep) -> Iterator[UnitOfWork]:
-    """A unit of work that may write; the service commits what it does."""
-    with container.uow(write=True) as uow:
-        yield uow
-
-
 def api_principal(
     container: ContainerDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
     """Who is asking, from the bearer token (401 without a valid one)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise UnauthorizedError(accounts.UNAUTHORIZED)
-    with container.uow(write=True) as uow:
+        raise UnauthorizedError(accounts.INVALID_CREDENTIALS)
+    # a read transaction: the service writes (and commits) only the rare last-use update
+    with container.uow(write=False) as uow:
         return accounts.authenticate(uow, credentials.credentials, now=container.deps.clock())
+
+
+ApiPrincipal = Annotated[Principal, Depends(api_principal)]
+
+
+def api_read_uow(container: ContainerDep, _: ApiPrincipal) -> Iterator[UnitOfWork]:
+    """A read-only unit of work for an authenticated API request (opened after the token is
+    checked, so an unauthenticated request never opens a transaction)."""
+    with container.uow(write=False) as uow:
+        yield uow
+
+
+def api_write_uow(container: ContainerDep, _: ApiPrincipal) -> Iterator[UnitOfWork]:
+    """A unit of work that may write, for an authenticated API request (SQLite takes its
+    write lock at BEGIN, so the token's last-use update must come first: it does)."""
+    with container.uow(write=True) as uow:
+        yield uow
 
 
 def portal_principal(container: ContainerDep) -> Principal:
@@ -67,15 +79,15 @@ def portal_principal(container: ContainerDep) -> Principal:
 
 
 ReadUow = Annotated[UnitOfWork, Depends(read_uow)]
-WriteUow = Annotated[UnitOfWork, Depends(write_uow)]
-ApiPrincipal = Annotated[Principal, Depends(api_principal)]
+ApiReadUow = Annotated[UnitOfWork, Depends(api_read_uow)]
+ApiWriteUow = Annotated[UnitOfWork, Depends(api_write_uow)]
 PortalPrincipal = Annotated[Principal, Depends(portal_principal)]
 
 __all__ = [
     "ApiPrincipal",
+    "ApiReadUow",
+    "ApiWriteUow",
     "ContainerDep",
     "PortalPrincipal",
     "ReadUow",
-    "UnauthorizedError",
-    "WriteUow",
 ]

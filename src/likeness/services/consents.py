@@ -115,14 +115,21 @@ def grant_consent(
 
     Example: ``grant_consent(uow, OPERATOR, consent)`` returns ``StoredConsent(consent, ())``.
     """
+    record = consent_record(uow, consent)
+    missing = f"consent {consent.id}: {consent.subject!r} does not exist"
+    whom = acts_for(uow, principal)
+    require(principal, Action.SEE, record, missing, acts_for=whom)
+    if principal.consents_as is None and principal.role is not Role.OPERATOR:
+        # gives no consent at all: the same refusal whatever the subject (it may not exist)
+        require(principal, Action.GIVE_CONSENT, record, missing, acts_for=whom)
     world = _world_for(uow, consent)
     performer = deps.engine(world).performer_of(consent)
     require(
         principal,
         Action.GIVE_CONSENT,
-        consent_record(uow, consent),
-        f"consent {consent.id}: {consent.subject!r} does not exist",
-        acts_for=acts_for(uow, principal),
+        record,
+        missing,
+        acts_for=whom,
         performer=performer,
         day=consent.signed_on,
     )

@@ -14,7 +14,7 @@ from fastapi import APIRouter, Query, status
 from likeness.api.responses import READ, WRITE
 from likeness.api.schemas import ConsentCreate, ConsentPage, ConsentPublic, DayBody
 from likeness.api.views import consent_view
-from likeness.deps import ApiPrincipal, ContainerDep, ReadUow, WriteUow
+from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
 from likeness.errors import RecordInvalidError
 from likeness.interchange.schemas import consent_from_record
 from likeness.services import consents
@@ -33,7 +33,7 @@ Offset = Annotated[int, Query(ge=0, description="items to skip")]
     response_model_exclude_unset=True,
     responses=READ,
 )
-def get_consent(consent_id: str, uow: ReadUow, principal: ApiPrincipal) -> Json:
+def get_consent(consent_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One consent, with its validity as recorded (SPEC §5 problems)."""
     return consent_view(consents.get_consent(uow, principal, consent_id))
 
@@ -46,7 +46,7 @@ def get_consent(consent_id: str, uow: ReadUow, principal: ApiPrincipal) -> Json:
 )
 def performer_consents(
     performer_id: str,
-    uow: ReadUow,
+    uow: ApiReadUow,
     principal: ApiPrincipal,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -70,7 +70,7 @@ def performer_consents(
     responses=WRITE,
 )
 def give_consent(
-    body: ConsentCreate, uow: WriteUow, principal: ApiPrincipal, container: ContainerDep
+    body: ConsentCreate, uow: ApiWriteUow, principal: ApiPrincipal, container: ContainerDep
 ) -> Json:
     """Give a consent (the performer, a representative with authority, the union for a
     deceased performer without an estate); an invalid one is refused with its problems."""
@@ -89,7 +89,11 @@ def give_consent(
     responses=WRITE,
 )
 def revoke_consent(
-    consent_id: str, body: DayBody, uow: WriteUow, principal: ApiPrincipal, container: ContainerDep
+    consent_id: str,
+    body: DayBody,
+    uow: ApiWriteUow,
+    principal: ApiPrincipal,
+    container: ContainerDep,
 ) -> Json:
     """Revoke a consent from ``on`` (uses before stay valid; nothing is deleted)."""
     stored = consents.revoke_consent(uow, principal, consent_id, body.on, deps=container.deps)
@@ -103,7 +107,11 @@ def revoke_consent(
     responses=WRITE,
 )
 def suspend_consent(
-    consent_id: str, body: DayBody, uow: WriteUow, principal: ApiPrincipal, container: ContainerDep
+    consent_id: str,
+    body: DayBody,
+    uow: ApiWriteUow,
+    principal: ApiPrincipal,
+    container: ContainerDep,
 ) -> Json:
     """Suspend a consent from ``on`` during a video-game strike (SPEC §7)."""
     stored = consents.suspend_consent(uow, principal, consent_id, body.on, deps=container.deps)

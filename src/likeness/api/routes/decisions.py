@@ -23,7 +23,7 @@ from likeness.api.schemas import (
     UsePublic,
 )
 from likeness.api.views import decision_view, pay_line_view, use_view
-from likeness.deps import ApiPrincipal, ContainerDep, ReadUow, WriteUow
+from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
 from likeness.interchange.schemas import request_from_record
 from likeness.services import use_queries
 from likeness.services.decisions import decide_requests
@@ -49,7 +49,7 @@ IdempotencyKey = Annotated[
 
 @router.post("/decisions", response_model=DecisionPublic, responses=WRITE)
 def decide(
-    body: DecisionRequest, uow: ReadUow, principal: ApiPrincipal, container: ContainerDep
+    body: DecisionRequest, uow: ApiReadUow, principal: ApiPrincipal, container: ContainerDep
 ) -> Json:
     """Decide one request (SPEC §4): allow or deny, the reasons, and the obligations."""
     (decision,) = decide_requests(uow, principal, [request_from_record(body)], deps=container.deps)
@@ -58,7 +58,7 @@ def decide(
 
 @router.post("/decisions/batch", response_model=BatchPublic, responses=WRITE)
 def decide_batch(
-    body: BatchRequest, uow: ReadUow, principal: ApiPrincipal, container: ContainerDep
+    body: BatchRequest, uow: ApiReadUow, principal: ApiPrincipal, container: ContainerDep
 ) -> Json:
     """Decide up to 10,000 requests; the answers come in the order asked."""
     requests = [request_from_record(r) for r in body.requests]
@@ -76,7 +76,7 @@ def record(
     body: DecisionRequest,
     key: IdempotencyKey,
     response: Response,
-    uow: WriteUow,
+    uow: ApiWriteUow,
     principal: ApiPrincipal,
     container: ContainerDep,
 ) -> Json:
@@ -92,7 +92,7 @@ def record(
 
 
 @router.get("/uses/{use_id}", response_model=UsePublic, responses=READ)
-def get_use(use_id: int, uow: ReadUow, principal: ApiPrincipal) -> Json:
+def get_use(use_id: int, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One recorded use: its request, the decision that allowed it, and its pay lines."""
     return use_view(use_queries.get_use(uow, principal, use_id))
 
@@ -100,7 +100,7 @@ def get_use(use_id: int, uow: ReadUow, principal: ApiPrincipal) -> Json:
 @router.get("/performers/{performer_id}/uses", response_model=UsePage, responses=READ)
 def performer_uses(
     performer_id: str,
-    uow: ReadUow,
+    uow: ApiReadUow,
     principal: ApiPrincipal,
     limit: Limit = 100,
     offset: Offset = 0,
@@ -118,7 +118,7 @@ def performer_uses(
 @router.get("/performers/{performer_id}/pay-lines", response_model=PayLinePage, responses=READ)
 def performer_pay_lines(
     performer_id: str,
-    uow: ReadUow,
+    uow: ApiReadUow,
     principal: ApiPrincipal,
     limit: Limit = 100,
     offset: Offset = 0,

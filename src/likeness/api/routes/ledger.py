@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import base64
 from collections.abc import Iterator
-from typing import Annotated, Any
+from typing import Annotated, Any, cast
 
 from fastapi import APIRouter, Depends, Query
 
@@ -16,7 +16,7 @@ from likeness.api.schemas import (
     EntryPage,
     InclusionProofPublic,
 )
-from likeness.deps import ApiPrincipal, ContainerDep
+from likeness.deps import ApiPrincipal, ApiReadUow, ContainerDep
 from likeness.ledger.entry import format_time
 from likeness.services import ledger as service
 from likeness.services.ledger import LedgerStore
@@ -69,13 +69,14 @@ def consistency(
 
 @router.get("/entries", response_model=EntryPage, responses=READ)
 def entries(
-    reading: Reading,
+    uow: ApiReadUow,
     principal: ApiPrincipal,
     start: Annotated[int, Query(ge=0, description="the first index")] = 0,
     end: Annotated[int | None, Query(ge=0, description="one past the last index")] = None,
 ) -> dict[str, Any]:
     """The entries from ``start`` to ``end`` (at most 1,000 indices) the caller may see."""
-    uow, store = reading
+    # the installation's units of work hold the whole store (bootstrap wires SqlLedger)
+    store = cast(LedgerStore, uow.ledger)
     stop = min(store.size(), start + service.MAX_ENTRIES) if end is None else end
     found = service.visible_entries(uow, store, principal, start, max(stop, start))
     return {

@@ -17,7 +17,7 @@ from likeness.api.schemas import (
     ReplicaCreate,
     ReplicaPublic,
 )
-from likeness.deps import ApiPrincipal, ReadUow, WriteUow
+from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow
 from likeness.services import registry
 
 router = APIRouter(prefix="/v1", tags=["registry"])
@@ -31,7 +31,7 @@ Json = dict[str, Any]
     response_model_exclude_unset=True,
     responses=READ,
 )
-def get_performer(performer_id: str, uow: ReadUow, principal: ApiPrincipal) -> Json:
+def get_performer(performer_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One performer; a producer sees the id and name only."""
     permission = registry.see_performer(uow, principal, performer_id)
     performer = registry.get_performer(uow, principal, performer_id)
@@ -44,7 +44,7 @@ def get_performer(performer_id: str, uow: ReadUow, principal: ApiPrincipal) -> J
     response_model_exclude_unset=True,
     responses=READ,
 )
-def get_producer(producer_id: str, uow: ReadUow, principal: ApiPrincipal) -> Json:
+def get_producer(producer_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One producer."""
     return registry.record_as_document(registry.get_producer(uow, principal, producer_id))
 
@@ -55,7 +55,7 @@ def get_producer(producer_id: str, uow: ReadUow, principal: ApiPrincipal) -> Jso
     response_model_exclude_unset=True,
     responses=READ,
 )
-def get_production(production_id: str, uow: ReadUow, principal: ApiPrincipal) -> Json:
+def get_production(production_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One production."""
     return registry.record_as_document(registry.get_production(uow, principal, production_id))
 
@@ -66,7 +66,7 @@ def get_production(production_id: str, uow: ReadUow, principal: ApiPrincipal) ->
     response_model_exclude_unset=True,
     responses=READ,
 )
-def get_replica(replica_id: str, uow: ReadUow, principal: ApiPrincipal) -> Json:
+def get_replica(replica_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One replica, with its asset files, their sizes and SHA-256 digests."""
     return registry.record_as_document(registry.get_replica(uow, principal, replica_id))
 
@@ -77,7 +77,7 @@ def get_replica(replica_id: str, uow: ReadUow, principal: ApiPrincipal) -> Json:
     response_model=Created,
     responses=WRITE,
 )
-def create_production(body: ProductionCreate, uow: WriteUow, principal: ApiPrincipal) -> Json:
+def create_production(body: ProductionCreate, uow: ApiWriteUow, principal: ApiPrincipal) -> Json:
     """Register a production (a producer: its own)."""
     document = body.model_dump(mode="json", by_alias=True, exclude_none=True)
     created = registry.add_record(uow, principal, "productions", document)
@@ -90,7 +90,7 @@ def create_production(body: ProductionCreate, uow: WriteUow, principal: ApiPrinc
     response_model=Created,
     responses=WRITE,
 )
-def create_replica(body: ReplicaCreate, uow: WriteUow, principal: ApiPrincipal) -> Json:
+def create_replica(body: ReplicaCreate, uow: ApiWriteUow, principal: ApiPrincipal) -> Json:
     """Register a replica (a producer: one made in its own production)."""
     document = body.model_dump(mode="json", by_alias=True, exclude_none=True)
     created = registry.add_record(uow, principal, "replicas", document)

@@ -8,7 +8,7 @@ from fastapi import APIRouter, status
 
 from likeness.api.responses import WRITE
 from likeness.api.schemas import DayBody, StrikeCreate, StrikePublic
-from likeness.deps import ApiPrincipal, WriteUow
+from likeness.deps import ApiPrincipal, ApiWriteUow
 from likeness.domain.ids import ProducerId
 from likeness.domain.strikes import ALL_PRODUCERS, Strike
 from likeness.errors import RecordInvalidError
@@ -27,7 +27,7 @@ def _view(strike: Strike) -> dict[str, Any]:
     response_model=StrikePublic,
     responses=WRITE,
 )
-def declare_strike(body: StrikeCreate, uow: WriteUow, principal: ApiPrincipal) -> dict[str, Any]:
+def declare_strike(body: StrikeCreate, uow: ApiWriteUow, principal: ApiPrincipal) -> dict[str, Any]:
     """Declare a strike against some producers (or ``all``) from a day."""
     against = body.against
     if isinstance(against, str) and against != ALL_PRODUCERS:
@@ -45,7 +45,7 @@ def declare_strike(body: StrikeCreate, uow: WriteUow, principal: ApiPrincipal) -
 
 @router.post("/strikes/{strike_id}/end", response_model=StrikePublic, responses=WRITE)
 def end_strike(
-    strike_id: int, body: DayBody, uow: WriteUow, principal: ApiPrincipal
+    strike_id: int, body: DayBody, uow: ApiWriteUow, principal: ApiPrincipal
 ) -> dict[str, Any]:
     """End a strike: ``on`` is the day work resumed."""
     return _view(strikes.end_strike(uow, principal, strike_id, body.on))
