@@ -57,7 +57,9 @@ def build_template(home: Path) -> dict[str, str]:
     home.mkdir(parents=True, exist_ok=True)
     engine = make_engine(f"sqlite:///{home / 'likeness.db'}")
     upgrade(engine)
-    container = Container(Settings(home=home, database_url=f"sqlite:///{home / 'likeness.db'}"), engine)
+    container = Container(
+        Settings(home=home, database_url=f"sqlite:///{home / 'likeness.db'}"), engine
+    )
     tokens = {}
     with container.uow() as uow:
         load_demo(uow, OPERATOR, _demo_document(), deps=DEPS)

@@ -1,5 +1,5 @@
-"""The SPEC §10 authorization matrix, generated from the app's route table: every /v1 route ×
-every role × the role's own record / another party's record / a missing id.
+"""The SPEC §10 authorization matrix, generated from the app's route table: every /v1 route, for
+every role, on the role's own record, another party's record and a missing id.
 
 Each route has an entry in :data:`MATRIX`; a route added to the app without one fails
 :func:`test_every_route_has_a_matrix_entry`. Each case runs on a fresh copy of the demo
@@ -31,6 +31,7 @@ OTHER_REPLICAS = {"producer": "D3"}  # D2 was made in S1's F1: Studio One sees i
 
 def other_replica(role: str) -> str:
     return OTHER_REPLICAS.get(role, "D2")
+
 
 CONSENT = {"performer": "C1", "representative": "C3", "producer": "C1", "union": "C4"}
 OTHER_CONSENT = "C9"
@@ -116,7 +117,9 @@ def _read(found: Callable[[str, str], bool]) -> Callable[[str, str], int]:
 
 
 def _sees_personal(role: str, case: str) -> bool:
-    return role == "union" or (case == "own" and role in ("performer", "representative", "producer"))
+    return role == "union" or (
+        case == "own" and role in ("performer", "representative", "producer")
+    )
 
 
 def _sees_performer(role: str, case: str) -> bool:
@@ -215,7 +218,11 @@ MATRIX: dict[tuple[str, str], Route] = {
         _read(lambda r, c: r == "union" or (r == "producer" and c == "own")),
     ),
     ("GET", "/v1/replicas/{replica_id}"): Route(
-        lambda r, c, i: ("GET", f"/v1/replicas/{_pick(REPLICA, r, c, other_replica(r), 'D99')}", None),
+        lambda r, c, i: (
+            "GET",
+            f"/v1/replicas/{_pick(REPLICA, r, c, other_replica(r), 'D99')}",
+            None,
+        ),
         _read(_sees_personal),
     ),
     ("POST", "/v1/productions"): _create(
@@ -244,9 +251,15 @@ MATRIX: dict[tuple[str, str], Route] = {
             f"/v1/replicas/{_pick(REPLICA, r, c, other_replica(r), 'D99')}/assets/scan.bin",
             b"scan bytes",
         ),
-        lambda r, c: 401
-        if r == "anonymous"
-        else (404 if c == "missing" or not _sees_personal(r, c) else (201 if r == "producer" else 403)),
+        lambda r, c: (
+            401
+            if r == "anonymous"
+            else (
+                404
+                if c == "missing" or not _sees_personal(r, c)
+                else (201 if r == "producer" else 403)
+            )
+        ),
     ),
     ("GET", "/v1/consents/{consent_id}"): Route(
         lambda r, c, i: ("GET", f"/v1/consents/{_pick(CONSENT, r, c, OTHER_CONSENT, 'C99')}", None),
@@ -288,7 +301,7 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("POST", "/v1/strikes/{strike_id}/end"): Route(
         lambda r, c, i: (
             "POST",
-            f"/v1/strikes/{ {'own': 2, 'other': 2, 'missing': 99}[c]}/end",
+            f"/v1/strikes/{ {'own': 2, 'other': 2, 'missing': 99}[c] }/end",
             {"on": "2027-06-01"},
         ),
         lambda r, c: 401 if r == "anonymous" else (200 if r == "union" and c != "missing" else 404),

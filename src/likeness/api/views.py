@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from likeness.compensation.rounding import format_money
@@ -51,6 +52,13 @@ def pay_line_view(line: PayLine) -> dict[str, Any]:
     return view
 
 
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """A stored moment in UTC (SQLite gives it back without its zone, PostgreSQL with)."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone(dt.UTC)
+
+
 def use_view(record: UseRecord) -> dict[str, Any]:
     """The answer stored under one idempotency key."""
     return {
@@ -58,7 +66,7 @@ def use_view(record: UseRecord) -> dict[str, Any]:
         "key": record.key,
         "request": record.document,
         "decision": decision_view(record.decision),
-        "recorded_at": record.recorded_at.isoformat(),
+        "recorded_at": _utc(record.recorded_at).isoformat(),
         "pay_lines": [pay_line_view(line) for line in record.pay_lines],
     }
 
