@@ -87,21 +87,29 @@ def init() -> None:
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on.")] = None,
     port: Annotated[int | None, typer.Option(help="Port to listen on.")] = None,
+    workers: Annotated[
+        int, typer.Option(min=1, max=64, help="Worker processes (each opens its own pool).")
+    ] = 1,
 ) -> None:
     """Serve the web portal and the HTTP API (default http://127.0.0.1:8000)."""
     import uvicorn
 
-    from likeness.asgi import create_app
-
-    container = _container()
+    container = _container()  # fails here, with one clear line, if the database is not ready
     settings = container.settings
     print(f"Likeness on http://{host or settings.host}:{port or settings.port}/", flush=True)
-    uvicorn.run(
-        create_app(container),
-        host=host or settings.host,
-        port=port or settings.port,
-        log_level="info",
-    )
+    options: dict[str, Any] = {
+        "host": host or settings.host,
+        "port": port or settings.port,
+        "log_level": "info",
+        "server_header": False,
+    }
+    if workers > 1:
+        # each worker process builds its own app (and database pool) from the environment
+        uvicorn.run("likeness.asgi:create_app", factory=True, workers=workers, **options)
+        return
+    from likeness.asgi import create_app
+
+    uvicorn.run(create_app(container), **options)
 
 
 def _demo_document() -> dict[str, Any]:
