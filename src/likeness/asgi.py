@@ -12,13 +12,16 @@ from pathlib import Path
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
 
 from likeness import __version__
 from likeness.api.middleware import GuardMiddleware
 from likeness.api.problems import install_error_handlers
 from likeness.api.routes import assets, consents, decisions, health, ledger, registry, strikes
 from likeness.bootstrap import Container, bootstrap
+from likeness.web import auth as web_auth
 from likeness.web import routes as web_routes
+from likeness.web.sessions import session_key
 
 WEB = Path(__file__).resolve().parent / "web"
 
@@ -54,11 +57,21 @@ def create_app(container: Container | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in API_ROUTERS:
         app.include_router(router)
+    app.include_router(web_auth.router)
     app.include_router(web_routes.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    settings = app.state.container.settings
+    app.add_middleware(
+        SessionMiddleware,
+        secret_key=session_key(app.state.container.home),
+        session_cookie="likeness_session",
+        max_age=settings.session_hours * 3600,
+        same_site="strict",
+        https_only=settings.secure_cookies,
+    )
     app.add_middleware(
         GuardMiddleware,
-        max_body=app.state.container.settings.max_body_bytes,
+        max_body=settings.max_body_bytes,
         streamed=_streams_its_body,
     )
     return app

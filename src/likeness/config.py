@@ -24,12 +24,14 @@ class Settings(BaseSettings):
     port: int = 8000
     #: who the command line acts as when ``--as`` is not given (SPEC §10 roles, or operator)
     cli_as: str = "operator"
-    #: who the (not yet signed-in) portal acts as; see ``likeness.deps`` (the API takes tokens)
-    web_as: str = "union"
     #: the largest request body the API reads (a decision batch of 10,000 fits in 16 MiB)
     max_body_bytes: int = Field(default=16 << 20, gt=0)
     #: the largest asset file an upload may stream to disk (2 GiB by default)
     max_asset_bytes: int = Field(default=2 << 30, gt=0)
+    #: portal session cookies only over HTTPS (browsers allow them on http://localhost too)
+    secure_cookies: bool = True
+    #: how long a portal sign-in lasts
+    session_hours: int = Field(default=12, gt=0, le=24 * 30)
 
     @property
     def assets_dir(self) -> Path:

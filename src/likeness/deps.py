@@ -2,8 +2,8 @@
 template style): the container, units of work, and who is asking.
 
 The API knows who is asking from ``Authorization: Bearer TOKEN`` (SPEC §10): no token, or a
-wrong, revoked or expired one, answers 401 before any route runs. The portal acts as the
-principal the setting ``LIKENESS_WEB_AS`` names until it has its own sign-in (the portal issue).
+wrong, revoked or expired one, answers 401 before any route runs. The portal's principal comes
+from its session (:mod:`likeness.web.auth`).
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from likeness.bootstrap import Container
 from likeness.domain.principals import Principal
-from likeness.errors import StorageError, UnauthorizedError
+from likeness.errors import UnauthorizedError
 from likeness.services import accounts
 from likeness.services.unit_of_work import UnitOfWork
 
@@ -70,24 +70,14 @@ def api_write_uow(container: ContainerDep, _: ApiPrincipal) -> Iterator[UnitOfWo
         yield uow
 
 
-def portal_principal(container: ContainerDep) -> Principal:
-    """Who the portal acts as (see the module docstring)."""
-    try:
-        return Principal.parse(container.settings.web_as)
-    except ValueError as exc:
-        raise StorageError(f"setting LIKENESS_WEB_AS: {exc}") from None
-
-
 ReadUow = Annotated[UnitOfWork, Depends(read_uow)]
 ApiReadUow = Annotated[UnitOfWork, Depends(api_read_uow)]
 ApiWriteUow = Annotated[UnitOfWork, Depends(api_write_uow)]
-PortalPrincipal = Annotated[Principal, Depends(portal_principal)]
 
 __all__ = [
     "ApiPrincipal",
     "ApiReadUow",
     "ApiWriteUow",
     "ContainerDep",
-    "PortalPrincipal",
     "ReadUow",
 ]

@@ -139,13 +139,15 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
+        headers = dict(exc.headers or {})
+        if 300 <= status < 400 and "Location" in headers:  # the portal's sign-in redirect
+            return Response(status_code=status, headers=headers)
         if status == 404:
             message = f"nothing at {request.url.path} (see /docs for the routes)"
         elif status == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
         else:
             message = str(exc.detail)
-        headers = dict(exc.headers or {})
         if is_api(request):
             return problem(status, message, headers=headers)
         response = _portal_page(request, status, message, [])

@@ -370,3 +370,12 @@ def sign_in(
         uow.accounts.clear_failures(name)
         uow.commit()
     return account.principal
+
+
+def session_principal(uow: UnitOfWork, name: str) -> Principal:
+    """The principal of a signed-in portal session for account ``name``, checked again on every
+    request: a disabled or removed account ends its sessions (:class:`UnauthorizedError`)."""
+    account = uow.accounts.get(name)
+    if account is None or account.disabled:
+        raise UnauthorizedError(INVALID_SIGN_IN)
+    return account.principal

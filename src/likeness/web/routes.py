@@ -7,9 +7,11 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from likeness.deps import PortalPrincipal, ReadUow
+from likeness.deps import ReadUow
 from likeness.services import registry
 from likeness.services.overview import performer_overview
+from likeness.web import sessions
+from likeness.web.auth import PortalPrincipal
 
 router = APIRouter(include_in_schema=False)
 
@@ -36,6 +38,7 @@ SECTIONS: dict[str, dict[str, Any]] = {
 
 def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
     templates = request.app.state.templates
+    context |= {"account": sessions.account_of(request), "csrf": sessions.csrf_token(request)}
     return templates.TemplateResponse(request, template, context)  # type: ignore[no-any-return]
 
 
