@@ -17,6 +17,7 @@ import typer
 from likeness import __version__
 from likeness.bootstrap import Container, bootstrap, initialize
 from likeness.cli import _principal
+from likeness.cli import accounts as accounts_cli
 from likeness.cli import consents as consents_cli
 from likeness.cli import decide as decide_cli
 from likeness.cli import ledger as ledger_cli
@@ -173,6 +174,10 @@ app.command("decide")(decide_cli.decide)
 app.add_typer(uses_cli.app, name="use")
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(residuals_cli.app, name="residuals")
+
+# accounts and API tokens (SPEC §10)
+app.add_typer(accounts_cli.account_app, name="account")
+app.add_typer(accounts_cli.token_app, name="token")
 
 
 # ---- the one place errors reach the user ----------------------------------------------------
