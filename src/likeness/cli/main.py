@@ -25,7 +25,8 @@ from likeness.cli import registry as registry_cli
 from likeness.cli import residuals as residuals_cli
 from likeness.cli import scenario as scenario_cli
 from likeness.cli import uses as uses_cli
-from likeness.cli._output import exit_code_for
+from likeness.cli._output import exit_code_for, print_table
+from likeness.domain.principals import Principal
 from likeness.errors import Error
 from likeness.interchange.documents import dump_document, read_document
 from likeness.ledger.heads import ensure_signing_key
@@ -112,6 +113,9 @@ def _demo_document() -> dict[str, Any]:
     return parse_document(text, source="likeness/demo/world.yaml")
 
 
+_ACCOUNT_COLUMNS = ["name", "acts as", "password"]
+
+
 @app.command()
 def demo() -> None:
     """Load the demo data (the seeds' stories) into an empty registry; does nothing otherwise."""
@@ -119,11 +123,21 @@ def demo() -> None:
     with container.uow() as uow:
         from likeness.services.demo import load_demo
 
-        summary = load_demo(uow, _principal.current(), _demo_document(), deps=container.deps)
-    if summary is None:
+        loaded = load_demo(uow, _principal.current(), _demo_document(), deps=container.deps)
+    if loaded is None:
         print("the registry already holds data; demo not loaded")
         return
-    print(f"demo loaded: {summary}")
+    print(f"demo loaded: {loaded.summary}")
+    if loaded.accounts:
+        rows = [
+            {"name": a.name, "acts as": Principal(a.role, a.party).actor, "password": a.password}
+            for a in loaded.accounts
+        ]
+        print_table(
+            "Demo accounts (demo passwords: never use them for real)", _ACCOUNT_COLUMNS, rows
+        )
+        print("Sign in to the portal with a name and its password, or make an API token with")
+        print("`likeness token create NAME` and send it as `Authorization: Bearer TOKEN`.")
 
 
 @app.command("import")
