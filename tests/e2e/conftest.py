@@ -14,14 +14,24 @@ LIKENESS = str(Path(sys.executable).with_name("likeness"))
 
 
 def run_cli(
-    home: Path, *args: str, env: dict[str, str] | None = None, timeout: int = 120
+    home: Path,
+    *args: str,
+    env: dict[str, str] | None = None,
+    timeout: int = 120,
+    input: str | None = None,
 ) -> subprocess.CompletedProcess[str]:
-    """Run ``likeness ARGS`` with LIKENESS_HOME=home; never raises on a non-zero exit."""
+    """Run ``likeness ARGS`` with LIKENESS_HOME=home and ``input`` on standard input;
+    never raises on a non-zero exit."""
     full_env = {k: v for k, v in os.environ.items() if not k.startswith("LIKENESS_")}
     full_env["LIKENESS_HOME"] = str(home)
     full_env.update(env or {})
     return subprocess.run(
-        [LIKENESS, *args], capture_output=True, text=True, env=full_env, timeout=timeout
+        [LIKENESS, *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
+        input=input,
     )
 
 

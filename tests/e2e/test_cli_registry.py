@@ -16,10 +16,36 @@ def ready(cli):
 def test_init_then_demo_loads_the_seed_stories(ready):
     out = ready("demo")
     assert out.returncode == 0, out.stderr
-    assert out.stdout == (
+    first, *table = out.stdout.splitlines()
+    assert first == (
         "demo loaded: 7 performers, 4 producers, 7 productions, 6 replicas, 6 consents,"
-        " 1 strikes, 8 use requests (5 allowed)\n"
+        " 1 strikes, 8 use requests (5 allowed), 13 accounts"
     )
+    shown = [line.split("│")[1:4] for line in table if line.startswith("│")]
+    assert [tuple(cell.strip() for cell in row) for row in shown] == [
+        (name, actor, f"demo-password-{name}")
+        for name, actor in (
+            ("performer-P1", "performer:P1"),
+            ("performer-P2", "performer:P2"),
+            ("performer-P9", "performer:P9"),
+            ("performer-P8", "performer:P8"),
+            ("performer-P7", "performer:P7"),
+            ("estate-E3", "representative:E3"),
+            ("agent-A3", "representative:A3"),
+            ("producer-S1", "producer:S1"),
+            ("producer-S2", "producer:S2"),
+            ("producer-S3", "producer:S3"),
+            ("producer-S4", "producer:S4"),
+            ("union", "union"),
+            ("admin", "admin"),
+        )
+    ]
+    assert table[-1] == (
+        "`likeness token create NAME` and send it as `Authorization: Bearer TOKEN`."
+    )
+    accounts = json.loads(ready("account", "list", "--json").stdout)
+    assert len(accounts) == 13
+    assert all(a["password"] for a in accounts)
     performers = json.loads(ready("performer", "list", "--json").stdout)
     assert [(p["id"], p["name"]) for p in performers] == [
         ("P1", "Dana Ruiz"),

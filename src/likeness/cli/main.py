@@ -17,6 +17,7 @@ import typer
 from likeness import __version__
 from likeness.bootstrap import Container, bootstrap, initialize
 from likeness.cli import _principal
+from likeness.cli import accounts as accounts_cli
 from likeness.cli import consents as consents_cli
 from likeness.cli import decide as decide_cli
 from likeness.cli import ledger as ledger_cli
@@ -24,7 +25,8 @@ from likeness.cli import registry as registry_cli
 from likeness.cli import residuals as residuals_cli
 from likeness.cli import scenario as scenario_cli
 from likeness.cli import uses as uses_cli
-from likeness.cli._output import exit_code_for
+from likeness.cli._output import exit_code_for, print_table
+from likeness.domain.principals import Principal
 from likeness.errors import Error
 from likeness.interchange.documents import dump_document, read_document
 from likeness.ledger.heads import ensure_signing_key
@@ -119,6 +121,9 @@ def _demo_document() -> dict[str, Any]:
     return parse_document(text, source="likeness/demo/world.yaml")
 
 
+_ACCOUNT_COLUMNS = ["name", "acts as", "password"]
+
+
 @app.command()
 def demo() -> None:
     """Load the demo data (the seeds' stories) into an empty registry; does nothing otherwise."""
@@ -126,11 +131,21 @@ def demo() -> None:
     with container.uow() as uow:
         from likeness.services.demo import load_demo
 
-        summary = load_demo(uow, _principal.current(), _demo_document(), deps=container.deps)
-    if summary is None:
+        loaded = load_demo(uow, _principal.current(), _demo_document(), deps=container.deps)
+    if loaded is None:
         print("the registry already holds data; demo not loaded")
         return
-    print(f"demo loaded: {summary}")
+    print(f"demo loaded: {loaded.summary}")
+    if loaded.accounts:
+        rows = [
+            {"name": a.name, "acts as": Principal(a.role, a.party).actor, "password": a.password}
+            for a in loaded.accounts
+        ]
+        print_table(
+            "Demo accounts (demo passwords: never use them for real)", _ACCOUNT_COLUMNS, rows
+        )
+        print("Sign in to the portal with a name and its password, or make an API token with")
+        print("`likeness token create NAME` and send it as `Authorization: Bearer TOKEN`.")
 
 
 @app.command("import")
@@ -181,6 +196,10 @@ app.command("decide")(decide_cli.decide)
 app.add_typer(uses_cli.app, name="use")
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(residuals_cli.app, name="residuals")
+
+# accounts and API tokens (SPEC §10)
+app.add_typer(accounts_cli.account_app, name="account")
+app.add_typer(accounts_cli.token_app, name="token")
 
 
 # ---- the one place errors reach the user ----------------------------------------------------

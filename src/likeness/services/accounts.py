@@ -179,8 +179,8 @@ def disable_account(
 ) -> Account:
     """Disable the account and revoke its active tokens, then commit with the ledger entries.
 
-    A disabled account can neither sign in nor use a token (:func:`authenticate` checks the
-    account too, so even a token revoked here later would not work). Disabling twice is a
+    A disabled account can neither sign in nor use a token: besides the revocation,
+    :func:`authenticate` refuses every token of a disabled account. Disabling twice is a
     :class:`ConflictError`.
     """
     _manage(principal, RecordKind.ACCOUNT, name, _missing_account(name))
