@@ -23,7 +23,7 @@ from likeness.services import accounts
 from likeness.services.demo import load_demo
 from likeness.services.strikes import declare_strike
 from likeness.storage.database import make_engine, upgrade
-from tests.collaborators import DEPS
+from tests.collaborators import CHEAP_HASHER, DEPS
 
 #: who each role's account acts as (SPEC §10): a performer, an estate, a producer, ...
 PARTIES: dict[str, tuple[str, str | None]] = {
@@ -62,7 +62,7 @@ def build_template(home: Path) -> dict[str, str]:
     )
     tokens = {}
     with container.uow() as uow:
-        load_demo(uow, OPERATOR, _demo_document(), deps=DEPS)
+        load_demo(uow, OPERATOR, _demo_document(), deps=DEPS, hasher=CHEAP_HASHER)
         # an open strike for the end-strike route (the demo's own one has ended)
         declare_strike(uow, OPERATOR, Strike(None, dt.date(2027, 5, 1)))
         for role, (kind, party) in PARTIES.items():

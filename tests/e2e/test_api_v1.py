@@ -24,10 +24,10 @@ from likeness.ledger.proofs import verify_inclusion
 from likeness.ledger.tree import hash_leaf
 from likeness.services import accounts
 from likeness.services.demo import load_demo
-from tests.collaborators import DEPS
+from tests.collaborators import CHEAP_HASHER, DEPS
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
-ROLES = {
+ROLES = {  # test accounts, beside the demo's own
     "performer": ("performer", "P1"),
     "producer": ("producer", "S1"),
     "other-producer": ("producer", "S2"),
@@ -54,10 +54,10 @@ class Api:
 def make_api(container: Container) -> Api:
     tokens = {}
     with container.uow() as uow:
-        load_demo(uow, OPERATOR, _demo_document(), deps=DEPS)
+        load_demo(uow, OPERATOR, _demo_document(), deps=DEPS, hasher=CHEAP_HASHER)
         for role, (kind, party) in ROLES.items():
-            accounts.add_account(uow, OPERATOR, role, kind, party)
-            _, tokens[role] = accounts.create_token(uow, OPERATOR, role, days=30, now=NOW)
+            accounts.add_account(uow, OPERATOR, f"test-{role}", kind, party)
+            _, tokens[role] = accounts.create_token(uow, OPERATOR, f"test-{role}", days=30, now=NOW)
         uow.ledger.sign_head(load_signing_key(ensure_signing_key(container.home)))  # type: ignore[attr-defined]
         uow.commit()
     return Api(TestClient(create_app(container), raise_server_exceptions=False), tokens, container)
@@ -102,7 +102,7 @@ def test_health_is_public_and_says_only_status_and_schema(api):
 
 def test_without_a_valid_token_every_private_route_answers_401_alike(api):
     with api.container.uow() as uow:
-        (token,) = accounts.list_tokens(uow, OPERATOR, "performer")
+        (token,) = accounts.list_tokens(uow, OPERATOR, "test-performer")
         accounts.revoke_token(uow, OPERATOR, token.id, now=NOW)
     answers = []
     for headers in (

@@ -89,8 +89,19 @@ def page(browser, tmp_path):  # type: ignore[no-untyped-def]
     context.close()
 
 
-def test_a_visitor_finds_a_deceased_performer_and_her_replica(server, page, tmp_path):
-    page.goto(server + "/")
+def sign_in(page, server: str, name: str, then: str = "/") -> None:  # type: ignore[no-untyped-def]
+    """Go to ``then``, get sent to the sign-in form, sign in with the demo password."""
+    page.goto(server + then)
+    page.wait_for_url(server + "/sign-in?next=" + then)
+    page.get_by_label("Account").fill(name)
+    page.get_by_label("Password").fill(f"demo-password-{name}")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(server + then)
+    assert page.get_by_test_id("signed-in-as").inner_text() == name
+
+
+def test_the_union_finds_a_deceased_performer_and_her_replica(server, page, tmp_path):
+    sign_in(page, server, "union")
     assert page.get_by_test_id("count-performers").inner_text() == "7"
     page.get_by_role("link", name="Performers").first.click()
     page.wait_for_url(server + "/performers")
@@ -111,7 +122,31 @@ def test_a_visitor_finds_a_deceased_performer_and_her_replica(server, page, tmp_
     page.screenshot(path=str(tmp_path / "replica.png"))
 
 
+def test_a_performer_sees_only_herself_and_signs_out(server, page, tmp_path):
+    sign_in(page, server, "performer-P1", "/performers/P1")
+    assert page.get_by_role("heading", level=1).inner_text() == "Dana Ruiz"
+    assert page.get_by_test_id("total-pay").inner_text() == "432.00 USD"
+    page.screenshot(path=str(tmp_path / "performer.png"))
+    page.goto(server + "/")
+    assert page.get_by_test_id("count-performers").inner_text() == "1"
+    assert page.goto(server + "/performers/P2").status == 404  # type: ignore[union-attr]
+    page.goto(server + "/")
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(server + "/sign-in")
+    page.goto(server + "/performers/P1")
+    page.wait_for_url(server + "/sign-in?next=/performers/P1")
+
+
+def test_a_wrong_password_says_so_and_keeps_the_visitor_out(server, page):
+    page.goto(server + "/sign-in")
+    page.get_by_label("Account").fill("performer-P2")
+    page.get_by_label("Password").fill("not her password at all")
+    page.get_by_role("button", name="Sign in").click()
+    assert "wrong account name or password" in page.get_by_test_id("sign-in-error").inner_text()
+
+
 def test_an_unknown_page_shows_the_error_page(server, page):
+    sign_in(page, server, "union")
     response = page.goto(server + "/replicas/D404")
     assert response is not None and response.status == 404
     assert "replica 'D404' does not exist" in page.get_by_test_id("error-message").inner_text()

@@ -13,7 +13,7 @@ from likeness.cli.main import _demo_document
 from likeness.domain.principals import OPERATOR
 from likeness.services import accounts
 from likeness.services.demo import load_demo
-from tests.collaborators import DEPS
+from tests.collaborators import CHEAP_HASHER, DEPS
 
 PASSWORD = "correct horse battery staple"
 
@@ -21,14 +21,14 @@ PASSWORD = "correct horse battery staple"
 @pytest.fixture
 def portal(container) -> TestClient:
     with container.uow() as uow:
-        load_demo(uow, OPERATOR, _demo_document(), deps=DEPS)
+        load_demo(uow, OPERATOR, _demo_document(), deps=DEPS, hasher=CHEAP_HASHER)
         for name, role, party in (
             ("dana", "performer", "P1"),
             ("studio-one", "producer", "S1"),
-            ("union", "union", None),
+            ("auditor", "union", None),
         ):
             accounts.add_account(uow, OPERATOR, name, role, party)
-            accounts.set_password(uow, OPERATOR, name, PASSWORD)
+            accounts.set_password(uow, OPERATOR, name, PASSWORD, hasher=CHEAP_HASHER)
     return TestClient(create_app(container), base_url="https://testserver")
 
 
@@ -75,7 +75,7 @@ def test_a_performer_sees_herself_only(portal):
 
 
 def test_the_union_sees_the_whole_registry(portal):
-    sign_in(portal, "union")
+    sign_in(portal, "auditor")
     home = portal.get("/").text
     assert 'data-testid="count-performers">7<' in home
     page = portal.get("/performers/P3")
