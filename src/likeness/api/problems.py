@@ -139,6 +139,11 @@ def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
+        if status == 400 and is_api(request):
+            # FastAPI's answer to a body it cannot decode (e.g. not UTF-8): bad input, so 422
+            # like any other malformed body (SPEC §10 has no 400)
+            message = "the body could not be read as JSON (send UTF-8 JSON)"
+            return problem(422, message, [{"field": "", "message": message}])
         if status == 404:
             message = f"nothing at {request.url.path} (see /docs for the routes)"
         elif status == 405:
