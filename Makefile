@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export LIKENESS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint typecheck unit bench bench-decisions bench-ledger bench-residuals browser clean
+.PHONY: run test lint typecheck unit bench bench-decisions bench-ledger bench-residuals bench-api browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ test: $(VENV)/.dev-installed browser lint typecheck
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest tests/unit -q
 
-bench: bench-decisions bench-ledger bench-residuals
+bench: bench-decisions bench-ledger bench-residuals bench-api
 
 ## bench-decisions: 1,000,000 consents in SQLite, a warm engine, 100,000 decisions vs Cedar
 bench-decisions: $(VENV)/.dev-installed
@@ -59,6 +59,11 @@ bench-ledger: $(VENV)/.dev-installed
 ## on DuckDB end to end, the floor query, and Spark local mode on 10M rows (identical cents)
 bench-residuals: $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_residuals.py
+
+## bench-api: `likeness serve --workers 2` on SQLite then PostgreSQL (demo + 100,000 consents)
+## under wrk: single and batch decisions, then a mixed run; the ledger must verify afterwards
+bench-api: $(VENV)/.dev-installed
+	$(BIN)/python bench/bench_api.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

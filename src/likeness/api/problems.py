@@ -142,8 +142,13 @@ def install_error_handlers(app: FastAPI) -> None:
         headers = dict(exc.headers or {})
         if 300 <= status < 400 and "Location" in headers:  # the portal's sign-in redirect
             return Response(status_code=status, headers=headers)
+        if status == 400 and is_api(request):
+            # FastAPI's answer to a body it cannot decode (e.g. not UTF-8): bad input, so 422
+            # like any other malformed body (SPEC §10 has no 400)
+            message = "the body could not be read as JSON (send UTF-8 JSON)"
+            return problem(422, message, [{"field": "", "message": message}])
         if status == 404:
-            message = f"nothing at {request.url.path} (see /docs for the routes)"
+            message = f"nothing at {request.url.path} (see /openapi.json for the routes)"
         elif status == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
         else:

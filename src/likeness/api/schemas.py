@@ -8,12 +8,11 @@ Request bodies (``XCreate``) come with the write routes of SPEC §10.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from likeness.domain.replicas import Medium, ReplicaKind
+from likeness.interchange.records import Day
 from likeness.interchange.schemas import (
     ConsentExpectRecord,
     ConsentRecord,
@@ -230,7 +229,7 @@ class ReplicaCreate(_Public):
     kind: ReplicaKind
     media: list[Medium] = Field(min_length=1)
     made_in: str | None = None
-    made_on: dt.date | None = None
+    made_on: Day | None = None
 
 
 class DecisionRequest(RequestRecord):
@@ -254,7 +253,7 @@ class BatchRequest(_Public):
 class DayBody(_Public):
     """The day an action takes effect (``on``)."""
 
-    on: dt.date
+    on: Day
 
 
 class StrikeCreate(_Public):
@@ -263,8 +262,8 @@ class StrikeCreate(_Public):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     against: list[str] | str
-    from_: dt.date = Field(alias="from")
-    until: dt.date | None = None
+    from_: Day = Field(alias="from")
+    until: Day | None = None
 
 
 # ---- the ledger ------------------------------------------------------------------------------

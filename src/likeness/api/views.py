@@ -59,12 +59,22 @@ def _utc(moment: dt.datetime) -> dt.datetime:
     return moment.astimezone(dt.UTC)
 
 
+def _keys_sorted(value: Any) -> Any:
+    """``value`` with every mapping's keys in sorted order (as the stored request comes back)."""
+    if isinstance(value, dict):
+        return {k: _keys_sorted(value[k]) for k in sorted(value)}
+    if isinstance(value, list):
+        return [_keys_sorted(v) for v in value]
+    return value
+
+
 def use_view(record: UseRecord) -> dict[str, Any]:
-    """The answer stored under one idempotency key."""
+    """The answer stored under one idempotency key; the same bytes whether it was just recorded
+    or read back (the request's keys in sorted order, as storage gives them)."""
     return {
         "id": record.use_id,
         "key": record.key,
-        "request": record.document,
+        "request": _keys_sorted(record.document),
         "decision": decision_view(record.decision),
         "recorded_at": _utc(record.recorded_at).isoformat(),
         "pay_lines": [pay_line_view(line) for line in record.pay_lines],

@@ -7,10 +7,12 @@ field, the value and what was expected, e.g.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic_core import PydanticCustomError
 
 from likeness.errors import InvalidInputError, RecordInvalidError
 
@@ -43,6 +45,26 @@ _EXPECTED = {
     "greater_than_equal": "a number that is not negative",
     "greater_than": "a positive number",
 }
+
+
+def _written_date(value: Any) -> Any:
+    """A date is written, never a number (pydantic would read ``0`` as 1970-01-01)."""
+    if isinstance(value, int | float):
+        raise PydanticCustomError("date_type", "Input should be a valid date")
+    return value
+
+
+def _written_moment(value: Any) -> Any:
+    """A moment is written, never a number (pydantic would read one as a Unix time)."""
+    if isinstance(value, int | float):
+        raise PydanticCustomError("datetime_type", "Input should be a valid datetime")
+    return value
+
+
+#: a date as YYYY-MM-DD (or a date YAML has read already); never a number
+Day = Annotated[dt.date, BeforeValidator(_written_date)]
+#: a date and time (or a date YAML has read already); never a number
+Moment = Annotated[dt.datetime, BeforeValidator(_written_moment)]
 
 
 class Record(BaseModel):

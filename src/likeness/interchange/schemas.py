@@ -22,7 +22,7 @@ from likeness.domain.consents import WILDCARD, Compensation, Consent, PayPer, Us
 from likeness.domain.decisions import ObligationKind
 from likeness.domain.ids import ConsentId, PerformerId, ReplicaId
 from likeness.domain.requests import DEFAULT_USE, Request, RequestKind
-from likeness.interchange.records import Record
+from likeness.interchange.records import Day, Moment, Record
 
 if TYPE_CHECKING:
     # mypy cannot build a Literal from an enum's values; to it a use code is a string
@@ -76,17 +76,17 @@ class ConsentRecord(Record):
     replica: str | None = None
     performer: str | None = None
     given_by: str = Field(min_length=1)
-    signed_on: dt.date
+    signed_on: Day
     separately_signed: bool = False
     productions: list[str] = Field(default_factory=list)
     uses: list[UseCode] = Field(default_factory=list)
     description: str = ""
-    valid_from: dt.date | None = None
-    valid_until: dt.date | None = None
+    valid_from: Day | None = None
+    valid_until: Day | None = None
     compensation: CompensationRecord | None = None
     lifetime_only: bool = False
-    revoked_on: dt.date | None = None
-    suspended_on: dt.date | None = None
+    revoked_on: Day | None = None
+    suspended_on: Day | None = None
     expect: ConsentExpectRecord | None = None
 
     @field_validator("productions", "uses", mode="before")
@@ -98,8 +98,8 @@ class ConsentRecord(Record):
 
 class StrikeRecord(Record):
     against: list[str] | Literal["all"]
-    start: dt.date = Field(alias="from")
-    until: dt.date | None = None
+    start: Day = Field(alias="from")
+    until: Day | None = None
 
 
 class ObligationExpectRecord(Record):
@@ -128,13 +128,13 @@ class RequestRecord(Record):
     performer: str | None = None
     use: UseKind | None = None
     description: str | None = None
-    date: dt.date
+    date: Day
     days: int = Field(default=1, ge=1)
     purpose: str | None = None
     substantially_as_scripted: bool = False
-    session_at: dt.datetime | None = None
-    notice_at: dt.datetime | None = None
-    engaged_at: dt.datetime | None = None
+    session_at: Moment | None = None
+    notice_at: Moment | None = None
+    engaged_at: Moment | None = None
     business_reason: str | None = None
     counts_toward_background: bool = False
     resembles: str | None = None

@@ -8,7 +8,6 @@ record, the field, the value and what was expected.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from functools import partial
@@ -28,6 +27,7 @@ from likeness.domain.replicas import AssetFile, Medium, Replica, ReplicaKind
 from likeness.domain.world import World
 from likeness.errors import RecordInvalidError
 from likeness.interchange.records import (
+    Day,
     Record,
     build_checked,
     label_of,
@@ -51,8 +51,8 @@ class PerformerRecord(Record):
     id: str = Field(min_length=1)
     name: str = Field(min_length=1)
     category: PerformerCategory
-    born: dt.date
-    died: dt.date | None = None
+    born: Day
+    died: Day | None = None
     union_member_id: str | None = None
     weekly_salary: Decimal | None = Field(default=None, ge=0, decimal_places=2)
     day_rate: Decimal | None = Field(default=None, ge=0, decimal_places=2)
@@ -75,7 +75,7 @@ class ProductionRecord(Record):
     producer: str = Field(min_length=1)
     kind: ProductionKind
     agreement: str | None = None
-    principal_photography: dt.date | None = None
+    principal_photography: Day | None = None
 
 
 class AssetRecord(Record):
@@ -90,7 +90,7 @@ class ReplicaRecord(Record):
     kind: ReplicaKind
     media: list[Medium] = Field(min_length=1)
     made_in: str | None = None
-    made_on: dt.date | None = None
+    made_on: Day | None = None
     assets: list[AssetRecord] = Field(default_factory=list)
 
 

@@ -30,8 +30,11 @@ WRITE = "likeness_write"
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """Create an engine for ``url``; SQLite files get their parent directory created.
 
-    Raises :class:`InvalidInputError` for a URL that cannot be parsed.
+    Raises :class:`InvalidInputError` for a URL that cannot be parsed. SQL parameters stay out
+    of log lines and error messages (``hide_parameters``): they hold token digests and password
+    hashes.
     """
+    kwargs.setdefault("hide_parameters", True)
     url = normalize_database_url(url)
     try:
         parsed = make_url(url)

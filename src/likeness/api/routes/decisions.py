@@ -24,7 +24,9 @@ from likeness.api.schemas import (
 )
 from likeness.api.views import decision_view, pay_line_view, use_view
 from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
-from likeness.interchange.schemas import request_from_record
+from likeness.domain.requests import Request
+from likeness.interchange.records import build_checked
+from likeness.interchange.schemas import RequestRecord, request_from_record
 from likeness.services import use_queries
 from likeness.services.decisions import decide_requests
 from likeness.services.pages import MAX_LIMIT
@@ -47,12 +49,19 @@ IdempotencyKey = Annotated[
 ]
 
 
+def _request(record: RequestRecord, label: str) -> Request:
+    """The domain request of a body that reads but may not hold together (a ``use`` request
+    without a use or a replica): that is bad input, 422 naming the request, never a crash."""
+    return build_checked(label, lambda: request_from_record(record))
+
+
 @router.post("/decisions", response_model=DecisionPublic, responses=WRITE)
 def decide(
     body: DecisionRequest, uow: ApiReadUow, principal: ApiPrincipal, container: ContainerDep
 ) -> Json:
     """Decide one request (SPEC §4): allow or deny, the reasons, and the obligations."""
-    (decision,) = decide_requests(uow, principal, [request_from_record(body)], deps=container.deps)
+    request = _request(body, "request")
+    (decision,) = decide_requests(uow, principal, [request], deps=container.deps)
     return decision_view(decision)
 
 
@@ -61,7 +70,7 @@ def decide_batch(
     body: BatchRequest, uow: ApiReadUow, principal: ApiPrincipal, container: ContainerDep
 ) -> Json:
     """Decide up to 10,000 requests; the answers come in the order asked."""
-    requests = [request_from_record(r) for r in body.requests]
+    requests = [_request(r, f"requests[{i}]") for i, r in enumerate(body.requests)]
     decisions = decide_requests(uow, principal, requests, deps=container.deps)
     return {"decisions": [decision_view(d) for d in decisions]}
 
