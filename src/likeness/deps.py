@@ -48,9 +48,13 @@ def api_principal(
     """Who is asking, from the bearer token (401 without a valid one)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
         raise UnauthorizedError(accounts.INVALID_CREDENTIALS)
-    # a read transaction: the service writes (and commits) only the rare last-use update
+    now = container.deps.clock()
     with container.uow(write=False) as uow:
-        return accounts.authenticate(uow, credentials.credentials, now=container.deps.clock())
+        credential = accounts.check_token(uow, credentials.credentials, now=now)
+    if credential.use_to_note(now):  # at most once a minute per token: its own short write
+        with container.uow(write=True) as uow:
+            accounts.note_token_use(uow, credential, now=now)
+    return credential.principal
 
 
 ApiPrincipal = Annotated[Principal, Depends(api_principal)]

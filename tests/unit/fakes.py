@@ -297,6 +297,12 @@ class FakeAccounts:
     def token_secret_hash(self, token_id: str) -> str | None:
         return self.secret_hashes.get(token_id)
 
+    def credential(self, token_id: str) -> tuple[Token, str, Account] | None:
+        token = self.tokens.get(token_id)
+        if token is None or token.account not in self.items:
+            return None
+        return token, self.secret_hashes[token_id], self.items[token.account]
+
     def list_tokens(self, account: str | None = None) -> Sequence[Token]:
         found = [t for t in self.tokens.values() if account is None or t.account == account]
         return sorted(found, key=lambda t: (t.created_at, t.id))

@@ -23,6 +23,7 @@ import hmac
 import math
 import re
 import secrets
+from dataclasses import dataclass
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
@@ -296,34 +297,58 @@ def revoke_token(
     return revoked
 
 
-def authenticate(uow: UnitOfWork, token: str, *, now: dt.datetime) -> Principal:
-    """The principal of a bearer token.
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """A bearer token that checked out: whose it is and when it was last used."""
+
+    principal: Principal
+    token_id: str
+    last_used_at: dt.datetime | None
+
+    def use_to_note(self, now: dt.datetime) -> bool:
+        """Whether ``last_used_at`` is old enough to write again (once a minute at most)."""
+        return self.last_used_at is None or now - self.last_used_at >= TOUCH_INTERVAL
+
+
+def check_token(uow: UnitOfWork, token: str, *, now: dt.datetime) -> Credential:
+    """The credential of a bearer token, read only (one indexed query).
 
     Malformed, unknown, revoked, expired, or of a disabled account: all raise the same
-    :class:`UnauthorizedError`. ``last_used_at`` is written (and committed) only when it is
-    older than a minute, so a busy client's reads rarely write; open ``uow`` for writing.
+    :class:`UnauthorizedError`.
     """
-    match = _TOKEN.fullmatch(token.strip())
-    digest = _digest(token.strip())
+    text = token.strip()
+    match = _TOKEN.fullmatch(text)
+    digest = _digest(text)
     if match is None:
         raise UnauthorizedError(INVALID_CREDENTIALS)
     token_id = match.group(1)
-    stored_digest = uow.accounts.token_secret_hash(token_id)
-    found = uow.accounts.get_token(token_id)
+    found = uow.accounts.credential(token_id)
+    if found is None:
+        raise UnauthorizedError(INVALID_CREDENTIALS)
+    stored, stored_digest, account = found
     if (
-        stored_digest is None
-        or found is None
-        or not hmac.compare_digest(stored_digest, digest)
-        or found.state(now) != "active"
+        not hmac.compare_digest(stored_digest, digest)
+        or stored.state(now) != "active"
+        or account.disabled
     ):
         raise UnauthorizedError(INVALID_CREDENTIALS)
-    account = uow.accounts.get(found.account)
-    if account is None or account.disabled:
-        raise UnauthorizedError(INVALID_CREDENTIALS)
-    if found.last_used_at is None or now - found.last_used_at >= TOUCH_INTERVAL:
-        uow.accounts.touch_token(token_id, now)
+    return Credential(account.principal, token_id, stored.last_used_at)
+
+
+def note_token_use(uow: UnitOfWork, credential: Credential, *, now: dt.datetime) -> None:
+    """Write the token's ``last_used_at`` (and commit) when it is over a minute old, so that
+    a busy client's requests rarely write. Open ``uow`` for writing."""
+    if credential.use_to_note(now):
+        uow.accounts.touch_token(credential.token_id, now)
         uow.commit()
-    return account.principal
+
+
+def authenticate(uow: UnitOfWork, token: str, *, now: dt.datetime) -> Principal:
+    """The principal of a bearer token (:func:`check_token`, then :func:`note_token_use` in
+    the same unit of work, which must be open for writing)."""
+    credential = check_token(uow, token, now=now)
+    note_token_use(uow, credential, now=now)
+    return credential.principal
 
 
 def sign_in(

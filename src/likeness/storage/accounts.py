@@ -12,7 +12,7 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from likeness.domain.accounts import Account, SignInFailures, Token
@@ -62,6 +62,27 @@ def _token(row: Row[Any]) -> Token:
         last_used_at=_from_db(row.last_used_at),
         revoked_at=_from_db(row.revoked_at),
     )
+
+
+#: the token, its hash and its account in one query, built once (every API request runs it)
+_CREDENTIAL = (
+    select(
+        _T.id,
+        _T.account,
+        _T.created_at,
+        _T.expires_at,
+        _T.last_used_at,
+        _T.revoked_at,
+        _T.secret_hash,
+        t.accounts.c.role,
+        t.accounts.c.party,
+        t.accounts.c.disabled,
+        t.accounts.c.created_at.label("account_created_at"),
+        (t.accounts.c.password_hash.is_not(None)).label("has_password"),
+    )
+    .join(t.accounts, t.accounts.c.name == _T.account)
+    .where(_T.id == bindparam("token_id"))
+)
 
 
 class SqlAccountRepository:
@@ -131,6 +152,22 @@ class SqlAccountRepository:
         """The token with this id, or None."""
         row = self._conn.execute(select(t.api_tokens).where(_T.id == token_id)).first()
         return _token(row) if row else None
+
+    def credential(self, token_id: str) -> tuple[Token, str, Account] | None:
+        """The token, its stored SHA-256 and its account, in one query (every API request
+        asks this), or None."""
+        row = self._conn.execute(_CREDENTIAL, {"token_id": token_id}).first()
+        if row is None:
+            return None
+        account = Account(
+            name=row.account,
+            role=Role(row.role),
+            party=row.party,
+            disabled=bool(row.disabled),
+            created_at=_required(row.account_created_at),
+            has_password=bool(row.has_password),
+        )
+        return _token(row), row.secret_hash, account  # type: ignore[arg-type]
 
     def token_secret_hash(self, token_id: str) -> str | None:
         """The stored SHA-256 of the token with this id, or None."""

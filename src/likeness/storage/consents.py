@@ -11,7 +11,7 @@ from collections.abc import Collection, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Row, func, insert, or_, select, update
+from sqlalchemy import Connection, Row, bindparam, func, insert, or_, select, update
 
 from likeness.domain.consents import Compensation, Consent, PayPer, StoredConsent
 from likeness.domain.ids import ConsentId, PerformerId, ProducerId, ReplicaId
@@ -20,6 +20,9 @@ from likeness.errors import InvalidInputError
 from likeness.storage import tables as t
 
 _C = t.consents.c
+# built once with bound parameters: every decision runs them
+_NAMING_REPLICAS = select(t.consents).where(_C.replica_id.in_(bindparam("ids", expanding=True)))
+_NAMING_PERFORMERS = select(t.consents).where(_C.performer_id.in_(bindparam("ids", expanding=True)))
 _PER = {p.value: p for p in PayPer}
 # bound parameters per IN list: SQLite allows 32,766 per statement, PostgreSQL 65,535
 _CHUNK = 10_000
@@ -151,14 +154,12 @@ class SqlConsentRepository:
     ) -> Sequence[Consent]:
         """Consents naming any of these replicas or performers, in stored order."""
         found: list[tuple[int, Consent]] = []
-        for column, ids in (
-            (_C.replica_id, list(replica_ids)),
-            (_C.performer_id, list(performer_ids)),
+        for statement, ids in (
+            (_NAMING_REPLICAS, list(replica_ids)),
+            (_NAMING_PERFORMERS, list(performer_ids)),
         ):
             for start in range(0, len(ids), _CHUNK):
-                rows = self._conn.execute(
-                    select(t.consents).where(column.in_(ids[start : start + _CHUNK]))
-                )
+                rows = self._conn.execute(statement, {"ids": ids[start : start + _CHUNK]})
                 found.extend((row.seq, consent_from_row(row)) for row in rows)
         found.sort(key=lambda pair: pair[0])
         return [consent for _seq, consent in found]
@@ -216,6 +217,9 @@ class SqlConsentRepository:
         return int(self._conn.execute(select(func.count()).select_from(t.consents)).scalar_one())
 
 
+_STRIKES = select(t.strikes).order_by(t.strikes.c.seq)
+
+
 class SqlStrikeRepository:
     """Strikes in the ``strikes`` table."""
 
@@ -246,7 +250,7 @@ class SqlStrikeRepository:
 
     def list(self) -> Sequence[Strike]:
         """Every strike, in stored order."""
-        rows = self._conn.execute(select(t.strikes).order_by(t.strikes.c.seq))
+        rows = self._conn.execute(_STRIKES)
         return [_strike(r) for r in rows]
 
 

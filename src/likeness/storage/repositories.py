@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, bindparam, insert, select
 
 from likeness.domain.ids import (
     PerformerId,
@@ -30,13 +30,30 @@ from likeness.domain.productions import Producer, Production, ProductionKind
 from likeness.domain.replicas import AssetFile, Medium, Replica, ReplicaKind
 from likeness.storage import tables as t
 
+# the lookups by id that every decision runs, built once with a bound parameter (building a
+# statement costs more than running it on SQLite)
+_PRODUCER = select(t.producers).where(t.producers.c.id == bindparam("id"))
+_PRODUCTION = select(t.productions).where(t.productions.c.id == bindparam("id"))
+_PERFORMER = select(t.performers).where(t.performers.c.id == bindparam("id"))
+_REPRESENTATIVES_OF = (
+    select(t.representatives)
+    .where(t.representatives.c.performer_id == bindparam("id"))
+    .order_by(t.representatives.c.position)
+)
+_REPLICA = select(t.replicas).where(t.replicas.c.id == bindparam("id"))
+_ASSETS_OF = (
+    select(t.replica_assets)
+    .where(t.replica_assets.c.replica_id == bindparam("id"))
+    .order_by(t.replica_assets.c.position)
+)
+
 
 class SqlProducerRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
     def get(self, producer_id: str) -> Producer | None:
-        row = self._conn.execute(select(t.producers).where(t.producers.c.id == producer_id)).first()
+        row = self._conn.execute(_PRODUCER, {"id": producer_id}).first()
         return Producer(ProducerId(row.id), row.name) if row else None
 
     def add(self, producer: Producer) -> None:
@@ -66,9 +83,7 @@ class SqlProductionRepository:
         self._conn = conn
 
     def get(self, production_id: str) -> Production | None:
-        row = self._conn.execute(
-            select(t.productions).where(t.productions.c.id == production_id)
-        ).first()
+        row = self._conn.execute(_PRODUCTION, {"id": production_id}).first()
         return _production(row) if row else None
 
     def add(self, production: Production) -> None:
@@ -99,12 +114,15 @@ class SqlPerformerRepository:
         if not rows:
             return []
         reps: dict[str, list[Representative]] = defaultdict(list)
-        query = select(t.representatives).order_by(
-            t.representatives.c.performer_id, t.representatives.c.position
-        )
         if len(rows) == 1:
-            query = query.where(t.representatives.c.performer_id == rows[0].id)
-        for r in self._conn.execute(query):
+            found = self._conn.execute(_REPRESENTATIVES_OF, {"id": rows[0].id})
+        else:
+            found = self._conn.execute(
+                select(t.representatives).order_by(
+                    t.representatives.c.performer_id, t.representatives.c.position
+                )
+            )
+        for r in found:
             reps[r.performer_id].append(
                 Representative(
                     RepresentativeId(r.id), RepresentativeKind(r.kind), r.may_consent, r.name
@@ -126,9 +144,7 @@ class SqlPerformerRepository:
         ]
 
     def get(self, performer_id: str) -> Performer | None:
-        rows = self._conn.execute(
-            select(t.performers).where(t.performers.c.id == performer_id)
-        ).all()
+        rows = self._conn.execute(_PERFORMER, {"id": performer_id}).all()
         found = self._build(rows)
         return found[0] if found else None
 
@@ -188,12 +204,15 @@ class SqlReplicaRepository:
         if not rows:
             return []
         assets: dict[str, list[AssetFile]] = defaultdict(list)
-        query = select(t.replica_assets).order_by(
-            t.replica_assets.c.replica_id, t.replica_assets.c.position
-        )
         if len(rows) == 1:
-            query = query.where(t.replica_assets.c.replica_id == rows[0].id)
-        for a in self._conn.execute(query):
+            found = self._conn.execute(_ASSETS_OF, {"id": rows[0].id})
+        else:
+            found = self._conn.execute(
+                select(t.replica_assets).order_by(
+                    t.replica_assets.c.replica_id, t.replica_assets.c.position
+                )
+            )
+        for a in found:
             assets[a.replica_id].append(AssetFile(a.location, a.size, a.sha256))
         return [
             Replica(
@@ -209,7 +228,7 @@ class SqlReplicaRepository:
         ]
 
     def get(self, replica_id: str) -> Replica | None:
-        rows = self._conn.execute(select(t.replicas).where(t.replicas.c.id == replica_id)).all()
+        rows = self._conn.execute(_REPLICA, {"id": replica_id}).all()
         found = self._build(rows)
         return found[0] if found else None
 
