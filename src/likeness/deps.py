@@ -26,7 +26,7 @@ _bearer = HTTPBearer(
 )
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:
     """The container the app was created with."""
     container: Container = request.app.state.container
     return container
