@@ -36,7 +36,7 @@ from sqlalchemy import create_engine, insert, text
 from likeness.bootstrap import Container
 from likeness.config import Settings
 from likeness.domain.principals import OPERATOR
-from likeness.services import accounts
+from likeness.services import accounts, tokens
 from likeness.storage import tables as t
 from likeness.storage.database import make_engine
 
@@ -198,7 +198,7 @@ def setup(home: Path, url: str, args: argparse.Namespace) -> tuple[dict[str, str
     took = add_consents(url, args.consents, args.replicas)
     print(f"  {args.consents:,} consents over {args.replicas:,} replicas inserted in {took:.1f} s")
     # through the services (the `likeness account` / `likeness token` commands do the same)
-    tokens = {}
+    secrets_by_role: dict[str, str] = {}
     engine = make_engine(url)
     container = Container(Settings(home=home, database_url=url), engine)
     now = dt.datetime.now(dt.UTC)
@@ -208,9 +208,9 @@ def setup(home: Path, url: str, args: argparse.Namespace) -> tuple[dict[str, str
             ("bench-p1", "performer", "P1"),
         ):
             accounts.add_account(uow, OPERATOR, name, role, party)
-            _, tokens[role] = accounts.create_token(uow, OPERATOR, name, days=1, now=now)
+            _, secrets_by_role[role] = tokens.create_token(uow, OPERATOR, name, days=1, now=now)
     engine.dispose()
-    return env, tokens
+    return env, secrets_by_role
 
 
 def serve(env: dict[str, str], port: int, workers: int, log: Path) -> subprocess.Popen[bytes]:

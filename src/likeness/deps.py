@@ -17,7 +17,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from likeness.bootstrap import Container
 from likeness.domain.principals import Principal
 from likeness.errors import UnauthorizedError
-from likeness.services import accounts
+from likeness.services import tokens
 from likeness.services.unit_of_work import UnitOfWork
 
 _bearer = HTTPBearer(
@@ -47,13 +47,13 @@ def api_principal(
 ) -> Principal:
     """Who is asking, from the bearer token (401 without a valid one)."""
     if credentials is None or credentials.scheme.lower() != "bearer":
-        raise UnauthorizedError(accounts.INVALID_CREDENTIALS)
+        raise UnauthorizedError(tokens.INVALID_CREDENTIALS)
     now = container.deps.clock()
     with container.uow(write=False) as uow:
-        credential = accounts.check_token(uow, credentials.credentials, now=now)
+        credential = tokens.check_token(uow, credentials.credentials, now=now)
     if credential.use_to_note(now):  # at most once a minute per token: its own short write
         with container.uow(write=True) as uow:
-            accounts.note_token_use(uow, credential, now=now)
+            tokens.note_token_use(uow, credential, now=now)
     return credential.principal
 
 

@@ -19,7 +19,7 @@ from likeness.config import Settings
 from likeness.domain.principals import OPERATOR
 from likeness.domain.strikes import Strike
 from likeness.ledger.heads import ensure_signing_key, load_signing_key
-from likeness.services import accounts
+from likeness.services import accounts, tokens
 from likeness.services.demo import load_demo
 from likeness.services.strikes import declare_strike
 from likeness.storage.database import make_engine, upgrade
@@ -60,21 +60,21 @@ def build_template(home: Path) -> dict[str, str]:
     container = Container(
         Settings(home=home, database_url=f"sqlite:///{home / 'likeness.db'}"), engine
     )
-    tokens = {}
+    secrets_by_role: dict[str, str] = {}
     with container.uow() as uow:
         load_demo(uow, OPERATOR, _demo_document(), deps=DEPS, hasher=CHEAP_HASHER)
         # an open strike for the end-strike route (the demo's own one has ended)
         declare_strike(uow, OPERATOR, Strike(None, dt.date(2027, 5, 1)))
         for role, (kind, party) in PARTIES.items():
             accounts.add_account(uow, OPERATOR, f"{role}-account", kind, party)
-            _, tokens[role] = accounts.create_token(
+            _, secrets_by_role[role] = tokens.create_token(
                 uow, OPERATOR, f"{role}-account", days=3650, now=NOW
             )
         key = load_signing_key(ensure_signing_key(home))
         uow.ledger.sign_head(key)  # type: ignore[attr-defined]
         uow.commit()
     engine.dispose()
-    return tokens
+    return secrets_by_role
 
 
 def installation(template: Path, tokens: dict[str, str], home: Path) -> Installation:

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import select
 
 from likeness.domain.principals import OPERATOR
-from likeness.services import accounts
+from likeness.services import accounts, tokens
 from likeness.storage import tables as t
 from tests.e2e.api_world import NOW, Installation, build_template, installation
 from tests.live_server import live_server
@@ -37,8 +37,8 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
 
 @pytest.fixture
 def world(template: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[Installation]:
-    path, tokens = template
-    world = installation(path, dict(tokens), tmp_path / "home")
+    path, role_tokens = template
+    world = installation(path, dict(role_tokens), tmp_path / "home")
     yield world
     world.container.engine.dispose()
 
@@ -46,10 +46,10 @@ def world(template: tuple[Path, dict[str, str]], tmp_path: Path) -> Iterator[Ins
 def _secrets(world: Installation) -> list[str]:
     """Add a revoked token and a portal password; every secret the installation now holds."""
     with world.container.uow() as uow:
-        revoked, world.tokens["revoked"] = accounts.create_token(
+        revoked, world.tokens["revoked"] = tokens.create_token(
             uow, OPERATOR, "performer-account", days=30, now=NOW
         )
-        accounts.revoke_token(uow, OPERATOR, revoked.id, now=NOW + dt.timedelta(hours=1))
+        tokens.revoke_token(uow, OPERATOR, revoked.id, now=NOW + dt.timedelta(hours=1))
         accounts.set_password(uow, OPERATOR, "performer-account", PASSWORD)
     with world.container.engine.connect() as conn:
         (password_hash,) = conn.execute(

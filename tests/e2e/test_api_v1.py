@@ -22,7 +22,7 @@ from likeness.domain.principals import OPERATOR
 from likeness.ledger.heads import ensure_signing_key, load_signing_key
 from likeness.ledger.proofs import verify_inclusion
 from likeness.ledger.tree import hash_leaf
-from likeness.services import accounts
+from likeness.services import accounts, tokens
 from likeness.services.demo import load_demo
 from tests.collaborators import CHEAP_HASHER, DEPS
 
@@ -52,15 +52,19 @@ class Api:
 
 
 def make_api(container: Container) -> Api:
-    tokens = {}
+    secrets_by_role: dict[str, str] = {}
     with container.uow() as uow:
         load_demo(uow, OPERATOR, _demo_document(), deps=DEPS, hasher=CHEAP_HASHER)
         for role, (kind, party) in ROLES.items():
             accounts.add_account(uow, OPERATOR, f"test-{role}", kind, party)
-            _, tokens[role] = accounts.create_token(uow, OPERATOR, f"test-{role}", days=30, now=NOW)
+            _, secrets_by_role[role] = tokens.create_token(
+                uow, OPERATOR, f"test-{role}", days=30, now=NOW
+            )
         uow.ledger.sign_head(load_signing_key(ensure_signing_key(container.home)))  # type: ignore[attr-defined]
         uow.commit()
-    return Api(TestClient(create_app(container), raise_server_exceptions=False), tokens, container)
+    return Api(
+        TestClient(create_app(container), raise_server_exceptions=False), secrets_by_role, container
+    )
 
 
 @pytest.fixture
@@ -102,8 +106,8 @@ def test_health_is_public_and_says_only_status_and_schema(api):
 
 def test_without_a_valid_token_every_private_route_answers_401_alike(api):
     with api.container.uow() as uow:
-        (token,) = accounts.list_tokens(uow, OPERATOR, "test-performer")
-        accounts.revoke_token(uow, OPERATOR, token.id, now=NOW)
+        (token,) = tokens.list_tokens(uow, OPERATOR, "test-performer")
+        tokens.revoke_token(uow, OPERATOR, token.id, now=NOW)
     answers = []
     for headers in (
         {},

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from likeness.domain.principals import OPERATOR
 from likeness.errors import UnauthorizedError
 from likeness.services import accounts as service
+from likeness.services import tokens
 from likeness.storage import tables as t
 
 T0 = dt.datetime(2025, 6, 1, 12, 0, 0, 123456, tzinfo=dt.UTC)
@@ -23,7 +24,7 @@ def test_the_database_holds_only_the_hashes_of_a_token_and_a_password(container)
     with container.uow() as uow:
         service.add_account(uow, OPERATOR, "union", "union", None, now=T0)
         service.set_password(uow, OPERATOR, "union", "correct horse battery", hasher=CHEAP)
-        token, secret = service.create_token(uow, OPERATOR, "union", days=1, now=T0)
+        token, secret = tokens.create_token(uow, OPERATOR, "union", days=1, now=T0)
     with container.engine.connect() as conn:
         account = conn.execute(select(t.accounts)).one()
         stored = conn.execute(select(t.api_tokens)).one()
@@ -41,10 +42,10 @@ def test_authenticate_and_sign_in_work_on_the_database(container):
     with container.uow() as uow:
         service.add_account(uow, OPERATOR, "union", "union", None, now=T0)
         service.set_password(uow, OPERATOR, "union", "correct horse battery", hasher=CHEAP)
-        token, secret = service.create_token(uow, OPERATOR, "union", days=1, now=T0)
+        token, secret = tokens.create_token(uow, OPERATOR, "union", days=1, now=T0)
     later = T0 + dt.timedelta(minutes=5)
     with container.uow() as uow:
-        assert service.authenticate(uow, secret, now=later).actor == "union"
+        assert tokens.authenticate(uow, secret, now=later).actor == "union"
     with container.uow() as uow:
         assert uow.accounts.get_token(token.id).last_used_at == later
     for _ in range(5):

@@ -17,7 +17,7 @@ from likeness.cli.main import _demo_document
 from likeness.config import Settings
 from likeness.domain.principals import OPERATOR
 from likeness.ledger.heads import ensure_signing_key, load_signing_key
-from likeness.services import accounts
+from likeness.services import accounts, tokens
 from likeness.services.demo import load_demo
 from likeness.storage import tables as t
 from likeness.storage.database import make_engine, upgrade
@@ -62,7 +62,7 @@ def test_fifty_concurrent_posts_of_one_key_record_one_use(postgres_schema_url, t
     with container.uow() as uow:
         load_demo(uow, OPERATOR, _demo_document(), deps=DEPS)
         accounts.add_account(uow, OPERATOR, "studio", "producer", "S1")
-        _, token = accounts.create_token(uow, OPERATOR, "studio", days=30, now=NOW)
+        _, token = tokens.create_token(uow, OPERATOR, "studio", days=30, now=NOW)
     before = _ledger_kinds(container)
     with engine.connect() as conn:
         uses_before, decisions_before = _counts(conn)

@@ -18,6 +18,7 @@ from likeness.errors import (
     UnauthorizedError,
 )
 from likeness.services import accounts as service
+from likeness.services import tokens
 from tests.unit.fakes import FakeUnitOfWork
 from tests.unit.policy.builders import world
 
@@ -28,7 +29,7 @@ P1 = Principal.parse("performer:P1")
 S1 = Principal.parse("producer:S1")
 #: Argon2id at the lowest cost: the same code path, fast enough for unit tests
 CHEAP = PasswordHash((Argon2Hasher(time_cost=1, memory_cost=1024, parallelism=1),))
-INVALID = service.INVALID_CREDENTIALS
+INVALID = tokens.INVALID_CREDENTIALS
 PASSWORD = "correct horse battery"
 
 
@@ -49,7 +50,7 @@ def uow() -> FakeUnitOfWork:
 
 def _token(uow, name="performer-P1", days=None, now=T0):
     with uow:
-        return service.create_token(uow, ADMIN, name, days=days, now=now)
+        return tokens.create_token(uow, ADMIN, name, days=days, now=now)
 
 
 class TestWhoManagesAccounts:
@@ -82,10 +83,8 @@ class TestWhoManagesAccounts:
             "password": lambda: service.set_password(
                 uow, principal, "performer-P2", PASSWORD, hasher=CHEAP
             ),
-            "token": lambda: service.create_token(
-                uow, principal, "performer-P2", days=None, now=T0
-            ),
-            "tokens": lambda: service.list_tokens(uow, principal, "performer-P2"),
+            "token": lambda: tokens.create_token(uow, principal, "performer-P2", days=None, now=T0),
+            "tokens": lambda: tokens.list_tokens(uow, principal, "performer-P2"),
         }
         for what, call in calls.items():
             with uow, pytest.raises(NotFoundError) as refused:
@@ -98,11 +97,11 @@ class TestWhoManagesAccounts:
         with uow, pytest.raises(NotFoundError, match=r"^no accounts exist$"):
             service.list_accounts(uow, principal)
         with uow, pytest.raises(NotFoundError, match=r"^no tokens exist$"):
-            service.list_tokens(uow, principal)
+            tokens.list_tokens(uow, principal)
         with uow, pytest.raises(NotFoundError) as refused_token:
-            service.revoke_token(uow, principal, token.id)
+            tokens.revoke_token(uow, principal, token.id)
         with uow, pytest.raises(NotFoundError) as missing_token:
-            service.revoke_token(uow, ADMIN, "ffffffffffffffff")
+            tokens.revoke_token(uow, ADMIN, "ffffffffffffffff")
         assert str(refused_token.value) == f"token {token.id!r} does not exist"
         assert str(missing_token.value) == "token 'ffffffffffffffff' does not exist"
         assert [a.name for a in uow.accounts.list()] == ["performer-P1"]
@@ -202,7 +201,7 @@ class TestTokens:
     @pytest.mark.parametrize("days", [0, -1, 3651])
     def test_days_must_be_from_1_to_3650(self, uow, days):
         with uow, pytest.raises(InvalidInputError) as caught:
-            service.create_token(uow, ADMIN, "performer-P1", days=days, now=T0)
+            tokens.create_token(uow, ADMIN, "performer-P1", days=days, now=T0)
         assert str(caught.value) == f"--days {days} (expected 1 to 3650)"
 
     def test_listing_and_revoking(self, uow):
@@ -213,9 +212,9 @@ class TestTokens:
         third, _ = _token(uow, name="union")
         with uow:
             expected = [first, third] if first.id < third.id else [third, first]
-            assert service.list_tokens(uow, ADMIN) == [*expected, second]
-            assert service.list_tokens(uow, ADMIN, "union") == [third]
-            revoked = service.revoke_token(uow, ADMIN, second.id, now=T0 + seconds(5))
+            assert tokens.list_tokens(uow, ADMIN) == [*expected, second]
+            assert tokens.list_tokens(uow, ADMIN, "union") == [third]
+            revoked = tokens.revoke_token(uow, ADMIN, second.id, now=T0 + seconds(5))
         assert revoked.state(T0 + seconds(5)) == "revoked"
         assert uow.ledger.entries[-1] == (
             "token-revoked",
@@ -223,9 +222,9 @@ class TestTokens:
             {"id": second.id, "account": "performer-P1"},
         )
         with uow, pytest.raises(ConflictError, match=r"already revoked at 2025-06-01T12:00:05"):
-            service.revoke_token(uow, ADMIN, second.id)
+            tokens.revoke_token(uow, ADMIN, second.id)
         with uow, pytest.raises(NotFoundError, match=r"^account 'nobody' does not exist$"):
-            service.list_tokens(uow, ADMIN, "nobody")
+            tokens.list_tokens(uow, ADMIN, "nobody")
 
     def test_disabling_an_account_revokes_its_tokens_and_refuses_new_ones(self, uow):
         token, _secret = _token(uow)
@@ -234,7 +233,7 @@ class TestTokens:
         assert uow.accounts.get_token(token.id).revoked_at == T0 + seconds(1)
         assert [e[0] for e in uow.ledger.entries[-2:]] == ["account-disabled", "token-revoked"]
         with uow, pytest.raises(ConflictError, match=r"^account 'performer-P1' is disabled"):
-            service.create_token(uow, ADMIN, "performer-P1", days=None, now=T0)
+            tokens.create_token(uow, ADMIN, "performer-P1", days=None, now=T0)
         with uow, pytest.raises(ConflictError, match=r"is already disabled$"):
             service.disable_account(uow, ADMIN, "performer-P1")
 
@@ -243,12 +242,12 @@ class TestAuthenticate:
     def test_a_good_token_gives_the_accounts_principal(self, uow):
         _token_value, secret = _token(uow)
         with uow:
-            assert service.authenticate(uow, secret, now=T0 + seconds(1)) == P1
+            assert tokens.authenticate(uow, secret, now=T0 + seconds(1)) == P1
 
     def test_every_bad_token_gets_the_same_answer(self, uow):
         revoked, revoked_secret = _token(uow)
         with uow:
-            service.revoke_token(uow, ADMIN, revoked.id, now=T0)
+            tokens.revoke_token(uow, ADMIN, revoked.id, now=T0)
         _expired, expired_secret = _token(uow, days=1)
         with uow:
             service.add_account(uow, ADMIN, "union", "union", None, now=T0)
@@ -275,10 +274,10 @@ class TestAuthenticate:
         later = T0 + dt.timedelta(days=2)
         for what, token in bad.items():
             with uow, pytest.raises(UnauthorizedError) as caught:
-                service.authenticate(uow, token, now=later)
+                tokens.authenticate(uow, token, now=later)
             assert str(caught.value) == INVALID, what
         with uow:
-            assert service.authenticate(uow, good_secret, now=later) == P1
+            assert tokens.authenticate(uow, good_secret, now=later) == P1
 
     def test_last_used_is_written_at_most_once_a_minute(self, uow):
         token, secret = _token(uow)
@@ -286,7 +285,7 @@ class TestAuthenticate:
         stamps = []
         for offset in (0, 30, 59, 60, 61, 119, 121):
             with uow:
-                service.authenticate(uow, secret, now=T0 + seconds(offset))
+                tokens.authenticate(uow, secret, now=T0 + seconds(offset))
             stamps.append(uow.accounts.get_token(token.id).last_used_at)
         assert stamps == [T0 + seconds(s) for s in (0, 0, 0, 60, 60, 60, 121)]
         assert uow.committed - commits == 3  # only the three writes committed

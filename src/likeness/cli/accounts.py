@@ -17,7 +17,7 @@ from likeness.cli import _principal
 from likeness.cli._output import console, print_json, print_table
 from likeness.domain.accounts import Account, Token
 from likeness.errors import InvalidInputError
-from likeness.services import accounts
+from likeness.services import accounts, tokens
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -138,7 +138,7 @@ def token_create(
     """Create an API token for an account and print it, once."""
     container = _container()
     with container.uow() as uow:
-        token, secret = accounts.create_token(
+        token, secret = tokens.create_token(
             uow, _principal.current(), name, days=days, now=container.deps.clock()
         )
     print(secret)
@@ -160,7 +160,7 @@ def token_list(
     container = _container()
     now = container.deps.clock()
     with container.uow(write=False) as uow:
-        found = accounts.list_tokens(uow, _principal.current(), account)
+        found = tokens.list_tokens(uow, _principal.current(), account)
     rows = [token_document(t, now) for t in found]
     if as_json:
         print_json(rows)
@@ -182,7 +182,5 @@ def token_revoke(
     """Revoke an API token; it stays listed as revoked."""
     container = _container()
     with container.uow() as uow:
-        token = accounts.revoke_token(
-            uow, _principal.current(), token_id, now=container.deps.clock()
-        )
+        token = tokens.revoke_token(uow, _principal.current(), token_id, now=container.deps.clock())
     print(f"revoked token {token.id} of account {token.account}")

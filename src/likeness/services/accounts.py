@@ -1,34 +1,26 @@
-"""Accounts, API tokens, and turning credentials into a principal (SPEC §10).
+"""Accounts and their passwords, and signing in to the portal (SPEC §10).
 
 Managing accounts and tokens is for an admin (or the operator at the terminal); anyone else
 is answered exactly as if the account or token did not exist (:mod:`likeness.services.access`).
 Each change commits itself with its ledger entry (``account-added``, ``account-disabled``,
 ``token-created``, ``token-revoked``); no entry ever holds a secret or a hash of one.
 
-:func:`authenticate` (API tokens) and :func:`sign_in` (portal passwords) take no principal:
-they are how one is made. Every way they refuse says the same thing, so a caller learns
-nothing about which names, tokens or passwords exist.
-
->>> token, secret = create_token(uow, ADMIN, "performer-P1", days=30, now=now)  # doctest: +SKIP
->>> authenticate(uow, secret, now=now).actor  # doctest: +SKIP
-'performer:P1'
+:func:`sign_in` (portal passwords) takes no principal: it is how one is made. Every way it
+refuses says the same thing, so a caller learns nothing about which names or passwords exist.
+API tokens are in :mod:`likeness.services.tokens`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
-import hashlib
-import hmac
 import math
-import re
 import secrets
-from dataclasses import dataclass
 
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from likeness.domain.accounts import ACCOUNT_ROLES, Account, Token, is_account_name, lock_seconds
+from likeness.domain.accounts import ACCOUNT_ROLES, Account, is_account_name, lock_seconds
 from likeness.domain.principals import Principal, Role
 from likeness.errors import (
     ConflictError,
@@ -41,23 +33,10 @@ from likeness.errors import (
 from likeness.services.access import Action, Record, RecordKind, require
 from likeness.services.unit_of_work import UnitOfWork
 
-#: the one answer to every bad credential: which part was wrong is never said
-INVALID_CREDENTIALS = (
-    "missing or invalid credentials: send Authorization: Bearer TOKEN"
-    " (create one with `likeness token create ACCOUNT`)"
-)
 #: the one answer to every failed sign-in
 INVALID_SIGN_IN = "wrong account name or password"
 
 MIN_PASSWORD_LENGTH = 12
-DEFAULT_TOKEN_DAYS = 90
-MAX_TOKEN_DAYS = 3650
-#: ``last_used_at`` is written only when older than this, so reads with a token rarely write
-TOUCH_INTERVAL = dt.timedelta(seconds=60)
-
-#: ``lk_<16 hex id>_<43 url-safe characters: token_urlsafe(32), 256 bits>``
-_TOKEN = re.compile(r"lk_([0-9a-f]{16})_([A-Za-z0-9_-]{43})")
-
 _PARTIES = {
     Role.PERFORMER: "performer",
     Role.REPRESENTATIVE: "representative",
@@ -78,30 +57,26 @@ def _dummy_hash(hasher: PasswordHash) -> str:
     return hasher.hash(secrets.token_urlsafe(16))
 
 
-def _missing_account(name: str) -> str:
+def missing_account(name: str) -> str:
     return f"account {name!r} does not exist"
 
 
-def _missing_token(token_id: str) -> str:
-    return f"token {token_id!r} does not exist"
-
-
-def _manage(principal: Principal, kind: RecordKind, ident: str, missing: str) -> None:
+def require_management(principal: Principal, kind: RecordKind, ident: str, missing: str) -> None:
     require(principal, Action.MANAGE_ACCOUNTS, Record(kind, ident), missing)
 
 
-def _now(now: dt.datetime | None) -> dt.datetime:
+def now_or_wall_clock(now: dt.datetime | None) -> dt.datetime:
     return dt.datetime.now(dt.UTC) if now is None else now
 
 
-def _iso(value: dt.datetime | None) -> str | None:
+def iso_time(value: dt.datetime | None) -> str | None:
     return None if value is None else value.astimezone(dt.UTC).isoformat()
 
 
-def _get_account(uow: UnitOfWork, name: str) -> Account:
+def account_named(uow: UnitOfWork, name: str) -> Account:
     account = uow.accounts.get(name)
     if account is None:
-        raise NotFoundError(_missing_account(name))
+        raise NotFoundError(missing_account(name))
     return account
 
 
@@ -139,7 +114,7 @@ def add_account(
     >>> add_account(uow, ADMIN, "producer-S1", "producer", "S1").principal  # doctest: +SKIP
     Principal(role=<Role.PRODUCER: 'producer'>, party='S1')
     """
-    _manage(principal, RecordKind.ACCOUNT, name, _missing_account(name))
+    require_management(principal, RecordKind.ACCOUNT, name, missing_account(name))
     try:
         parsed = Role(role)
     except ValueError:
@@ -147,7 +122,7 @@ def add_account(
             f"account {name}: role {str(role)!r} (expected one of {', '.join(ACCOUNT_ROLES)})"
         ) from None
     try:
-        account = Account(name, parsed, party or None, False, _now(now))
+        account = Account(name, parsed, party or None, False, now_or_wall_clock(now))
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from None
     if uow.accounts.get(name) is not None:
@@ -165,14 +140,14 @@ def add_account(
 
 def list_accounts(uow: UnitOfWork, principal: Principal) -> list[Account]:
     """Every account, by name (admin and operator; anyone else: NotFoundError)."""
-    _manage(principal, RecordKind.ACCOUNT, "*", "no accounts exist")
+    require_management(principal, RecordKind.ACCOUNT, "*", "no accounts exist")
     return list(uow.accounts.list())
 
 
 def get_account(uow: UnitOfWork, principal: Principal, name: str) -> Account:
     """One account (admin and operator); NotFoundError when missing or not theirs to see."""
-    _manage(principal, RecordKind.ACCOUNT, name, _missing_account(name))
-    return _get_account(uow, name)
+    require_management(principal, RecordKind.ACCOUNT, name, missing_account(name))
+    return account_named(uow, name)
 
 
 def disable_account(
@@ -184,11 +159,11 @@ def disable_account(
     :func:`authenticate` refuses every token of a disabled account. Disabling twice is a
     :class:`ConflictError`.
     """
-    _manage(principal, RecordKind.ACCOUNT, name, _missing_account(name))
-    account = _get_account(uow, name)
+    require_management(principal, RecordKind.ACCOUNT, name, missing_account(name))
+    account = account_named(uow, name)
     if account.disabled:
         raise ConflictError(f"account {name!r} is already disabled")
-    at = _now(now)
+    at = now_or_wall_clock(now)
     uow.accounts.disable(name)
     uow.ledger.append("account-disabled", principal.actor, {"name": name})
     for token in uow.accounts.list_tokens(name):
@@ -196,7 +171,7 @@ def disable_account(
             uow.accounts.revoke_token(token.id, at)
             uow.ledger.append("token-revoked", principal.actor, {"id": token.id, "account": name})
     uow.commit()
-    return _get_account(uow, name)
+    return account_named(uow, name)
 
 
 def set_password(
@@ -212,8 +187,8 @@ def set_password(
     :param hasher: the pwdlib hasher (default :func:`default_hasher`; tests pass a cheap one).
     :raises InvalidInputError: a password shorter than 12 characters.
     """
-    _manage(principal, RecordKind.ACCOUNT, name, _missing_account(name))
-    _get_account(uow, name)
+    require_management(principal, RecordKind.ACCOUNT, name, missing_account(name))
+    account_named(uow, name)
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidInputError(
             f"account {name}: the password has {len(password)} characters"
@@ -221,134 +196,6 @@ def set_password(
         )
     uow.accounts.set_password_hash(name, (hasher or default_hasher()).hash(password))
     uow.commit()
-
-
-def _digest(token: str) -> str:
-    # A token carries 256 random bits, so a fast hash suffices: nobody can guess their way
-    # back from the digest, and every API request can afford to compute it (a password hash
-    # such as Argon2 is for low-entropy secrets and would make each request slow).
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def create_token(
-    uow: UnitOfWork,
-    principal: Principal,
-    account_name: str,
-    *,
-    days: int | None,
-    now: dt.datetime,
-) -> tuple[Token, str]:
-    """Make an API token for the account, valid ``days`` (default 90, at most 3650); commit.
-
-    Returns the token and its secret string ``lk_<id>_<secret>``: the only time it is shown,
-    since only its SHA-256 is stored.
-
-    :raises InvalidInputError: ``days`` out of range.
-    :raises ConflictError: the account is disabled.
-    """
-    _manage(principal, RecordKind.ACCOUNT, account_name, _missing_account(account_name))
-    account = _get_account(uow, account_name)
-    if account.disabled:
-        raise ConflictError(f"account {account_name!r} is disabled (expected an enabled account)")
-    valid_days = DEFAULT_TOKEN_DAYS if days is None else days
-    if not 1 <= valid_days <= MAX_TOKEN_DAYS:
-        raise InvalidInputError(f"--days {valid_days} (expected 1 to {MAX_TOKEN_DAYS})")
-    token_id = secrets.token_hex(8)
-    secret = f"lk_{token_id}_{secrets.token_urlsafe(32)}"
-    token = Token(token_id, account_name, now, now + dt.timedelta(days=valid_days))
-    uow.accounts.add_token(token, _digest(secret))
-    uow.ledger.append(
-        "token-created",
-        principal.actor,
-        {"id": token_id, "account": account_name, "expires_at": _iso(token.expires_at)},
-    )
-    uow.commit()
-    return token, secret
-
-
-def list_tokens(uow: UnitOfWork, principal: Principal, account: str | None = None) -> list[Token]:
-    """Tokens by creation time (admin and operator); with ``account`` only that account's."""
-    if account is None:
-        _manage(principal, RecordKind.TOKEN, "*", "no tokens exist")
-    else:
-        _manage(principal, RecordKind.ACCOUNT, account, _missing_account(account))
-        _get_account(uow, account)
-    return list(uow.accounts.list_tokens(account))
-
-
-def revoke_token(
-    uow: UnitOfWork, principal: Principal, token_id: str, *, now: dt.datetime | None = None
-) -> Token:
-    """Revoke the token (it stays listed as ``revoked``); commit with its ledger entry.
-
-    :raises ConflictError: the token is already revoked.
-    """
-    _manage(principal, RecordKind.TOKEN, token_id, _missing_token(token_id))
-    token = uow.accounts.get_token(token_id)
-    if token is None:
-        raise NotFoundError(_missing_token(token_id))
-    if token.revoked_at is not None:
-        raise ConflictError(f"token {token_id} was already revoked at {_iso(token.revoked_at)}")
-    uow.accounts.revoke_token(token_id, _now(now))
-    uow.ledger.append("token-revoked", principal.actor, {"id": token_id, "account": token.account})
-    uow.commit()
-    revoked = uow.accounts.get_token(token_id)
-    assert revoked is not None
-    return revoked
-
-
-@dataclass(frozen=True, slots=True)
-class Credential:
-    """A bearer token that checked out: whose it is and when it was last used."""
-
-    principal: Principal
-    token_id: str
-    last_used_at: dt.datetime | None
-
-    def use_to_note(self, now: dt.datetime) -> bool:
-        """Whether ``last_used_at`` is old enough to write again (once a minute at most)."""
-        return self.last_used_at is None or now - self.last_used_at >= TOUCH_INTERVAL
-
-
-def check_token(uow: UnitOfWork, token: str, *, now: dt.datetime) -> Credential:
-    """The credential of a bearer token, read only (one indexed query).
-
-    Malformed, unknown, revoked, expired, or of a disabled account: all raise the same
-    :class:`UnauthorizedError`.
-    """
-    text = token.strip()
-    match = _TOKEN.fullmatch(text)
-    digest = _digest(text)
-    if match is None:
-        raise UnauthorizedError(INVALID_CREDENTIALS)
-    token_id = match.group(1)
-    found = uow.accounts.credential(token_id)
-    if found is None:
-        raise UnauthorizedError(INVALID_CREDENTIALS)
-    stored, stored_digest, account = found
-    if (
-        not hmac.compare_digest(stored_digest, digest)
-        or stored.state(now) != "active"
-        or account.disabled
-    ):
-        raise UnauthorizedError(INVALID_CREDENTIALS)
-    return Credential(account.principal, token_id, stored.last_used_at)
-
-
-def note_token_use(uow: UnitOfWork, credential: Credential, *, now: dt.datetime) -> None:
-    """Write the token's ``last_used_at`` (and commit) when it is over a minute old, so that
-    a busy client's requests rarely write. Open ``uow`` for writing."""
-    if credential.use_to_note(now):
-        uow.accounts.touch_token(credential.token_id, now)
-        uow.commit()
-
-
-def authenticate(uow: UnitOfWork, token: str, *, now: dt.datetime) -> Principal:
-    """The principal of a bearer token (:func:`check_token`, then :func:`note_token_use` in
-    the same unit of work, which must be open for writing)."""
-    credential = check_token(uow, token, now=now)
-    note_token_use(uow, credential, now=now)
-    return credential.principal
 
 
 def sign_in(
