@@ -40,6 +40,9 @@ class _Repo:
     def ids(self) -> set[Any]:
         return set(self.items)
 
+    def get_many(self, idents: Collection[str]) -> list[Any]:
+        return [self.items[i] for i in sorted(idents) if i in self.items]
+
 
 class FakePerformers(_Repo):
     def list(self) -> Sequence[Performer]:

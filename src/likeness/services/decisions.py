@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from likeness.domain.decisions import Decision
-from likeness.domain.ids import PerformerId, ProductionId, ReplicaId
+from likeness.domain.ids import ProductionId, ReplicaId
 from likeness.domain.principals import Principal
 from likeness.domain.requests import Request
 from likeness.domain.world import World
@@ -46,23 +46,21 @@ def load_requests_world(uow: UnitOfWork, requests: Sequence[Request]) -> World:
                 if producer is not None:
                     world.producers[producer.id] = producer
 
-    performer_ids: set[str] = set()
+    # replicas and performers in one query each, whatever the number of requests
+    wanted = {r.replica for r in requests if r.replica is not None}
+    for replica in uow.replicas.get_many(wanted):
+        world.replicas[replica.id] = replica
+    performer_ids: set[str] = {r.performer for r in world.replicas.values()}
     for request in requests:
         add_production(request.production)
-        if request.replica is not None and request.replica not in world.replicas:
-            replica = uow.replicas.get(request.replica)
-            if replica is not None:
-                world.replicas[replica.id] = replica
-                performer_ids.add(replica.performer)
-                if replica.made_in is not None:
-                    add_production(replica.made_in)
         for named in (request.performer, request.resembles):
             if named is not None:
                 performer_ids.add(named)
-    for performer_id in sorted(performer_ids):
-        performer = uow.performers.get(performer_id)
-        if performer is not None:
-            world.performers[PerformerId(performer_id)] = performer
+    for replica in world.replicas.values():
+        if replica.made_in is not None:
+            add_production(replica.made_in)
+    for performer in uow.performers.get_many(performer_ids):
+        world.performers[performer.id] = performer
     for consent in uow.consents.for_subjects(list(world.replicas), list(world.performers)):
         world.consents[consent.id] = consent
         for pid in consent.productions:

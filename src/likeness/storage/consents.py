@@ -23,6 +23,16 @@ _C = t.consents.c
 # built once with bound parameters: every decision runs them
 _NAMING_REPLICAS = select(t.consents).where(_C.replica_id.in_(bindparam("ids", expanding=True)))
 _NAMING_PERFORMERS = select(t.consents).where(_C.performer_id.in_(bindparam("ids", expanding=True)))
+_NAMING_EITHER = (
+    select(t.consents)
+    .where(
+        or_(
+            _C.replica_id.in_(bindparam("replicas", expanding=True)),
+            _C.performer_id.in_(bindparam("performers", expanding=True)),
+        )
+    )
+    .order_by(_C.seq)
+)
 _PER = {p.value: p for p in PayPer}
 # bound parameters per IN list: SQLite allows 32,766 per statement, PostgreSQL 65,535
 _CHUNK = 10_000
@@ -153,11 +163,14 @@ class SqlConsentRepository:
         self, replica_ids: Collection[str], performer_ids: Collection[str]
     ) -> Sequence[Consent]:
         """Consents naming any of these replicas or performers, in stored order."""
+        replicas, performers = list(replica_ids), list(performer_ids)
+        if len(replicas) <= _CHUNK and len(performers) <= _CHUNK:  # one query: every decision
+            rows = self._conn.execute(
+                _NAMING_EITHER, {"replicas": replicas, "performers": performers}
+            )
+            return [consent_from_row(row) for row in rows]
         found: list[tuple[int, Consent]] = []
-        for statement, ids in (
-            (_NAMING_REPLICAS, list(replica_ids)),
-            (_NAMING_PERFORMERS, list(performer_ids)),
-        ):
+        for statement, ids in ((_NAMING_REPLICAS, replicas), (_NAMING_PERFORMERS, performers)):
             for start in range(0, len(ids), _CHUNK):
                 rows = self._conn.execute(statement, {"ids": ids[start : start + _CHUNK]})
                 found.extend((row.seq, consent_from_row(row)) for row in rows)

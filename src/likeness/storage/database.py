@@ -35,6 +35,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     hashes.
     """
     kwargs.setdefault("hide_parameters", True)
+    # as many pooled connections as the server's worker threads use at once: a connection
+    # opened past the pool is closed again on return, and opening one (PostgreSQL's fork,
+    # SQLite's pragmas) costs more than the queries of a request
+    kwargs.setdefault("pool_size", 20)
+    kwargs.setdefault("max_overflow", 20)
     url = normalize_database_url(url)
     try:
         parsed = make_url(url)
@@ -46,6 +51,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        else:  # an in-memory database has one connection, not a pool
+            kwargs.pop("pool_size")
+            kwargs.pop("max_overflow")
         engine = create_engine(url, connect_args={"timeout": 60}, **kwargs)
         _configure_sqlite(engine)
         return engine

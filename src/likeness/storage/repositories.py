@@ -9,7 +9,7 @@ engine) are several times faster through Core rows.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import Connection, Row, bindparam, insert, select
 
@@ -41,6 +41,20 @@ _REPRESENTATIVES_OF = (
     .order_by(t.representatives.c.position)
 )
 _REPLICA = select(t.replicas).where(t.replicas.c.id == bindparam("id"))
+_REPLICAS = select(t.replicas).where(t.replicas.c.id.in_(bindparam("ids", expanding=True)))
+_PERFORMERS = select(t.performers).where(t.performers.c.id.in_(bindparam("ids", expanding=True)))
+_REPRESENTATIVES_OF_MANY = (
+    select(t.representatives)
+    .where(t.representatives.c.performer_id.in_(bindparam("ids", expanding=True)))
+    .order_by(t.representatives.c.performer_id, t.representatives.c.position)
+)
+_ASSETS_OF_MANY = (
+    select(t.replica_assets)
+    .where(t.replica_assets.c.replica_id.in_(bindparam("ids", expanding=True)))
+    .order_by(t.replica_assets.c.replica_id, t.replica_assets.c.position)
+)
+#: ids per IN list (SQLite allows 32,766 bound parameters per statement)
+_CHUNK = 10_000
 _ASSETS_OF = (
     select(t.replica_assets)
     .where(t.replica_assets.c.replica_id == bindparam("id"))
@@ -110,12 +124,16 @@ class SqlPerformerRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def _build(self, rows: Sequence[Row[tuple[object, ...]]]) -> list[Performer]:
+    def _build(
+        self, rows: Sequence[Row[tuple[object, ...]]], *, some: bool = False
+    ) -> list[Performer]:
         if not rows:
             return []
         reps: dict[str, list[Representative]] = defaultdict(list)
         if len(rows) == 1:
             found = self._conn.execute(_REPRESENTATIVES_OF, {"id": rows[0].id})
+        elif some:
+            found = self._conn.execute(_REPRESENTATIVES_OF_MANY, {"ids": [r.id for r in rows]})
         else:
             found = self._conn.execute(
                 select(t.representatives).order_by(
@@ -147,6 +165,14 @@ class SqlPerformerRepository:
         rows = self._conn.execute(_PERFORMER, {"id": performer_id}).all()
         found = self._build(rows)
         return found[0] if found else None
+
+    def get_many(self, performer_ids: Collection[str]) -> list[Performer]:
+        """The performers with these ids that exist (in two queries per chunk of ids)."""
+        ids, found = sorted(performer_ids), []
+        for start in range(0, len(ids), _CHUNK):
+            rows = self._conn.execute(_PERFORMERS, {"ids": ids[start : start + _CHUNK]}).all()
+            found += self._build(rows, some=True)
+        return found
 
     def represented_by(self, representative_id: str) -> list[PerformerId]:
         """The performers whose representatives include this id, in id order."""
@@ -200,12 +226,16 @@ class SqlReplicaRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def _build(self, rows: Sequence[Row[tuple[object, ...]]]) -> list[Replica]:
+    def _build(
+        self, rows: Sequence[Row[tuple[object, ...]]], *, some: bool = False
+    ) -> list[Replica]:
         if not rows:
             return []
         assets: dict[str, list[AssetFile]] = defaultdict(list)
         if len(rows) == 1:
             found = self._conn.execute(_ASSETS_OF, {"id": rows[0].id})
+        elif some:
+            found = self._conn.execute(_ASSETS_OF_MANY, {"ids": [r.id for r in rows]})
         else:
             found = self._conn.execute(
                 select(t.replica_assets).order_by(
@@ -231,6 +261,14 @@ class SqlReplicaRepository:
         rows = self._conn.execute(_REPLICA, {"id": replica_id}).all()
         found = self._build(rows)
         return found[0] if found else None
+
+    def get_many(self, replica_ids: Collection[str]) -> list[Replica]:
+        """The replicas with these ids that exist (in two queries per chunk of ids)."""
+        ids, found = sorted(replica_ids), []
+        for start in range(0, len(ids), _CHUNK):
+            rows = self._conn.execute(_REPLICAS, {"ids": ids[start : start + _CHUNK]}).all()
+            found += self._build(rows, some=True)
+        return found
 
     def add(self, replica: Replica) -> None:
         self._conn.execute(
