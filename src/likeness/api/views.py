@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from likeness.compensation.rounding import format_money
 from likeness.domain.consents import StoredConsent
@@ -11,6 +12,9 @@ from likeness.domain.decisions import Decision
 from likeness.domain.uses import PayLine, UseRecord
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.report import consent_to_document
+from likeness.services.pages import Page
+
+T = TypeVar("T")
 
 
 def decision_view(decision: Decision) -> dict[str, Any]:
@@ -85,3 +89,13 @@ def consent_view(stored: StoredConsent) -> dict[str, Any]:
     """A consent with its validity as recorded."""
     view: dict[str, Any] = to_jsonable(consent_to_document(stored.consent, stored.problems))
     return view
+
+
+def page_view(page: Page[T], view: Callable[[T], dict[str, Any]]) -> dict[str, Any]:
+    """One page of a list route: its items shown by ``view``, and where it is in the whole."""
+    return {
+        "items": [view(item) for item in page.items],
+        "total": page.total,
+        "limit": page.limit,
+        "offset": page.offset,
+    }

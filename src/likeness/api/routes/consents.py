@@ -13,7 +13,7 @@ from fastapi import APIRouter, Query, status
 
 from likeness.api.responses import READ, WRITE
 from likeness.api.schemas import ConsentCreate, ConsentPage, ConsentPublic, DayBody
-from likeness.api.views import consent_view
+from likeness.api.views import consent_view, page_view
 from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
 from likeness.errors import RecordInvalidError
 from likeness.interchange.schemas import consent_from_record
@@ -54,12 +54,7 @@ def performer_consents(
     """The consents naming the performer or their replicas that the caller sees."""
     found = consents.list_consents(uow, principal, performer_id)
     page = page_of(found, limit, offset)
-    return {
-        "items": [consent_view(s) for s in page.items],
-        "total": page.total,
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page_view(page, consent_view)
 
 
 @router.post(

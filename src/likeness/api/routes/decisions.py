@@ -23,7 +23,7 @@ from likeness.api.schemas import (
     UsePage,
     UsePublic,
 )
-from likeness.api.views import decision_view, pay_line_view, use_view
+from likeness.api.views import decision_view, page_view, pay_line_view, use_view
 from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
 from likeness.domain.requests import Request
 from likeness.interchange.records import build_checked
@@ -119,12 +119,7 @@ def performer_uses(
 ) -> Json:
     """The uses of the performer's likeness the caller sees, in the order recorded."""
     page = use_queries.performer_uses(uow, principal, performer_id, limit=limit, offset=offset)
-    return {
-        "items": [use_view(r) for r in page.items],
-        "total": page.total,
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page_view(page, use_view)
 
 
 @router.get("/performers/{performer_id}/pay-lines", response_model=PayLinePage, responses=READ)
@@ -137,9 +132,4 @@ def performer_pay_lines(
 ) -> Json:
     """The pay lines owed to the performer that the caller sees, in the order recorded."""
     page = use_queries.performer_pay_lines(uow, principal, performer_id, limit=limit, offset=offset)
-    return {
-        "items": [pay_line_view(line) for line in page.items],
-        "total": page.total,
-        "limit": page.limit,
-        "offset": page.offset,
-    }
+    return page_view(page, pay_line_view)
