@@ -42,13 +42,16 @@ def performer_uses(
     """The uses of a performer's likeness that ``principal`` sees, in the order recorded."""
     registry.see_performer(uow, principal, performer_id)
     whom = acts_for(uow, principal)
-    seen = [
-        r
-        for r in uow.uses.of_performer(performer_id)
-        if may(
-            principal, Action.SEE, request_record(uow, r.request, RecordKind.USE), acts_for=whom
-        ).visible
-    ]
+    shown: dict[tuple[str | None, ...], bool] = {}  # uses alike in what access depends on
+    seen = []
+    for record in uow.uses.of_performer(performer_id):
+        request = record.request
+        key = (request.production, request.producer, request.replica, request.performer)
+        if key not in shown:
+            about = request_record(uow, request, RecordKind.USE)
+            shown[key] = may(principal, Action.SEE, about, acts_for=whom).visible
+        if shown[key]:
+            seen.append(record)
     return page_of(seen, limit, offset)
 
 
@@ -58,14 +61,20 @@ def performer_pay_lines(
     """The pay lines owed to a performer that ``principal`` sees, in the order recorded."""
     registry.see_performer(uow, principal, performer_id)
     whom = acts_for(uow, principal)
-    seen = []
-    for line in uow.uses.pay_lines(performer_id=performer_id):
-        record = Record(
-            RecordKind.PAY_LINE,
-            line.production,
-            frozenset({performer_id}),
-            producers_of(uow, (line.production,)),
-        )
-        if may(principal, Action.SEE, record, acts_for=whom).visible:
-            seen.append(line)
-    return page_of(seen, limit, offset)
+    lines = uow.uses.pay_lines(performer_id=performer_id)
+    # one question per production, not per line: a line is seen as its production is
+    shown = {
+        production: may(
+            principal,
+            Action.SEE,
+            Record(
+                RecordKind.PAY_LINE,
+                production,
+                frozenset({performer_id}),
+                producers_of(uow, (production,)),
+            ),
+            acts_for=whom,
+        ).visible
+        for production in {line.production for line in lines}
+    }
+    return page_of([line for line in lines if shown[line.production]], limit, offset)
