@@ -307,8 +307,15 @@ def list_consents(
     elif principal.role is Role.PERFORMER:
         performer_id = principal.party  # the query is filtered to what they may see
     found = uow.consents.list(performer_id)
-    return [
-        s
-        for s in found
-        if may(principal, Action.SEE, consent_record(uow, s.consent), acts_for=whom).visible
-    ]
+    # consents alike in what access depends on (subject, productions) are asked about once
+    shown: dict[tuple[object, ...], bool] = {}
+    seen = []
+    for stored in found:
+        consent = stored.consent
+        key = (consent.replica, consent.performer, consent.productions)
+        if key not in shown:
+            record = consent_record(uow, consent)
+            shown[key] = may(principal, Action.SEE, record, acts_for=whom).visible
+        if shown[key]:
+            seen.append(stored)
+    return seen
