@@ -7,10 +7,9 @@ authority 403, an invalid consent 422 with its SPEC §5 problems.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from fastapi import APIRouter, status
 
-from fastapi import APIRouter, Query, status
-
+from likeness.api.params import Json, Limit, Offset
 from likeness.api.responses import READ, WRITE
 from likeness.api.schemas import ConsentCreate, ConsentPage, ConsentPublic, DayBody
 from likeness.api.views import consent_view, page_view
@@ -18,13 +17,9 @@ from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
 from likeness.errors import RecordInvalidError
 from likeness.interchange.schemas import consent_from_record
 from likeness.services import consents
-from likeness.services.pages import MAX_LIMIT, page_of
+from likeness.services.pages import page_of
 
 router = APIRouter(prefix="/v1", tags=["consents"])
-
-Json = dict[str, Any]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="most items to return")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
 
 
 @router.get(

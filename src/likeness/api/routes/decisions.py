@@ -8,11 +8,12 @@ production did not exist.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Response, status
 from fastapi.responses import JSONResponse
 
+from likeness.api.params import Json, Limit, Offset
 from likeness.api.responses import READ, WRITE
 from likeness.api.schemas import (
     BatchPublic,
@@ -30,14 +31,10 @@ from likeness.interchange.records import build_checked
 from likeness.interchange.schemas import RequestRecord, request_from_record
 from likeness.services import use_queries
 from likeness.services.decisions import decide_requests
-from likeness.services.pages import MAX_LIMIT
 from likeness.services.uses import record_use
 
 router = APIRouter(prefix="/v1", tags=["decisions and uses"])
 
-Json = dict[str, Any]
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="most items to return")]
-Offset = Annotated[int, Query(ge=0, description="items to skip")]
 IdempotencyKey = Annotated[
     str,
     Header(

@@ -3,10 +3,9 @@ registering productions and replicas. What the caller may not see answers 404.""
 
 from __future__ import annotations
 
-from typing import Any
-
 from fastapi import APIRouter, status
 
+from likeness.api.params import Json
 from likeness.api.responses import READ, WRITE
 from likeness.api.schemas import (
     Created,
@@ -21,8 +20,6 @@ from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow
 from likeness.services import registry
 
 router = APIRouter(prefix="/v1", tags=["registry"])
-
-Json = dict[str, Any]
 
 
 @router.get(
