@@ -17,7 +17,16 @@ from starlette.middleware.sessions import SessionMiddleware
 from likeness import __version__
 from likeness.api.middleware import GuardMiddleware
 from likeness.api.problems import install_error_handlers
-from likeness.api.routes import assets, consents, decisions, health, ledger, registry, strikes
+from likeness.api.routes import (
+    assets,
+    consent_requests,
+    consents,
+    decisions,
+    health,
+    ledger,
+    registry,
+    strikes,
+)
 from likeness.bootstrap import Container, bootstrap
 from likeness.web import auth as web_auth
 from likeness.web import routes as web_routes
@@ -31,6 +40,7 @@ API_ROUTERS = (
     registry.router,
     assets.router,
     consents.router,
+    consent_requests.router,
     decisions.router,
     strikes.router,
     ledger.router,

@@ -15,9 +15,12 @@ from typing import Any, Self
 
 from likeness.compensation.residuals.compute import PerformerResult
 from likeness.domain.accounts import Account, SignInFailures, Token
+from likeness.domain.consent_requests import ConsentRequest, RequestState
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
+from likeness.domain.notices import Notice
 from likeness.domain.performers import Performer
+from likeness.domain.principals import Role
 from likeness.domain.productions import Producer, Production
 from likeness.domain.replicas import AssetFile, Replica
 from likeness.domain.residuals import ResidualLine, ResidualRun
@@ -353,6 +356,8 @@ class FakeUnitOfWork:
         self.uses = FakeUses()
         self.residuals = FakeResiduals()
         self.accounts = FakeAccounts()
+        self.consent_requests = FakeConsentRequests()
+        self.notices = FakeNotices()
         self.ledger = FakeLedger()
         self.committed = 0
         self._snapshot: tuple[Any, ...] = ()
@@ -370,6 +375,8 @@ class FakeUnitOfWork:
             dict(self.residuals.runs),
             list(self.residuals.stored),
             self.accounts.state(),
+            dict(self.consent_requests.items),
+            list(self.notices.items),
         )
 
     def __enter__(self) -> Self:
@@ -413,3 +420,76 @@ class FakeUnitOfWork:
             list(self._snapshot[9]),
         )
         self.accounts.restore(self._snapshot[10])
+        self.consent_requests.items = dict(self._snapshot[11])
+        self.notices.items = list(self._snapshot[12])
+
+
+class FakeConsentRequests:
+    """Consent requests in a dict, in the order made."""
+
+    def __init__(self) -> None:
+        self.items: dict[str, ConsentRequest] = {}
+
+    def get(self, request_id: str) -> ConsentRequest | None:
+        return self.items.get(request_id)
+
+    def add(self, request: ConsentRequest) -> None:
+        if request.id in self.items:
+            raise ConflictError(f"consent request {request.id} exists")
+        self.items[request.id] = request
+
+    def move(self, request: ConsentRequest) -> bool:
+        known = self.items.get(request.id)
+        if known is None or known.state is not RequestState.PENDING:
+            return False
+        self.items[request.id] = request
+        return True
+
+    def list(
+        self,
+        *,
+        about: Collection[str] | None = None,
+        producers: Collection[str] | None = None,
+        states: Collection[RequestState] | None = None,
+    ) -> Sequence[ConsentRequest]:
+        found = list(self.items.values())
+        if about is not None or producers is not None:
+            found = [
+                r for r in found if r.about in (about or ()) or r.producer in (producers or ())
+            ]
+        return [r for r in found if states is None or r.state in states]
+
+    def pending_due(self, day: dt.date) -> Sequence[ConsentRequest]:
+        return [
+            r for r in self.items.values() if r.state is RequestState.PENDING and r.respond_by < day
+        ]
+
+
+class FakeNotices:
+    """Notices in a list; ids count from 1."""
+
+    def __init__(self) -> None:
+        self.items: list[Notice] = []
+
+    def add(self, notice: Notice) -> int:
+        stored = dataclasses.replace(notice, id=len(self.items) + 1)
+        self.items.append(stored)
+        return int(stored.id or 0)
+
+    def get(self, notice_id: int) -> Notice | None:
+        return next((n for n in self.items if n.id == notice_id), None)
+
+    def list(
+        self,
+        *,
+        recipients: Collection[tuple[Role, str]] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[Sequence[Notice], int]:
+        found = [
+            n
+            for n in reversed(self.items)
+            if recipients is None or (n.recipient_role, n.recipient) in recipients
+        ]
+        end = None if limit is None else offset + limit
+        return found[offset:end], len(found)

@@ -71,6 +71,7 @@ class ConsentPublic(_Public):
     lifetime_only: bool
     revoked_on: str | None
     suspended_on: str | None = None
+    request: str | None = None
     valid: bool
     problems: list[str]
 

@@ -18,9 +18,11 @@ from likeness import __version__
 from likeness.bootstrap import Container, bootstrap, initialize
 from likeness.cli import _principal
 from likeness.cli import accounts as accounts_cli
+from likeness.cli import consent_requests as consent_requests_cli
 from likeness.cli import consents as consents_cli
 from likeness.cli import decide as decide_cli
 from likeness.cli import ledger as ledger_cli
+from likeness.cli import notices as notices_cli
 from likeness.cli import registry as registry_cli
 from likeness.cli import residuals as residuals_cli
 from likeness.cli import scenario as scenario_cli
@@ -191,6 +193,9 @@ app.add_typer(registry_cli.replica_app, name="replica")
 
 # consents, decisions and scenarios (issue 3); uses and the ledger (issue 4); residuals (issue 5)
 app.add_typer(consents_cli.app, name="consent")
+app.add_typer(consent_requests_cli.app, name="consent-request")
+app.add_typer(notices_cli.app, name="notices")
+app.add_typer(notices_cli.app, name="notice", hidden=True)
 app.add_typer(scenario_cli.app, name="scenario")
 app.command("decide")(decide_cli.decide)
 app.add_typer(uses_cli.app, name="use")

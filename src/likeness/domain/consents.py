@@ -94,6 +94,8 @@ class Consent:
     lifetime_only: bool = False
     revoked_on: dt.date | None = None
     suspended_on: dt.date | None = None
+    #: the consent request (SPEC §11) this consent answered, if any
+    request: str | None = None
 
     def __post_init__(self) -> None:
         if not self.id:

@@ -62,6 +62,8 @@ def consent_to_document(consent: Consent, problems: Sequence[str] | None = None)
     if consent.suspended_on is not None:
         # written only when set, so files from before suspensions existed round-trip unchanged
         doc["suspended_on"] = consent.suspended_on
+    if consent.request is not None:
+        doc["request"] = consent.request
     if problems is not None:
         doc["valid"] = not problems
         doc["problems"] = list(problems)

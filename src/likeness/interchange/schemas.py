@@ -87,12 +87,37 @@ class ConsentRecord(Record):
     lifetime_only: bool = False
     revoked_on: Day | None = None
     suspended_on: Day | None = None
+    request: str | None = None
     expect: ConsentExpectRecord | None = None
 
     @field_validator("productions", "uses", mode="before")
     @classmethod
     def _as_list(cls, value: Any) -> Any:
         """``uses: dubbing`` is a list of one; ``uses: null`` names none (a blanket grant)."""
+        return _as_list(value)
+
+
+class ConsentRequestRecord(Record):
+    """A consent request as a producer sends it (SPEC §11): the terms of the consent it would
+    make, and the day it must be answered by."""
+
+    id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
+    producer: str | None = Field(default=None, min_length=1)
+    replica: str | None = None
+    performer: str | None = None
+    productions: list[str] = Field(default_factory=list)
+    uses: list[UseCode] = Field(default_factory=list)
+    description: str = ""
+    valid_from: Day | None = None
+    valid_until: Day | None = None
+    compensation: CompensationRecord | None = None
+    lifetime_only: bool = False
+    respond_by: Day | None = None
+
+    @field_validator("productions", "uses", mode="before")
+    @classmethod
+    def _as_list(cls, value: Any) -> Any:
+        """``uses: dubbing`` is a list of one; ``uses: null`` names none (a blanket request)."""
         return _as_list(value)
 
 
@@ -216,4 +241,5 @@ def consent_from_record(rec: ConsentRecord) -> Consent:
         lifetime_only=rec.lifetime_only,
         revoked_on=rec.revoked_on,
         suspended_on=rec.suspended_on,
+        request=rec.request,
     )

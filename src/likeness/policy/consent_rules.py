@@ -244,3 +244,11 @@ def may_consent_for(party: str, performer: Performer | None, day: dt.date) -> bo
     if rep.kind is RepresentativeKind.GUARDIAN and performer.is_minor_on(day):
         return True
     return rep.may_consent
+
+
+def who_may_consent(performer: Performer, day: dt.date) -> tuple[str, ...]:
+    """Every party that may consent for ``performer`` on ``day`` (SPEC §4.2, §11: whoever a
+    consent request goes to): the performer, their representatives, the union, in that order,
+    each only if :func:`may_consent_for` says so."""
+    parties = (performer.id, *(rep.id for rep in performer.representatives), UNION)
+    return tuple(party for party in parties if may_consent_for(party, performer, day))

@@ -44,6 +44,7 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
+from likeness.domain.ids import UNION
 from likeness.domain.performers import Performer
 from likeness.domain.principals import Principal, Role
 from likeness.errors import ForbiddenError, NotFoundError
@@ -293,3 +294,22 @@ def require(
             errors=permission.reasons,
         )
     return permission
+
+
+def notice_recipients(
+    principal: Principal, acts_for: frozenset[str] = frozenset()
+) -> frozenset[tuple[Role, str]] | None:
+    """Whose notices ``principal`` reads (SPEC §10, §11): its own party's; a representative
+    also those of the performers they act for; the union the union's; an admin none; the
+    operator every notice (None)."""
+    role = principal.role
+    if role is Role.OPERATOR:
+        return None
+    if role is Role.UNION:
+        return frozenset({(Role.UNION, UNION)})
+    if role is Role.ADMIN:
+        return frozenset()
+    own = frozenset({(role, str(principal.party))})
+    if role is Role.REPRESENTATIVE:
+        return own | {(Role.PERFORMER, performer) for performer in acts_for}
+    return own

@@ -12,6 +12,7 @@ from typing import Any
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.decisions import Reason
 from likeness.domain.ids import ProductionId
+from likeness.domain.notices import NoticeKind
 from likeness.domain.principals import Principal, Role
 from likeness.domain.world import World
 from likeness.errors import (
@@ -28,6 +29,7 @@ from likeness.interchange.schemas import ConsentRecord, consent_from_record
 from likeness.policy.consent_rules import may_consent_for
 from likeness.services.access import Action, Record, RecordKind, may, require
 from likeness.services.collaborators import Collaborators
+from likeness.services.notices import consent_changed_notices
 from likeness.services.records import acts_for, consent_record
 from likeness.services.unit_of_work import UnitOfWork
 
@@ -184,6 +186,18 @@ def revoke_consent(
         principal.actor,
         {"consent": consent_id, "revoked_on": on.isoformat()},
     )
+    record = consent_record(uow, stored.consent)
+    by = principal.consents_as or principal.actor
+    consent_changed_notices(
+        uow,
+        NoticeKind.CONSENT_REVOKED,
+        stored.consent,
+        None if performer is None else performer.id,
+        record.producers,
+        by,
+        on,
+        deps.clock(),
+    )
     uow.commit()
     return StoredConsent(stored.consent.revoked(on), stored.problems)
 
@@ -274,6 +288,16 @@ def suspend_consent(
         "consent-suspended",
         principal.actor,
         {"consent": consent_id, "suspended_on": on.isoformat(), "by": by},
+    )
+    consent_changed_notices(
+        uow,
+        NoticeKind.CONSENT_SUSPENDED,
+        consent,
+        None if performer is None else performer.id,
+        record.producers,
+        by,
+        on,
+        deps.clock(),
     )
     uow.commit()
     return StoredConsent(consent.suspended(on), stored.problems)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from likeness.domain.consent_requests import ConsentRequest
 from likeness.domain.consents import Consent
 from likeness.domain.performers import Performer
 from likeness.domain.principals import Principal, Role
@@ -71,4 +72,14 @@ def consent_record(uow: UnitOfWork, consent: Consent) -> Record:
         consent.id,
         frozenset() if performer is None else frozenset({performer}),
         producers_of(uow, consent.productions),
+    )
+
+
+def consent_request_record(request: ConsentRequest) -> Record:
+    """A consent request: about its performer, from its producer."""
+    return Record(
+        RecordKind.CONSENT_REQUEST,
+        request.id,
+        frozenset({request.about}),
+        frozenset({request.producer}),
     )

@@ -13,9 +13,12 @@ from typing import Any, Protocol, Self
 
 from likeness.compensation.residuals.compute import PerformerResult
 from likeness.domain.accounts import Account, SignInFailures, Token
+from likeness.domain.consent_requests import ConsentRequest, RequestState
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
+from likeness.domain.notices import Notice
 from likeness.domain.performers import Performer
+from likeness.domain.principals import Role
 from likeness.domain.productions import Producer, Production
 from likeness.domain.replicas import AssetFile, Replica
 from likeness.domain.residuals import ResidualLine, ResidualRun
@@ -87,6 +90,10 @@ class UnitOfWork(Protocol):
     def residuals(self) -> ResidualRepository: ...
     @property
     def accounts(self) -> AccountRepository: ...
+    @property
+    def consent_requests(self) -> ConsentRequestRepository: ...
+    @property
+    def notices(self) -> NoticeRepository: ...
 
     def __enter__(self) -> Self: ...
 
@@ -179,3 +186,36 @@ class AccountRepository(Protocol):
 
     def lock(self, name: str, until: dt.datetime) -> None: ...
     def clear_failures(self, name: str) -> None: ...
+
+
+class ConsentRequestRepository(Protocol):
+    """Consent requests (SPEC §11); a request changes once, from ``pending``."""
+
+    def get(self, request_id: str) -> ConsentRequest | None: ...
+    def add(self, request: ConsentRequest) -> None: ...
+    def move(self, request: ConsentRequest) -> bool:
+        """Write the new state of a request still pending; False when it is not any more."""
+        ...
+
+    def list(
+        self,
+        *,
+        about: Collection[str] | None = None,
+        producers: Collection[str] | None = None,
+        states: Collection[RequestState] | None = None,
+    ) -> Sequence[ConsentRequest]: ...
+    def pending_due(self, day: dt.date) -> Sequence[ConsentRequest]: ...
+
+
+class NoticeRepository(Protocol):
+    """The notices outbox (SPEC §11)."""
+
+    def add(self, notice: Notice) -> int: ...
+    def get(self, notice_id: int) -> Notice | None: ...
+    def list(
+        self,
+        *,
+        recipients: Collection[tuple[Role, str]] | None = None,
+        limit: int | None = None,
+        offset: int = 0,
+    ) -> tuple[Sequence[Notice], int]: ...

@@ -22,6 +22,7 @@ from likeness.interchange.parsing import parse_request
 from likeness.services.access import Action, RecordKind, require
 from likeness.services.collaborators import Collaborators
 from likeness.services.decisions import decide_request, request_record
+from likeness.services.notices import use_notices
 from likeness.services.unit_of_work import UnitOfWork
 
 
@@ -155,5 +156,6 @@ def record_use(
                     }
                 ),
             )
+        use_notices(uow, record, performer)
     uow.commit()
     return RecordedUse(record, replayed=False)

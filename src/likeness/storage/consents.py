@@ -71,6 +71,7 @@ def consent_from_row(row: Row[Any]) -> Consent:
         revoked_on,
         _problems,
         suspended_on,
+        request,
     ) = tuple(row)
     return Consent(
         id=ConsentId(ident),
@@ -88,6 +89,7 @@ def consent_from_row(row: Row[Any]) -> Consent:
         lifetime_only=lifetime_only,
         revoked_on=revoked_on,
         suspended_on=suspended_on,
+        request=request,
     )
 
 
@@ -117,6 +119,7 @@ def consent_values(consent: Consent, problems: Sequence[str]) -> dict[str, Any]:
         "revoked_on": consent.revoked_on,
         "problems": ",".join(problems),
         "suspended_on": consent.suspended_on,
+        "request_id": consent.request,
     }
 
 
@@ -199,12 +202,12 @@ class SqlConsentRepository:
         rows = cursor.execute(
             "SELECT id, replica_id, performer_id, given_by, signed_on, separately_signed,"
             " productions, uses, description, valid_from, valid_until, compensation_amount,"
-            " compensation_per, compensation_currency, lifetime_only, revoked_on, suspended_on"
-            " FROM consents ORDER BY seq"
+            " compensation_per, compensation_currency, lifetime_only, revoked_on, suspended_on,"
+            " request_id FROM consents ORDER BY seq"
         )
         for (ident, replica, performer, given_by, signed_on, separately, productions, uses,
              description, valid_from, valid_until, amount, per, currency, lifetime_only,
-             revoked_on, suspended_on) in rows:  # fmt: skip
+             revoked_on, suspended_on, request) in rows:  # fmt: skip
             yield Consent(
                 id=ConsentId(ident),
                 given_by=given_by,
@@ -223,6 +226,7 @@ class SqlConsentRepository:
                 lifetime_only=bool(lifetime_only),
                 revoked_on=None if revoked_on is None else date(revoked_on),
                 suspended_on=None if suspended_on is None else date(suspended_on),
+                request=request,
             )
 
     def count(self) -> int:

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     LargeBinary,
     MetaData,
@@ -179,6 +180,8 @@ consents = Table(
     Column("revoked_on", Date, nullable=True),
     Column("problems", Text, nullable=False),
     Column("suspended_on", Date, nullable=True),
+    # the consent request it answered (SPEC §11; migration 0008)
+    Column("request_id", String(64), nullable=True),
     CheckConstraint("(replica_id IS NULL) <> (performer_id IS NULL)", name="one_subject"),
 )
 
@@ -301,6 +304,7 @@ accounts = Table(
     Column("disabled", Boolean, nullable=False),
     Column("password_hash", String(255), nullable=True),  # Argon2id, PHC string format
     Column("created_at", DateTime, nullable=False),
+    Column("email", String(320), nullable=True),  # where notices are sent (migration 0008)
 )
 
 api_tokens = Table(
@@ -324,3 +328,62 @@ sign_in_failures = Table(
     Column("last_failure_at", DateTime, nullable=False),
 )
 # ---- end of accounts (SPEC §10) -------------------------------------------------------------
+
+# ---- consent requests and notices (SPEC §11) ------------------------------------------------
+# A request's terms are stored like a consent's (comma-joined productions and uses); `about` is
+# the performer it concerns (the replica's performer for a replica request). Only `state` and
+# the answer columns change, once, from `pending`.
+
+consent_requests = Table(
+    "consent_requests",
+    metadata,
+    Column("seq", _SEQ, primary_key=True, autoincrement=True),
+    Column("id", String(64), nullable=False, unique=True),
+    Column("producer_id", String(64), nullable=False, index=True),
+    Column("about", String(64), nullable=False, index=True),
+    Column("replica_id", String(64), nullable=True),
+    Column("performer_id", String(64), nullable=True),
+    Column("productions", Text, nullable=False),
+    Column("uses", Text, nullable=False),
+    Column("description", Text, nullable=False),
+    Column("valid_from", Date, nullable=True),
+    Column("valid_until", Date, nullable=True),
+    Column("compensation_amount", Money, nullable=True),
+    Column("compensation_per", String(8), nullable=True),
+    Column("compensation_currency", String(3), nullable=True),
+    Column("lifetime_only", Boolean, nullable=False),
+    Column("respond_by", Date, nullable=False),
+    Column("created_on", Date, nullable=False),
+    Column("state", String(16), nullable=False, index=True),
+    Column("answered_by", String(64), nullable=True),
+    Column("answered_on", Date, nullable=True),
+    Column("reason", Text, nullable=True),
+    Column("consent_id", String(64), nullable=True),
+    CheckConstraint("(replica_id IS NULL) <> (performer_id IS NULL)", name="one_subject"),
+)
+
+# The outbox: a notice is written with the change it reports, then delivered by a sender that
+# claims it (`claimed_by` until `claimed_until`), so two senders never send the same one.
+notices = Table(
+    "notices",
+    metadata,
+    Column("id", _SEQ, primary_key=True, autoincrement=True),
+    Column("kind", String(32), nullable=False),
+    Column("recipient", String(64), nullable=False),
+    Column("recipient_role", String(16), nullable=False),
+    Column("performer", String(64), nullable=True, index=True),
+    Column("subject", Text, nullable=False),
+    Column("message", Text, nullable=False),
+    Column("data", Text, nullable=False),  # canonical JSON
+    Column("created_at", DateTime, nullable=False),  # UTC
+    Column("delivery", String(16), nullable=False),
+    Column("attempts", Integer, nullable=False),
+    Column("next_attempt_at", DateTime, nullable=True),
+    Column("last_error", Text, nullable=True),
+    Column("sent_at", DateTime, nullable=True),
+    Column("claimed_by", String(64), nullable=True),
+    Column("claimed_until", DateTime, nullable=True),
+)
+Index("ix_notices_recipient", notices.c.recipient, notices.c.id)
+Index("ix_notices_delivery", notices.c.delivery, notices.c.next_attempt_at)
+# ---- end of consent requests and notices (SPEC §11) -----------------------------------------

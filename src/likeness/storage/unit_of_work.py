@@ -16,9 +16,11 @@ from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 
 from likeness.errors import ConflictError, StorageError
 from likeness.storage.accounts import SqlAccountRepository
+from likeness.storage.consent_requests import SqlConsentRequestRepository
 from likeness.storage.consents import SqlConsentRepository, SqlStrikeRepository
 from likeness.storage.database import WRITE
 from likeness.storage.ledger import SqlLedger
+from likeness.storage.notices import SqlNoticeRepository
 from likeness.storage.repositories import (
     SqlPerformerRepository,
     SqlProducerRepository,
@@ -77,6 +79,8 @@ class SqlUnitOfWork:
         self.residuals = SqlResidualRepository(conn)  # issue 5
         self.uses = SqlUseRepository(conn)  # issue 4: decisions on uses, uses, pay lines
         self.accounts = SqlAccountRepository(conn)  # SPEC §10: accounts, tokens, sign-ins
+        self.consent_requests = SqlConsentRequestRepository(conn)  # SPEC §11
+        self.notices = SqlNoticeRepository(conn)  # SPEC §11: the outbox
         return self
 
     def __exit__(

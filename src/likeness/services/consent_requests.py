@@ -1,0 +1,474 @@
+"""Consent requests (SPEC §11): a producer asks; whoever has authority on the day answers.
+
+- :func:`create_request` runs the SPEC §5 checks on the consent the request would make and
+  refuses it with their codes, so blanket or perpetual terms never reach a performer; it goes
+  to everyone who may consent on the day (:func:`~likeness.policy.consent_rules.who_may_consent`).
+- :func:`grant_request` makes the consent (``given_by`` the party answering, ``signed_on`` the
+  day of the answer, ``separately_signed``, ``request``), refused with ``signed-during-strike``
+  (and any other §5 code) when it would be invalid on that day; :func:`refuse_request`,
+  :func:`withdraw_request` and :func:`expire_requests` close a request without a consent.
+
+Only a pending request moves; answering any other is a :class:`ConflictError` naming its
+state. A request whose ``respond_by`` has passed is expired, and the expiry is written (with its
+ledger entry) the first time anything tries to move it. Each step is a ledger entry and tells
+whom it concerns (:mod:`likeness.services.notices`), in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+from likeness.domain.consent_requests import ConsentRequest, RequestState, Transition
+from likeness.domain.consents import WILDCARD, Compensation, Consent
+from likeness.domain.decisions import Problem
+from likeness.domain.ids import PerformerId, ReplicaId
+from likeness.domain.performers import Performer
+from likeness.domain.principals import Principal, Role
+from likeness.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from likeness.interchange.documents import to_jsonable
+from likeness.interchange.records import parse_record
+from likeness.interchange.report import consent_to_document
+from likeness.interchange.schemas import ConsentRequestRecord
+from likeness.policy.consent_rules import may_consent_for, who_may_consent
+from likeness.services.access import Action, may, require
+from likeness.services.collaborators import Collaborators
+from likeness.services.consents import consent_problems
+from likeness.services.notices import Recipient, answered_notices, party_of, requested_notices
+from likeness.services.records import (
+    acts_for,
+    consent_request_record,
+    production_record,
+    replica_record,
+)
+from likeness.services.unit_of_work import UnitOfWork
+
+#: how long a performer has to answer when the request names no ``respond_by``
+DEFAULT_DAYS_TO_ANSWER = 14
+#: §5 codes that depend on the day the consent is signed, so on the answer, not the request
+_DEPENDS_ON_ANSWER_DAY = frozenset({Problem.SIGNED_DURING_STRIKE.value})
+_MAX_REASON = 2000
+
+
+def _missing(request_id: str) -> str:
+    return f"consent request {request_id!r} does not exist (expected a consent request id)"
+
+
+@dataclass(frozen=True)
+class Preview:
+    """What a request would be: its terms, the §5 problems of the consent it would make (none:
+    it may be sent) and who may answer it today."""
+
+    request: ConsentRequest
+    problems: tuple[str, ...]
+    answerers: tuple[Recipient, ...]
+
+
+def _today(deps: Collaborators) -> dt.date:
+    return deps.clock().astimezone(dt.UTC).date()
+
+
+def _draft(
+    uow: UnitOfWork, principal: Principal, data: Mapping[str, Any], today: dt.date
+) -> tuple[ConsentRequest, Performer]:
+    """The request in ``data`` checked against what ``principal`` sees and may do."""
+    rec = parse_record(ConsentRequestRecord, data, "consent request")
+    producer = rec.producer
+    if principal.role is Role.PRODUCER:
+        if producer is not None and producer != principal.party:
+            raise ForbiddenError(
+                f"{principal.actor} may not ask for consent as producer {producer!r}"
+                f" (expected producer {principal.party!r}: you ask for your own productions)"
+            )
+        producer = principal.party
+    elif principal.role is not Role.OPERATOR:
+        raise ForbiddenError(
+            f"{principal.actor} may not ask for consent (producers ask, for their productions)"
+        )
+    if producer is None:
+        raise InvalidInputError("consent request: producer missing (expected a producer id)")
+    if (rec.replica is None) == (rec.performer is None):
+        raise InvalidInputError(
+            "consent request: name exactly one subject (expected replica: ID for a use of a"
+            " replica, or performer: ID to create replicas or a synthetic performer)"
+        )
+    for pid in rec.productions:
+        if pid == WILDCARD:
+            continue  # a blanket grant: refused below with blanket-scope
+        production = uow.productions.get(pid)
+        missing = f"consent request: production {pid!r} does not exist"
+        if production is None:
+            raise NotFoundError(missing + " (expected a registered production)")
+        require(principal, Action.REQUEST_CONSENT, production_record(production), missing)
+        if production.producer != producer:
+            raise ForbiddenError(
+                f"production {pid} is {production.producer}'s, not {producer}'s (expected"
+                " productions of the producer asking)"
+            )
+    if rec.replica is not None:
+        replica = uow.replicas.get(rec.replica)
+        whom = acts_for(uow, principal)
+        if (
+            replica is None
+            or not may(principal, Action.SEE, replica_record(uow, replica), acts_for=whom).visible
+        ):
+            raise NotFoundError(
+                f"consent request: replica {rec.replica!r} does not exist (expected a replica"
+                " made in or registered for your productions)"
+            )
+        about: str = replica.performer
+    else:
+        about = str(rec.performer)
+    performer = uow.performers.get(about)
+    if performer is None:
+        raise NotFoundError(
+            f"consent request: performer {about!r} does not exist (expected a registered performer)"
+        )
+    respond_by = rec.respond_by or today + dt.timedelta(days=DEFAULT_DAYS_TO_ANSWER)
+    if respond_by < today:
+        raise InvalidInputError(
+            f"consent request: respond_by {respond_by} is in the past (expected today, {today},"
+            " or later)"
+        )
+    comp = rec.compensation
+    try:
+        request = ConsentRequest(
+            id=rec.id or f"CR-{today:%Y%m%d}-{secrets.token_hex(4)}",
+            producer=producer,
+            about=PerformerId(about),
+            productions=tuple(rec.productions),
+            uses=tuple(str(u) for u in rec.uses),
+            description=rec.description.strip(),
+            respond_by=respond_by,
+            created_on=today,
+            replica=None if rec.replica is None else ReplicaId(rec.replica),
+            performer=None if rec.performer is None else PerformerId(rec.performer),
+            valid_from=rec.valid_from,
+            valid_until=rec.valid_until,
+            compensation=None
+            if comp is None
+            else Compensation(comp.amount, comp.per, comp.currency),
+            lifetime_only=rec.lifetime_only,
+        )
+    except ValueError as exc:
+        raise InvalidInputError(f"consent request: {exc}") from None
+    return request, performer
+
+
+def _answerers(performer: Performer, day: dt.date) -> tuple[Recipient, ...]:
+    return tuple(party_of(p, performer) for p in who_may_consent(performer, day))
+
+
+def _problems_at_request(
+    uow: UnitOfWork,
+    request: ConsentRequest,
+    performer: Performer,
+    today: dt.date,
+    deps: Collaborators,
+) -> tuple[str, ...]:
+    consent = request.consent_by(f"{request.id}-preview", performer.id, today)
+    found = consent_problems(uow, consent, deps=deps)
+    return tuple(code for code in found if code not in _DEPENDS_ON_ANSWER_DAY)
+
+
+def preview_request(
+    uow: UnitOfWork, principal: Principal, data: Mapping[str, Any], *, deps: Collaborators
+) -> Preview:
+    """The request in ``data`` as it would be sent, with its problems; nothing is stored."""
+    today = _today(deps)
+    request, performer = _draft(uow, principal, data, today)
+    problems = _problems_at_request(uow, request, performer, today, deps)
+    return Preview(request, problems, _answerers(performer, today))
+
+
+def create_request(
+    uow: UnitOfWork, principal: Principal, data: Mapping[str, Any], *, deps: Collaborators
+) -> ConsentRequest:
+    """Store the request in ``data`` and tell everyone who may answer it.
+
+    Raises :class:`InvalidInputError` with the §5 codes when the consent it would make is
+    invalid (nothing is stored), or when nobody may consent for the performer today;
+    :class:`NotFoundError` / :class:`ForbiddenError` for what the producer may not name; and
+    :class:`ConflictError` for an id in use.
+    """
+    preview = preview_request(uow, principal, data, deps=deps)
+    request = preview.request
+    if preview.problems:
+        raise InvalidInputError(
+            f"consent request {request.id} would make an invalid consent (expected terms that"
+            " pass SPEC §5: named productions and uses, an end date, a specific description,"
+            " compensation); its problems:",
+            errors=preview.problems,
+        )
+    if not preview.answerers:
+        raise InvalidInputError(
+            f"consent request {request.id}: nobody may consent for performer {request.about}"
+            f" on {request.created_on} (expected a guardian for a minor, or an estate)"
+        )
+    if uow.consent_requests.get(request.id) is not None:
+        raise ConflictError(f"consent request {request.id} already exists (expected a new id)")
+    uow.consent_requests.add(request)
+    uow.ledger.append("consent-request-created", principal.actor, request_document(request))
+    requested_notices(uow, request, preview.answerers, deps.clock())
+    uow.commit()
+    return request
+
+
+def request_document(request: ConsentRequest, on: dt.date | None = None) -> dict[str, Any]:
+    """The request as the API, CLI and ledger show it (state on ``on`` when given)."""
+    comp = request.compensation
+    doc: dict[str, Any] = {"id": request.id, "producer": request.producer}
+    doc["replica" if request.replica is not None else "performer"] = request.subject
+    doc.update(
+        {
+            "about": request.about,
+            "productions": list(request.productions),
+            "uses": list(request.uses),
+            "description": request.description,
+            "valid_from": request.valid_from,
+            "valid_until": request.valid_until,
+            "compensation": None
+            if comp is None
+            else {"amount": comp.amount, "per": comp.per.value, "currency": comp.currency},
+            "lifetime_only": request.lifetime_only,
+            "respond_by": request.respond_by,
+            "created_on": request.created_on,
+            "state": str(request.state if on is None else request.state_on(on)),
+            "answered_by": request.answered_by,
+            "answered_on": request.answered_on,
+            "reason": request.reason,
+            "consent": request.consent,
+        }
+    )
+    return dict(to_jsonable(doc))
+
+
+def _visible(uow: UnitOfWork, principal: Principal, request_id: str) -> ConsentRequest:
+    request = uow.consent_requests.get(request_id)
+    if request is None:
+        raise NotFoundError(_missing(request_id))
+    whom = acts_for(uow, principal)
+    require(
+        principal, Action.SEE, consent_request_record(request), _missing(request_id), acts_for=whom
+    )
+    return request
+
+
+def get_request(
+    uow: UnitOfWork, principal: Principal, request_id: str, *, deps: Collaborators
+) -> ConsentRequest:
+    """The request as it stands today (a pending one past ``respond_by`` shows ``expired``)."""
+    request = _visible(uow, principal, request_id)
+    return replace(request, state=request.state_on(_today(deps)))
+
+
+def list_requests(
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    state: RequestState | None = None,
+    deps: Collaborators,
+) -> Sequence[ConsentRequest]:
+    """The requests ``principal`` sees, in the order made, as they stand today; with
+    ``state`` only those in it."""
+    today = _today(deps)
+    whom = acts_for(uow, principal)
+    role = principal.role
+    if role is Role.PERFORMER:
+        found = uow.consent_requests.list(about=[str(principal.party)])
+    elif role is Role.REPRESENTATIVE:
+        found = uow.consent_requests.list(about=whom)
+    elif role is Role.PRODUCER:
+        found = uow.consent_requests.list(producers=[str(principal.party)])
+    else:
+        found = uow.consent_requests.list()
+    shown = []
+    for request in found:
+        if may(principal, Action.SEE, consent_request_record(request), acts_for=whom).visible:
+            current = replace(request, state=request.state_on(today))
+            if state is None or current.state is state:
+                shown.append(current)
+    return shown
+
+
+def _move(
+    uow: UnitOfWork, principal: Principal, request: ConsentRequest, moved: ConsentRequest
+) -> None:
+    if not uow.consent_requests.move(moved):
+        uow.rollback()
+        raise ConflictError(
+            f"consent request {request.id} was answered meanwhile (expected a pending request;"
+            " show it to see its state)"
+        )
+    uow.ledger.append(
+        f"consent-request-{moved.state}",
+        principal.actor,
+        {
+            "request": moved.id,
+            "state": str(moved.state),
+            "answered_by": moved.answered_by,
+            "answered_on": None if moved.answered_on is None else moved.answered_on.isoformat(),
+            "reason": moved.reason,
+            "consent": moved.consent,
+        },
+    )
+
+
+def _pending(
+    uow: UnitOfWork, principal: Principal, request: ConsentRequest, what: str, today: dt.date
+) -> None:
+    """Raise :class:`ConflictError` unless pending; write an expiry that is due first."""
+    state = request.state_on(today)
+    if state is RequestState.EXPIRED and request.state is RequestState.PENDING:
+        _move(uow, principal, request, request.moved(Transition.EXPIRE))
+        uow.commit()
+    if state is not RequestState.PENDING:
+        when = f" (respond_by was {request.respond_by})" if state is RequestState.EXPIRED else ""
+        raise ConflictError(
+            f"consent request {request.id} is {state}{when}; only a pending request can be {what}"
+        )
+
+
+def _answering_party(
+    uow: UnitOfWork,
+    principal: Principal,
+    request: ConsentRequest,
+    by: str | None,
+    today: dt.date,
+) -> str:
+    """Who answers: the principal's own party with authority today (SPEC §4.2), or for the
+    operator the party ``by`` names, which needs the same authority."""
+    performer = uow.performers.get(request.about)
+    whom = acts_for(uow, principal)
+    require(
+        principal,
+        Action.ANSWER_CONSENT_REQUEST,
+        consent_request_record(request),
+        _missing(request.id),
+        acts_for=whom,
+        performer=performer,
+        day=today,
+    )
+    party = principal.consents_as if principal.role is not Role.OPERATOR else by
+    if party is None:
+        raise InvalidInputError(
+            f"answer consent request {request.id}: say who answers (--by: the performer, a"
+            " representative id or union)"
+        )
+    if by is not None and by != party:
+        raise ForbiddenError(
+            f"{principal.actor} may not answer as {by!r} (expected {party!r}: you answer as"
+            " yourself)"
+        )
+    if not may_consent_for(party, performer, today):
+        raise ForbiddenError(
+            f"{party} may not consent for performer {request.about} on {today} (SPEC §4.2: the"
+            " performer if alive and adult, a representative with may_consent, a guardian, the"
+            " estate, or the union when there is no estate)"
+        )
+    return party
+
+
+@dataclass(frozen=True)
+class Granted:
+    """A granted request and the consent it made."""
+
+    request: ConsentRequest
+    consent: Consent
+
+
+def grant_request(
+    uow: UnitOfWork,
+    principal: Principal,
+    request_id: str,
+    *,
+    by: str | None = None,
+    deps: Collaborators,
+) -> Granted:
+    """Grant a pending request: the consent is made and stored, then decided on like any.
+
+    Raises :class:`NotFoundError` (unknown or invisible), :class:`ConflictError` (not
+    pending; the expiry is written when due), :class:`ForbiddenError` (no authority today)
+    and :class:`InvalidInputError` with the §5 codes when the consent would be invalid on the
+    day of the answer (e.g. ``signed-during-strike``); the request then stays pending.
+    """
+    today = _today(deps)
+    request = _visible(uow, principal, request_id)
+    _pending(uow, principal, request, "granted", today)
+    party = _answering_party(uow, principal, request, by, today)
+    consent = request.consent_by(f"C-{request.id}", party, today)
+    problems = consent_problems(uow, consent, deps=deps)
+    if problems:
+        raise InvalidInputError(
+            f"consent request {request.id} cannot be granted on {today}: the consent would be"
+            " invalid (expected a day it passes SPEC §5; it stays pending); its problems:",
+            errors=problems,
+        )
+    if uow.consents.get(consent.id) is not None:
+        raise ConflictError(f"consent {consent.id} already exists (expected a new id)")
+    moved = request.moved(Transition.GRANT, by=party, on=today, consent=consent.id)
+    uow.consents.add(consent, ())
+    uow.ledger.append(
+        "consent-granted", principal.actor, to_jsonable(consent_to_document(consent, ()))
+    )
+    _move(uow, principal, request, moved)
+    answered_notices(uow, moved, deps.clock())
+    uow.commit()
+    return Granted(moved, consent)
+
+
+def refuse_request(
+    uow: UnitOfWork,
+    principal: Principal,
+    request_id: str,
+    reason: str | None = None,
+    *,
+    by: str | None = None,
+    deps: Collaborators,
+) -> ConsentRequest:
+    """Refuse a pending request, with an optional reason for the producer."""
+    today = _today(deps)
+    if reason is not None and len(reason) > _MAX_REASON:
+        raise InvalidInputError(
+            f"reason is {len(reason)} characters (expected at most {_MAX_REASON})"
+        )
+    request = _visible(uow, principal, request_id)
+    _pending(uow, principal, request, "refused", today)
+    party = _answering_party(uow, principal, request, by, today)
+    text = reason.strip() if reason else None
+    moved = request.moved(Transition.REFUSE, by=party, on=today, reason=text or None)
+    _move(uow, principal, request, moved)
+    answered_notices(uow, moved, deps.clock())
+    uow.commit()
+    return moved
+
+
+def withdraw_request(
+    uow: UnitOfWork, principal: Principal, request_id: str, *, deps: Collaborators
+) -> ConsentRequest:
+    """The producer takes back a pending request (nobody may answer it afterwards)."""
+    today = _today(deps)
+    request = _visible(uow, principal, request_id)
+    require(
+        principal, Action.REQUEST_CONSENT, consent_request_record(request), _missing(request_id)
+    )
+    _pending(uow, principal, request, "withdrawn", today)
+    moved = request.moved(Transition.WITHDRAW, on=today)
+    _move(uow, principal, request, moved)
+    uow.commit()
+    return moved
+
+
+def expire_requests(uow: UnitOfWork, principal: Principal, *, deps: Collaborators) -> int:
+    """Write the expiry of every pending request whose ``respond_by`` has passed; return how
+    many (each with its ledger entry, all in one transaction)."""
+    if principal.role is not Role.OPERATOR:
+        raise ForbiddenError(f"{principal.actor} may not expire requests (the operator's job)")
+    due = uow.consent_requests.pending_due(_today(deps))
+    for request in due:
+        _move(uow, principal, request, request.moved(Transition.EXPIRE))
+    uow.commit()
+    return len(due)
