@@ -42,7 +42,6 @@ from likeness.services.records import (
     acts_for,
     consent_request_record,
     production_record,
-    replica_record,
 )
 from likeness.services.unit_of_work import UnitOfWork
 
@@ -109,15 +108,13 @@ def _draft(
                 " productions of the producer asking)"
             )
     if rec.replica is not None:
+        # any registered replica: a producer asks about a replica it will use, whoever made it
+        # (decisions name unknown replicas as such, so its existence is no secret to a producer)
         replica = uow.replicas.get(rec.replica)
-        whom = acts_for(uow, principal)
-        if (
-            replica is None
-            or not may(principal, Action.SEE, replica_record(uow, replica), acts_for=whom).visible
-        ):
+        if replica is None:
             raise NotFoundError(
-                f"consent request: replica {rec.replica!r} does not exist (expected a replica"
-                " made in or registered for your productions)"
+                f"consent request: replica {rec.replica!r} does not exist (expected a registered"
+                " replica)"
             )
         about: str = replica.performer
     else:

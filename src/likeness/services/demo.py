@@ -26,6 +26,7 @@ from likeness.interchange.parsing import parse_strike
 from likeness.services import registry
 from likeness.services.accounts import add_account, set_password
 from likeness.services.collaborators import Collaborators
+from likeness.services.consent_requests import create_request
 from likeness.services.consents import grant_consent, parse_consent_document, suspend_consent
 from likeness.services.strikes import declare_strike
 from likeness.services.unit_of_work import UnitOfWork
@@ -129,11 +130,16 @@ def load_demo(
             raise InvalidInputError(f"demo uses[{i}]: expected a mapping with key and request")
         result = record_use(uow, principal, item["request"], str(item["key"]), deps=deps)
         allowed += result.record.decision.allowed
+    requests = document.get("consent_requests") or []
+    for i, item in enumerate(requests):
+        if not isinstance(item, Mapping):
+            raise InvalidInputError(f"demo consent_requests[{i}]: expected a mapping")
+        create_request(uow, principal, item, deps=deps)
     accounts = add_demo_accounts(uow, principal, world, deps=deps, hasher=hasher)
     summary = (
         f"{len(world.performers)} performers, {len(world.producers)} producers, "
         f"{len(world.productions)} productions, {len(world.replicas)} replicas, "
         f"{len(consents)} consents, {len(strikes)} strikes, {len(uses)} use requests"
-        f" ({allowed} allowed), {len(accounts)} accounts"
+        f" ({allowed} allowed), {len(requests)} consent requests, {len(accounts)} accounts"
     )
     return DemoLoaded(summary, accounts)
