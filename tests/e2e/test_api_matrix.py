@@ -206,6 +206,72 @@ def _create(path: str, body: Callable[[str], dict]) -> Route:
     return Route(call, expect)
 
 
+REQUEST = {
+    "performer": "CR-DANA-SEQUEL",
+    "representative": "CR-RUTH-TRAILER",
+    "producer": "CR-DANA-SEQUEL",
+    "union": "CR-LEO-TRAILER",  # Leo Marsh died without an estate: the union answers
+}
+OTHER_REQUEST = {"representative": "CR-DANA-SEQUEL", "union": "CR-DANA-SEQUEL"}
+
+
+def _request_id(role: str, case: str) -> str:
+    return _pick(REQUEST, role, case, OTHER_REQUEST.get(role, "CR-LEO-TRAILER"), "CR-99")
+
+
+def _request_action(action: str, body: dict) -> Route:
+    """Grant, refuse (whoever may consent today) or withdraw (the producer that asked)."""
+
+    def call(role: str, case: str, _: Installation) -> tuple[str, str, Any]:
+        return "POST", f"/v1/consent-requests/{_request_id(role, case)}/{action}", body
+
+    def expect(role: str, case: str) -> int:
+        if role == "anonymous":
+            return 401
+        if case == "missing" or not _sees_personal(role, case):
+            return 404
+        if action == "withdraw":
+            return 200 if role == "producer" else 403
+        if role == "producer" or (role == "union" and case == "other"):
+            return 403  # sees the request; a producer gives no consent, the union not for P1
+        return 200
+
+    return Route(call, expect)
+
+
+def _ask(path: str, allowed: int) -> Route:
+    """Asking for consent (or previewing): producers, for their own productions."""
+
+    def call(role: str, case: str, _: Installation) -> tuple[str, str, Any]:
+        production = {"own": "F2", "other": "F4", "missing": "F99"}[case]
+        return (
+            "POST",
+            path,
+            {
+                "replica": "D1",
+                "productions": [production],
+                "uses": ["crowd-multiplication"],
+                "description": "Crowd duplication in the harbour festival scenes as a spectator",
+                "valid_until": "2027-12-31",
+                "compensation": {"amount": "250.00", "per": "day"},
+            },
+        )
+
+    def expect(role: str, case: str) -> int:
+        if role == "anonymous":
+            return 401
+        if role != "producer":
+            return 403
+        return allowed if case == "own" else 404
+
+    return Route(call, expect)
+
+
+def _listed(path: str) -> Route:
+    """A list of what the caller sees (possibly empty): 200 for every signed-in role."""
+    return Route(lambda r, c, i: ("GET", path, None), lambda r, c: 401 if r == "anonymous" else 200)
+
+
 MATRIX: dict[tuple[str, str], Route] = {
     ("GET", "/v1/health"): Route(lambda r, c, i: ("GET", "/v1/health", None), lambda r, c: 200),
     ("GET", "/v1/performers/{performer_id}"): Route(_performer_path(""), _read(_sees_performer)),
@@ -274,6 +340,19 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     ("POST", "/v1/consents/{consent_id}/revoke"): _consent_action("revoke", {"on": "2026-11-30"}),
     ("POST", "/v1/consents/{consent_id}/suspend"): _consent_action("suspend", {"on": "2026-11-30"}),
+    ("POST", "/v1/consent-requests"): _ask("/v1/consent-requests", 201),
+    ("POST", "/v1/consent-requests/preview"): _ask("/v1/consent-requests/preview", 200),
+    ("GET", "/v1/consent-requests"): _listed("/v1/consent-requests"),
+    ("GET", "/v1/consent-requests/{request_id}"): Route(
+        lambda r, c, i: ("GET", f"/v1/consent-requests/{_request_id(r, c)}", None),
+        _read(_sees_personal),
+    ),
+    ("POST", "/v1/consent-requests/{request_id}/grant"): _request_action("grant", {}),
+    ("POST", "/v1/consent-requests/{request_id}/refuse"): _request_action(
+        "refuse", {"reason": "Not for this production"}
+    ),
+    ("POST", "/v1/consent-requests/{request_id}/withdraw"): _request_action("withdraw", {}),
+    ("GET", "/v1/notices"): _listed("/v1/notices"),
     ("POST", "/v1/decisions"): _decide("/v1/decisions", lambda b: b, 200),
     ("POST", "/v1/decisions/batch"): _decide(
         "/v1/decisions/batch", lambda b: {"requests": [b, {**b, "id": "QY"}]}, 200

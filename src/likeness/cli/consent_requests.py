@@ -20,6 +20,7 @@ from likeness.domain.consent_requests import RequestState
 from likeness.errors import InvalidInputError
 from likeness.interchange.documents import read_document, to_jsonable
 from likeness.interchange.report import consent_to_document
+from likeness.services import consent_answers as answers
 from likeness.services import consent_requests as service
 
 app = typer.Typer(
@@ -262,7 +263,7 @@ def grant(
     """Grant a pending request: the consent is made, signed today, separately signed."""
     container = bootstrap()
     with container.uow() as uow:
-        granted = service.grant_request(uow, current(), request_id, by=by, deps=container.deps)
+        granted = answers.grant_request(uow, current(), request_id, by=by, deps=container.deps)
     doc = to_jsonable(consent_to_document(granted.consent, ()))
     print(
         f"granted consent request {request_id}: consent {doc['id']} given by"
@@ -279,7 +280,7 @@ def refuse(
     """Refuse a pending request."""
     container = bootstrap()
     with container.uow() as uow:
-        refused = service.refuse_request(
+        refused = answers.refuse_request(
             uow, current(), request_id, reason, by=by, deps=container.deps
         )
     print(f"refused consent request {request_id} (by {refused.answered_by})")
@@ -290,7 +291,7 @@ def withdraw(request_id: Annotated[str, typer.Argument(help="The request id.")])
     """Withdraw your pending request (producers)."""
     container = bootstrap()
     with container.uow() as uow:
-        service.withdraw_request(uow, current(), request_id, deps=container.deps)
+        answers.withdraw_request(uow, current(), request_id, deps=container.deps)
     print(f"withdrew consent request {request_id}")
 
 
@@ -300,5 +301,5 @@ def expire() -> None:
     `likeness notices send` does it on each pass too)."""
     container = bootstrap()
     with container.uow() as uow:
-        count = service.expire_requests(uow, current(), deps=container.deps)
+        count = answers.expire_requests(uow, current(), deps=container.deps)
     print(f"expired {count} consent request(s)")

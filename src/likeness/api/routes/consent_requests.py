@@ -29,6 +29,7 @@ from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
 from likeness.domain.consent_requests import ConsentRequest, RequestState
 from likeness.domain.consents import StoredConsent
 from likeness.domain.notices import Notice
+from likeness.services import consent_answers as answers
 from likeness.services import consent_requests as requests
 from likeness.services.notices import list_notices
 from likeness.services.pages import page_of
@@ -121,7 +122,7 @@ def grant_request(
     container: ContainerDep,
 ) -> Json:
     """Grant a pending request as yourself: the consent is made, signed today."""
-    granted = requests.grant_request(uow, principal, request_id, deps=container.deps)
+    granted = answers.grant_request(uow, principal, request_id, deps=container.deps)
     return {
         "request": request_view(granted.request),
         "consent": consent_view(StoredConsent(granted.consent, ())),
@@ -139,7 +140,7 @@ def refuse_request(
     container: ContainerDep,
 ) -> Json:
     """Refuse a pending request, with an optional reason."""
-    refused = requests.refuse_request(uow, principal, request_id, body.reason, deps=container.deps)
+    refused = answers.refuse_request(uow, principal, request_id, body.reason, deps=container.deps)
     return request_view(refused)
 
 
@@ -156,7 +157,7 @@ def withdraw_request(
     container: ContainerDep,
 ) -> Json:
     """The producer withdraws its pending request."""
-    withdrawn = requests.withdraw_request(uow, principal, request_id, deps=container.deps)
+    withdrawn = answers.withdraw_request(uow, principal, request_id, deps=container.deps)
     return request_view(withdrawn)
 
 
