@@ -51,6 +51,8 @@ def _add(
     at: dt.datetime,
     performer: str | None,
 ) -> list[int]:
+    if at.utcoffset() is None:  # a naive moment from storage or a test clock is UTC
+        at = at.replace(tzinfo=dt.UTC)
     ids = []
     for role, party in dict.fromkeys(to):  # each recipient once, in order
         notice = Notice(kind, party, role, subject, message, at, to_jsonable(dict(data)), performer)
