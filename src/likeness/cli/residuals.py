@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -26,18 +26,16 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from likeness.cli._principal import current
-from likeness.compensation.residuals.engines import DEFAULT_SPARK_MASTER, create_engine
-from likeness.compensation.residuals.outputs import (
-    REPORT_FILE,
-    dumps,
-    result_json,
-    write_outputs,
-)
-from likeness.compensation.residuals.run import RunOutcome, run_residuals
-from likeness.compensation.residuals.settings import load_settings
-from likeness.compensation.residuals.validation import ValidationReport
+from likeness.compensation.residuals.settings import DEFAULT_SPARK_MASTER, load_settings
 from likeness.domain.productions import DEFAULT_AGREEMENT
 from likeness.errors import InvalidInputError
+
+if TYPE_CHECKING:
+    from likeness.compensation.residuals.run import RunOutcome
+    from likeness.compensation.residuals.validation import ValidationReport
+
+# The engines, the pipeline and the outputs (Ibis, pandas, PyArrow, DuckDB) are imported by the
+# commands that use them: every other `likeness` command starts without loading them.
 
 app = typer.Typer(
     help="Streaming residuals of hb-svod productions (SPEC §6.1): run a dataset on DuckDB or "
@@ -129,6 +127,15 @@ def run(
     """Validate DIR and compute every production-year's residuals, bonuses and fund shares."""
     if not directory.is_dir():
         raise InvalidInputError(f"residual input {directory} is not a folder (expected a folder)")
+    from likeness.compensation.residuals.engines import create_engine
+    from likeness.compensation.residuals.outputs import (
+        REPORT_FILE,
+        dumps,
+        result_json,
+        write_outputs,
+    )
+    from likeness.compensation.residuals.run import run_residuals
+
     settings = load_settings(agreement)
     started = time.perf_counter()
     with _progress(progress and _stderr.is_terminal) as step:
@@ -168,6 +175,8 @@ def run(
 
 
 def _refuse(report: ValidationReport, as_json: bool) -> None:
+    from likeness.compensation.residuals.outputs import dumps
+
     _print_report(report, skipped=False)
     if as_json:
         sys.stdout.write(dumps({"ok": False, "error": report.summary(), **report.to_json()}))
@@ -181,6 +190,8 @@ def _print_report(report: ValidationReport, *, skipped: bool) -> None:
 
 
 def _print_tables(outcome: RunOutcome) -> None:
+    from likeness.compensation.residuals.outputs import result_json
+
     assert outcome.result is not None
     console = Console()
     years = Table(title=f"Residuals by production and year ({outcome.rule_set})")

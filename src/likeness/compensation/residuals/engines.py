@@ -23,6 +23,7 @@ import pyarrow as pa
 
 from likeness.compensation.residuals import pipeline
 from likeness.compensation.residuals.schemas import VIEWERSHIP
+from likeness.compensation.residuals.settings import DEFAULT_SPARK_MASTER
 from likeness.errors import CompensationError, InvalidInputError
 
 if TYPE_CHECKING:
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 ENGINES = ("duckdb", "spark")
-DEFAULT_SPARK_MASTER = "local[2]"
 
 _DECIMAL = re.compile(r"^decimal\((\d+),\s*(\d+)\)$", re.IGNORECASE)
 #: the largest territory x day bitmap DuckDB builds per title (<= 250 kB of bits)

@@ -21,6 +21,9 @@ from typing import Any
 from likeness.errors import InvalidInputError
 from likeness.rulesets import read_data_file
 
+#: the Spark master of a run unless told otherwise: local mode on two cores
+DEFAULT_SPARK_MASTER = "local[2]"
+
 PROVENANCES = frozenset({"sourced", "derived", "sample"})
 
 
