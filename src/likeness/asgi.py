@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from likeness import __version__
 from likeness.api.middleware import GuardMiddleware
+from likeness.api.params import known_query
 from likeness.api.problems import install_error_handlers
 from likeness.api.routes import (
     assets,
@@ -68,7 +69,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.state.templates = Jinja2Templates(directory=WEB / "templates")
     install_error_handlers(app)
     for router in API_ROUTERS:
-        app.include_router(router)
+        app.include_router(router, dependencies=[Depends(known_query)])
     app.include_router(web_auth.router)
     app.include_router(web_routes.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")

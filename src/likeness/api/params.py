@@ -1,12 +1,14 @@
-"""What the API's routes share in their signatures: the page parameters of every list route and
-the JSON body type they answer with."""
+"""What the API's routes share in their signatures: the page parameters of every list route,
+the JSON body type they answer with, and the refusal of query parameters a route does not take."""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query
+from fastapi import Query, Request
+from fastapi.dependencies.models import Dependant
 
+from likeness.errors import InvalidInputError
 from likeness.services.pages import MAX_LIMIT
 
 #: a JSON object as a route answers it (the route's response model documents its shape)
@@ -15,3 +17,34 @@ Json = dict[str, Any]
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="most items to return")]
 #: how many items to skip
 Offset = Annotated[int, Query(ge=0, description="items to skip")]
+
+
+#: per route's dependant (by id, kept with the object so that a reused id is never trusted)
+_NAMES: dict[int, tuple[Dependant, frozenset[str]]] = {}
+
+
+def _query_names(dependant: Dependant) -> frozenset[str]:
+    """The query parameters a route (its dependant and their dependencies) takes."""
+    known = _NAMES.get(id(dependant))
+    if known is not None and known[0] is dependant:
+        return known[1]
+    names = {param.alias for param in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    _NAMES[id(dependant)] = (dependant, frozenset(names))
+    return frozenset(names)
+
+
+def known_query(request: Request) -> None:
+    """Refuse a query parameter the route does not take (a typo would otherwise be ignored
+    silently, e.g. ``?limt=5`` answering the default page): 422 naming it and those it takes."""
+    if not request.query_params:
+        return
+    dependant = getattr(request.scope.get("route"), "dependant", None)
+    taken = frozenset() if dependant is None else _query_names(dependant)
+    unknown = sorted(set(request.query_params) - taken)
+    if unknown:
+        names = ", ".join(repr(name) for name in unknown)
+        raise InvalidInputError(
+            f"unknown query parameter {names} (expected {', '.join(sorted(taken)) or 'none'})"
+        )

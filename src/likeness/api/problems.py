@@ -17,6 +17,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from likeness.errors import (
     Error,
@@ -136,6 +137,16 @@ def install_error_handlers(app: FastAPI) -> None:
             return problem(422, detail, errors)
         return _portal_page(request, 422, detail, [f"{e['field']}: {e['message']}" for e in errors])
 
+    def _allowed_methods(request: Request) -> list[str]:
+        found: set[str] = set()
+        for route in app.router.routes:
+            match, _ = route.matches({**request.scope, "method": "\0"})
+            if match is Match.PARTIAL:
+                found.update(getattr(route, "methods", None) or ())
+        if "GET" in found:
+            found.add("HEAD")
+        return sorted(found)
+
     @app.exception_handler(StarletteHTTPException)
     async def _http_error(request: Request, exc: StarletteHTTPException) -> Response:
         status = exc.status_code
@@ -151,6 +162,9 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"nothing at {request.url.path} (see /openapi.json for the routes)"
         elif status == 405:
             message = f"{request.method} is not allowed on {request.url.path}"
+            # Starlette names the methods of the first route on the path only; a path served
+            # by several routes (GET a list, POST to create) allows all of theirs
+            headers["Allow"] = ", ".join(_allowed_methods(request))
         else:
             message = str(exc.detail)
         if is_api(request):
