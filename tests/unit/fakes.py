@@ -283,6 +283,19 @@ class FakeAccounts:
         if name in self.items:
             self.items[name] = dataclasses.replace(self.items[name], disabled=True)
 
+    def set_email(self, name: str, email: str | None) -> None:
+        if name in self.items:
+            self.items[name] = dataclasses.replace(self.items[name], email=email)
+
+    def addresses(self, role: Role, party: str | None) -> Sequence[str]:
+        return sorted(
+            {
+                a.email
+                for a in self.items.values()
+                if a.role is role and a.party == party and not a.disabled and a.email is not None
+            }
+        )
+
     def set_password_hash(self, name: str, password_hash: str) -> None:
         if name in self.items:
             self.items[name] = dataclasses.replace(self.items[name], has_password=True)

@@ -32,6 +32,10 @@ ACCOUNT_ROLES = (Role.PERFORMER, Role.REPRESENTATIVE, Role.PRODUCER, Role.UNION,
 NAME_PATTERN = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 NAME_RULE = "1 to 64 characters of letters, digits and . _ @ -"
 
+#: the longest email address an account may have (the ``accounts.email`` column's width)
+MAX_EMAIL_LENGTH = 320
+EMAIL_RULE = f"an address with one @, no spaces, at most {MAX_EMAIL_LENGTH} characters"
+
 #: a token id: 16 lower-case hex digits (``secrets.token_hex(8)``)
 TOKEN_ID_PATTERN = re.compile(r"[0-9a-f]{16}")
 
@@ -48,13 +52,32 @@ def is_account_name(name: str) -> bool:
     return NAME_PATTERN.fullmatch(name) is not None
 
 
+def is_email_address(text: str) -> bool:
+    """Whether ``text`` will do as an account's email address (see :data:`EMAIL_RULE`).
+
+    The check is loose on purpose: the mail server is the judge of an address. It keeps out
+    what could never be one, and anything (a space, a line break) that could bend a header.
+
+    >>> [is_email_address(a) for a in ("dana@example.org", "dana", "a@b@c", "d ana@x.org")]
+    [True, False, False, False]
+    """
+    local, at, domain = text.partition("@")
+    return (
+        bool(at and local and domain)
+        and "@" not in domain
+        and len(text) <= MAX_EMAIL_LENGTH
+        and not any(c.isspace() or not c.isprintable() for c in text)
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class Account:
-    """A named party that signs in (portal) or holds API tokens.
+    """A named party that signs in (portal) or holds API tokens, and the address its notices
+    are sent to by email (SPEC §11; none: they are only shown in the API and portal).
 
-    Raises ValueError when the name is malformed, the role is the operator, or the party does
+    Raises ValueError when the name is malformed, the role is the operator, the party does
     not fit the role (performers, representatives and producers need one; the union and admins
-    have none).
+    have none), or the email address is not one (:func:`is_email_address`).
     """
 
     name: str
@@ -63,10 +86,13 @@ class Account:
     disabled: bool
     created_at: dt.datetime
     has_password: bool = False
+    email: str | None = None
 
     def __post_init__(self) -> None:
         if not is_account_name(self.name):
             raise ValueError(f"account name {self.name!r} (expected {NAME_RULE})")
+        if self.email is not None and not is_email_address(self.email):
+            raise ValueError(f"account {self.name}: email {self.email!r} (expected {EMAIL_RULE})")
         if self.role not in ACCOUNT_ROLES:
             raise ValueError(
                 f"account {self.name}: role {str(self.role)!r} (expected one of "
