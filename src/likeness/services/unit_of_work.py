@@ -214,7 +214,13 @@ class ConsentRequestRepository(Protocol):
 
 
 class NoticeRepository(Protocol):
-    """The notices outbox (SPEC §11)."""
+    """The notices outbox (SPEC §11).
+
+    A sender claims due notices (``claim_due``) and settles each (``mark_sent``,
+    ``mark_failed``, ``mark_no_address``) or gives it back (``release``). Each settling call
+    applies only while the same claimer still holds the notice, answers whether it did, and
+    releases the claim. Two claimers never hold one notice at once.
+    """
 
     def add(self, notice: Notice) -> int: ...
     def get(self, notice_id: int) -> Notice | None: ...
@@ -225,3 +231,16 @@ class NoticeRepository(Protocol):
         limit: int | None = None,
         offset: int = 0,
     ) -> tuple[Sequence[Notice], int]: ...
+    def claim_due(
+        self, now: dt.datetime, claimer: str, lease_until: dt.datetime, limit: int
+    ) -> Sequence[Notice]:
+        """Claim up to ``limit`` pending notices due at ``now`` that no sender holds (or whose
+        claim lapsed), for ``claimer`` until ``lease_until``; those claimed, oldest first."""
+        ...
+
+    def mark_sent(self, notice_id: int, claimer: str, at: dt.datetime) -> bool: ...
+    def mark_failed(
+        self, notice_id: int, claimer: str, error: str, retry_at: dt.datetime
+    ) -> bool: ...
+    def mark_no_address(self, notice_id: int, claimer: str, at: dt.datetime) -> bool: ...
+    def release(self, notice_ids: Collection[int], claimer: str) -> int: ...
