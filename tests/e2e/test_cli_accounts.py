@@ -79,7 +79,7 @@ def test_an_email_address_is_added_set_cleared_and_listed(ready):
         ),
         ("account", "email", "dana", "dana"): (
             "error: account dana: email 'dana' (expected an address with one @, no spaces, at"
-            " most 320 characters)\n"
+            " most 320 ASCII characters)\n"
         ),
         ("account", "email", "nobody", "n@x.org"): "error: account 'nobody' does not exist\n",
         ("--as", "union", "account", "email", "dana", "n@x.org"): (

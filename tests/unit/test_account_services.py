@@ -199,7 +199,7 @@ class TestEmail:
                 service.set_email(uow, ADMIN, "performer-P1", bad)
             assert str(caught.value) == (
                 f"account performer-P1: email {bad.strip()!r} (expected an address with one @,"
-                " no spaces, at most 320 characters)"
+                " no spaces, at most 320 ASCII characters)"
             )
         with uow, pytest.raises(InvalidInputError, match="email 'x'"):
             service.add_account(uow, ADMIN, "union", "union", None, email="x", now=T0)

@@ -88,6 +88,10 @@ class TestAccount:
             "dana @example.org",
             "dana@x.org\nBcc: y@z",
             "x@" + "y" * 319,
+            "a,evil@x.org",  # would be two recipients in a To: header
+            "dana<x@y.org>",
+            "a..b@x.org",
+            "dana@bücher.de",
         ],
     )
     def test_anything_else_is_refused_as_an_address(self, email):
@@ -95,7 +99,7 @@ class TestAccount:
             Account("x", Role.ADMIN, None, False, T0, email=email)
         assert str(caught.value) == (
             f"account x: email {email!r} (expected an address with one @, no spaces, at most"
-            " 320 characters)"
+            " 320 ASCII characters)"
         )
 
     def test_an_account_has_no_address_unless_given_one(self):
