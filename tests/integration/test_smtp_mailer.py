@@ -3,12 +3,16 @@ way a send fails as one :class:`DeliveryError` line."""
 
 from __future__ import annotations
 
+import datetime as dt
 from email.message import EmailMessage
 
 import pytest
 
+from likeness.domain.notices import Notice, NoticeKind
+from likeness.domain.principals import Role
 from likeness.errors import DeliveryError
 from likeness.mail import mailer_from_url
+from likeness.services.delivery import DeliveryOptions, notice_message
 from tests.mail_server import mail_server
 
 
@@ -70,3 +74,21 @@ def test_a_login_from_the_url_is_used_percent_decoded():
     assert str(caught.value) == (
         f"mail server 127.0.0.1:{port} answered 530 5.7.0 Authentication required"
     )
+
+
+def test_a_notice_in_any_language_arrives_intact():
+    notice = Notice(
+        NoticeKind.PAY_DUE,
+        "P1",
+        Role.PERFORMER,
+        "Zoë's pay — €250",
+        "Zoë Ångström is owed €250 — 支払い\n",
+        dt.datetime(2026, 1, 1, tzinfo=dt.UTC),
+        id=3,
+    )
+    with mail_server() as server:
+        message = notice_message(notice, ["zoe@example.org"], DeliveryOptions("a@example.org"))
+        mailer_from_url(server.url, timeout=5).send(message)
+        (received,) = server.inbox.received
+    assert received.message["Subject"] == "Zoë's pay — €250"
+    assert received.message.get_content().startswith("Zoë Ångström is owed €250 — 支払い\n")
