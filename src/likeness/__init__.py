@@ -6,6 +6,7 @@ The public API is re-exported here; everything else is internal.
 from likeness.errors import (
     CompensationError,
     ConflictError,
+    DeliveryError,
     Error,
     InvalidInputError,
     LedgerIntegrityError,
@@ -20,6 +21,7 @@ __version__ = "0.1.0"
 __all__ = [
     "CompensationError",
     "ConflictError",
+    "DeliveryError",
     "Error",
     "InvalidInputError",
     "LedgerIntegrityError",

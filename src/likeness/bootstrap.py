@@ -13,8 +13,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from likeness.compensation.pay import RateBookPay
 from likeness.config import Settings
 from likeness.errors import StorageError
+from likeness.mail import SmtpMailer, mailer_from_url
 from likeness.policy.rulesets import load_rule_set
 from likeness.services.collaborators import Collaborators
+from likeness.services.delivery import DeliveryOptions
 from likeness.storage.database import (
     current_revision,
     head_revision,
@@ -54,6 +56,27 @@ class Container:
             return current_revision(self.engine), head_revision()
         except SQLAlchemyError as exc:
             raise StorageError(str(exc).strip().splitlines()[0]) from exc
+
+    def mailer(self) -> SmtpMailer | None:
+        """The mailer for notices (SPEC §11) from ``LIKENESS_SMTP_URL``, or None when email is
+        off; built on demand, so a bad URL stops only what sends email (with an
+        :class:`~likeness.errors.InvalidInputError` naming the setting and the form expected)."""
+        url = self.settings.smtp_url
+        if url is None or not url.get_secret_value().strip():
+            return None
+        return mailer_from_url(url.get_secret_value(), timeout=self.settings.smtp_timeout_seconds)
+
+    def delivery_options(self) -> DeliveryOptions:
+        """How notices are sent: ``LIKENESS_MAIL_FROM``, the retry waits, batch and lease."""
+        s = self.settings
+        return DeliveryOptions(
+            mail_from=s.mail_from,
+            first_retry=dt.timedelta(seconds=s.mail_retry_first_seconds),
+            max_retry=dt.timedelta(seconds=s.mail_retry_max_seconds),
+            batch=s.mail_batch,
+            lease=dt.timedelta(seconds=s.mail_lease_seconds),
+            send_timeout=dt.timedelta(seconds=s.smtp_timeout_seconds),
+        )
 
     @property
     def home(self) -> Path:

@@ -3,13 +3,16 @@
 ``LIKENESS_HOME`` is the data directory (default ``~/.likeness``): it holds the SQLite database
 and the ledger's signing key. ``LIKENESS_DATABASE_URL`` points at PostgreSQL in production, e.g.
 ``postgresql://likeness@db.example.org/likeness``; without it, SQLite in the data directory.
+
+``LIKENESS_SMTP_URL`` turns on email for notices (SPEC §11), e.g.
+``smtp+starttls://likeness:secret@mail.example.org``; ``LIKENESS_MAIL_FROM`` is their sender.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -32,6 +35,21 @@ class Settings(BaseSettings):
     secure_cookies: bool = True
     #: how long a portal sign-in lasts
     session_hours: int = Field(default=12, gt=0, le=24 * 30)
+    #: the mail server notices are sent through (SPEC §11): ``smtp://[USER:PASSWORD@]HOST[:PORT]``
+    #: (port 25), ``smtp+starttls://...`` (587) or ``smtps://...`` (465); none: email is off
+    smtp_url: SecretStr | None = None
+    #: the ``From:`` address of notice emails (its domain also names their ``Message-ID``)
+    mail_from: str = "likeness@localhost"
+    #: how long one exchange with the mail server may take before it counts as failed
+    smtp_timeout_seconds: float = Field(default=30, gt=0, le=600)
+    #: the wait before retrying a failed email; it doubles with each failure ...
+    mail_retry_first_seconds: int = Field(default=30, gt=0)
+    #: ... up to this (a failed email is retried for as long as it takes, never dropped)
+    mail_retry_max_seconds: int = Field(default=3600, gt=0)
+    #: how many notices one sending pass claims at most
+    mail_batch: int = Field(default=50, gt=0, le=1000)
+    #: how long a sender's claim on its notices lasts before another sender may take them
+    mail_lease_seconds: int = Field(default=900, gt=0)
 
     @property
     def assets_dir(self) -> Path:

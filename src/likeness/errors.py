@@ -16,6 +16,7 @@ portal) turns errors into output in exactly one place::
     ├── PolicyDeniedError      a decision said deny where the caller needed allow (carries it)
     ├── LedgerIntegrityError   the ledger does not verify (carries the first bad index)
     ├── CompensationError      pay or residuals cannot be computed from the data given
+    ├── DeliveryError          the mail server could not be reached or refused an email
     └── StorageError           the database failed underneath us (wraps the driver's error)
 
 Messages name the thing, the value and what was expected, e.g.
@@ -130,6 +131,14 @@ class CompensationError(Error):
     """Pay or residuals cannot be computed from the data given."""
 
     status = 422
+
+
+class DeliveryError(Error):
+    """An email could not be handed to the mail server (unreachable, refused, timed out); the
+    original exception is chained as ``__cause__``. A notice whose email failed stays in the
+    outbox and is tried again later."""
+
+    status = 502
 
 
 class StorageError(Error):

@@ -55,6 +55,42 @@ def test_accounts_are_added_listed_and_disabled(ready):
     assert [a["disabled"] for a in listed] == [False, True]
 
 
+def test_an_email_address_is_added_set_cleared_and_listed(ready):
+    assert ok(
+        ready(
+            "account", "add", "dana", "--role", "performer", "--party", "P1", "--email", "d@x.org"
+        )
+    ) == ("added account dana (performer:P1)\n")
+    assert json.loads(ok(ready("account", "list", "--json")))[0]["email"] == "d@x.org"
+    assert ok(ready("account", "email", "dana", "dana@example.org")) == (
+        "email of account dana set to dana@example.org\n"
+    )
+    assert "dana@example.org" in ok(ready("account", "list", env={"COLUMNS": "200"}))
+    assert ok(ready("account", "email", "dana", "--clear")) == (
+        "email cleared for account dana; its notices are only shown\n"
+    )
+    assert json.loads(ok(ready("account", "list", "--json")))[0]["email"] is None
+    cases = {
+        ("account", "email", "dana"): (
+            "error: account dana: give either an email address or --clear (got neither)\n"
+        ),
+        ("account", "email", "dana", "d@x.org", "--clear"): (
+            "error: account dana: give either an email address or --clear (got both)\n"
+        ),
+        ("account", "email", "dana", "dana"): (
+            "error: account dana: email 'dana' (expected an address with one @, no spaces, at"
+            " most 320 ASCII characters)\n"
+        ),
+        ("account", "email", "nobody", "n@x.org"): "error: account 'nobody' does not exist\n",
+        ("--as", "union", "account", "email", "dana", "n@x.org"): (
+            "error: account 'dana' does not exist\n"
+        ),
+    }
+    for args, message in cases.items():
+        out = ready(*args)
+        assert (out.returncode, out.stderr) == (2, message), args
+
+
 def test_bad_accounts_exit_2_with_one_line(ready):
     cases = {
         ("account", "add", "x", "--role", "performer", "--party", "P9"): (

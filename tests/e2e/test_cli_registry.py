@@ -40,12 +40,18 @@ def test_init_then_demo_loads_the_seed_stories(ready):
             ("admin", "admin"),
         )
     ]
-    assert table[-1] == (
-        "`likeness token create NAME` and send it as `Authorization: Bearer TOKEN`."
-    )
+    assert table[-4:] == [
+        "`likeness token create NAME` and send it as `Authorization: Bearer TOKEN`.",
+        "Each account's email address is NAME@demo.likeness.example, public like the",
+        "passwords; with LIKENESS_SMTP_URL set, `likeness notices send` mails notices there",
+        "(.example domains receive no mail: point LIKENESS_SMTP_URL at a test server).",
+    ]
     accounts = json.loads(ready("account", "list", "--json").stdout)
     assert len(accounts) == 13
     assert all(a["password"] for a in accounts)
+    assert [a["email"] for a in accounts] == [
+        f"{a['name']}@demo.likeness.example" for a in accounts
+    ]
     performers = json.loads(ready("performer", "list", "--json").stdout)
     assert [(p["id"], p["name"]) for p in performers] == [
         ("P1", "Dana Ruiz"),

@@ -23,7 +23,10 @@ def _accounts() -> list[Account]:
     return [
         Account("union", Role.UNION, None, False, T0),
         Account("admin", Role.ADMIN, None, False, T0 + dt.timedelta(seconds=1)),
-        Account("agent.R1", Role.REPRESENTATIVE, "R1", False, T0),
+        Account("agent.R1", Role.REPRESENTATIVE, "R1", False, T0, email="r1@agency.example"),
+        Account("agent.R1b", Role.REPRESENTATIVE, "R1", False, T0, email="B@agency.example"),
+        Account("agent.R1c", Role.REPRESENTATIVE, "R1", False, T0, email="B@agency.example"),
+        Account("union-desk", Role.UNION, None, False, T0, email="desk@union.example"),
     ]
 
 
@@ -54,6 +57,13 @@ def _reads(uow: Any) -> dict[str, Any]:
         "token": [a.get_token("00000000000000aa"), a.get_token("ffffffffffffffff")],
         "digest": [a.token_secret_hash("00000000000000cc"), a.token_secret_hash("ff")],
         "failures": [a.failures("union"), a.failures("ghost"), a.failures("x")],
+        "credential": a.credential("00000000000000aa"),
+        "addresses": [
+            a.addresses(Role.REPRESENTATIVE, "R1"),
+            a.addresses(Role.UNION, None),
+            a.addresses(Role.ADMIN, None),
+            a.addresses(Role.PERFORMER, "R1"),
+        ],
     }
 
 
@@ -61,6 +71,9 @@ def _changes(uow: Any) -> None:
     a = uow.accounts
     a.set_password_hash("union", "$argon2id$v=19$m=1024,t=1,p=1$c2FsdA$aGFzaA")
     a.disable("agent.R1")
+    a.set_email("union", "office@union.example")
+    a.set_email("union-desk", None)
+    a.set_email("nobody", "x@y")  # an UPDATE of no row: nothing changes
     a.disable("nobody")  # an UPDATE of no row: nothing changes
     a.revoke_token("00000000000000bb", T0 + dt.timedelta(days=2))
     a.touch_token("00000000000000aa", T0 + dt.timedelta(days=3))
@@ -93,6 +106,10 @@ def test_accounts_and_tokens_round_trip_with_their_utc_times(both):
         ]
         assert uow.accounts.get("union").created_at.tzinfo is dt.UTC
         assert uow.accounts.token_secret_hash("00000000000000aa") == "a" * 64
+        assert uow.accounts.addresses(Role.REPRESENTATIVE, "R1") == [
+            "B@agency.example",
+            "r1@agency.example",
+        ]
     with sql() as uow, fake:
         assert _reads(fake) == _reads(uow)
 
@@ -107,7 +124,15 @@ def test_the_fake_changes_and_forgets_as_storage_does(both):
         expected = _reads(uow)
         assert _reads(fake) == expected
     assert expected["gets"][0].has_password is True
+    assert expected["credential"][2].email == "office@union.example"
     assert expected["gets"][1].disabled is True
+    # a disabled account is sent nothing; each address once, sorted as Python sorts
+    assert expected["addresses"] == [
+        ["B@agency.example"],
+        ["office@union.example"],
+        [],
+        [],
+    ]
     assert expected["token"][0].last_used_at == T0 + dt.timedelta(days=3)
     assert expected["tokens of"]["union"][1].revoked_at == T0 + dt.timedelta(days=2)
     assert expected["failures"] == [
@@ -122,6 +147,7 @@ def test_the_fake_changes_and_forgets_as_storage_does(both):
             uow.accounts.record_failure("ghost", T0)
             uow.accounts.clear_failures("ghost")
             uow.accounts.set_password_hash("admin", "$argon2id$x")
+            uow.accounts.set_email("admin", "late@x.example")
     with sql() as uow, fake:
         assert _reads(fake) == _reads(uow) == expected
 

@@ -18,7 +18,7 @@ from likeness.domain.accounts import Account, SignInFailures, Token
 from likeness.domain.consent_requests import ConsentRequest, RequestState
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
-from likeness.domain.notices import Notice
+from likeness.domain.notices import Delivery, Notice
 from likeness.domain.performers import Performer
 from likeness.domain.principals import Role
 from likeness.domain.productions import Producer, Production
@@ -283,6 +283,19 @@ class FakeAccounts:
         if name in self.items:
             self.items[name] = dataclasses.replace(self.items[name], disabled=True)
 
+    def set_email(self, name: str, email: str | None) -> None:
+        if name in self.items:
+            self.items[name] = dataclasses.replace(self.items[name], email=email)
+
+    def addresses(self, role: Role, party: str | None) -> Sequence[str]:
+        return sorted(
+            {
+                a.email
+                for a in self.items.values()
+                if a.role is role and a.party == party and not a.disabled and a.email is not None
+            }
+        )
+
     def set_password_hash(self, name: str, password_hash: str) -> None:
         if name in self.items:
             self.items[name] = dataclasses.replace(self.items[name], has_password=True)
@@ -377,6 +390,7 @@ class FakeUnitOfWork:
             self.accounts.state(),
             dict(self.consent_requests.items),
             list(self.notices.items),
+            dict(self.notices.claims),
         )
 
     def __enter__(self) -> Self:
@@ -422,6 +436,7 @@ class FakeUnitOfWork:
         self.accounts.restore(self._snapshot[10])
         self.consent_requests.items = dict(self._snapshot[11])
         self.notices.items = list(self._snapshot[12])
+        self.notices.claims = dict(self._snapshot[13])
 
 
 class FakeConsentRequests:
@@ -466,10 +481,12 @@ class FakeConsentRequests:
 
 
 class FakeNotices:
-    """Notices in a list; ids count from 1."""
+    """Notices in a list; ids count from 1. ``claims`` maps a notice id to its claimer and
+    the end of the claim (the SQL table's ``claimed_by`` and ``claimed_until``)."""
 
     def __init__(self) -> None:
         self.items: list[Notice] = []
+        self.claims: dict[int, tuple[str, dt.datetime]] = {}
 
     def add(self, notice: Notice) -> int:
         stored = dataclasses.replace(notice, id=len(self.items) + 1)
@@ -493,3 +510,73 @@ class FakeNotices:
         ]
         end = None if limit is None else offset + limit
         return found[offset:end], len(found)
+
+    def _due(self, notice: Notice, now: dt.datetime) -> bool:
+        claim = self.claims.get(int(notice.id or 0))
+        return (
+            notice.delivery is Delivery.PENDING
+            and (notice.next_attempt_at is None or notice.next_attempt_at <= now)
+            and (claim is None or claim[1] <= now)
+        )
+
+    def claim_due(
+        self, now: dt.datetime, claimer: str, lease_until: dt.datetime, limit: int
+    ) -> Sequence[Notice]:
+        found = [n for n in self.items if self._due(n, now)][: max(limit, 0)]
+        for notice in found:
+            self.claims[int(notice.id or 0)] = (claimer, lease_until)
+        return found
+
+    def _settle(self, notice_id: int, claimer: str, **changes: Any) -> bool:
+        claim = self.claims.get(notice_id)
+        notice = self.get(notice_id)
+        if claim is None or claim[0] != claimer or notice is None:
+            return False
+        if notice.delivery is not Delivery.PENDING:
+            return False
+        del self.claims[notice_id]
+        self.items[self.items.index(notice)] = dataclasses.replace(notice, **changes)
+        return True
+
+    def mark_sent(self, notice_id: int, claimer: str, at: dt.datetime) -> bool:
+        notice = self.get(notice_id)
+        attempts = 0 if notice is None else notice.attempts + 1
+        return self._settle(
+            notice_id,
+            claimer,
+            delivery=Delivery.SENT,
+            sent_at=at,
+            attempts=attempts,
+            next_attempt_at=None,
+        )
+
+    def mark_failed(self, notice_id: int, claimer: str, error: str, retry_at: dt.datetime) -> bool:
+        notice = self.get(notice_id)
+        attempts = 0 if notice is None else notice.attempts + 1
+        return self._settle(
+            notice_id,
+            claimer,
+            attempts=attempts,
+            last_error=error[:1000],
+            next_attempt_at=retry_at,
+        )
+
+    def mark_no_address(self, notice_id: int, claimer: str, at: dt.datetime) -> bool:
+        when = at.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return self._settle(
+            notice_id,
+            claimer,
+            delivery=Delivery.NO_ADDRESS,
+            next_attempt_at=None,
+            last_error=f"no enabled account of the recipient had an email address at {when}",
+        )
+
+    def release(self, notice_ids: Collection[int], claimer: str) -> int:
+        released = 0
+        for notice_id in notice_ids:
+            notice = self.get(notice_id)
+            holder = self.claims[notice_id][0] if notice_id in self.claims else None
+            if notice is not None and notice.delivery is Delivery.PENDING and holder == claimer:
+                del self.claims[notice_id]
+                released += 1
+        return released

@@ -155,6 +155,72 @@ class TestAddAccount:
         assert str(caught.value) == "account 'performer-P1' already exists (expected a new name)"
 
 
+class TestEmail:
+    def test_an_account_is_added_with_an_address_and_its_entry_does_not_hold_it(self, uow):
+        with uow:
+            added = service.add_account(
+                uow, ADMIN, "union", "union", None, email="desk@union.example", now=T0
+            )
+        assert added.email == uow.accounts.get("union").email == "desk@union.example"
+        assert uow.ledger.entries[-1] == (
+            "account-added",
+            "admin",
+            {"name": "union", "role": "union", "party": None},
+        )
+
+    @pytest.mark.parametrize("principal", [ADMIN, OPERATOR])
+    def test_an_admin_and_the_operator_set_and_clear_an_address(self, uow, principal):
+        with uow:
+            changed = service.set_email(uow, principal, "performer-P1", " dana@example.org ")
+        assert changed.email == "dana@example.org"
+        assert uow.accounts.addresses(Role.PERFORMER, "P1") == ["dana@example.org"]
+        with uow:
+            cleared = service.set_email(uow, principal, "performer-P1", None)
+        assert cleared.email is None
+        assert uow.accounts.addresses(Role.PERFORMER, "P1") == []
+        assert uow.ledger.entries[-2:] == [
+            ("account-email-changed", principal.actor, {"name": "performer-P1", "email": "set"}),
+            (
+                "account-email-changed",
+                principal.actor,
+                {"name": "performer-P1", "email": "cleared"},
+            ),
+        ]
+
+    @pytest.mark.parametrize("principal", [UNION, P1, S1])
+    def test_anyone_else_is_answered_as_if_the_account_did_not_exist(self, uow, principal):
+        with uow, pytest.raises(NotFoundError, match=r"^account 'performer-P1' does not exist$"):
+            service.set_email(uow, principal, "performer-P1", "dana@example.org")
+        assert uow.accounts.get("performer-P1").email is None
+
+    def test_a_malformed_address_is_bad_input_and_changes_nothing(self, uow):
+        for bad in ("dana", "", "a b@c"):
+            with uow, pytest.raises(InvalidInputError) as caught:
+                service.set_email(uow, ADMIN, "performer-P1", bad)
+            assert str(caught.value) == (
+                f"account performer-P1: email {bad.strip()!r} (expected an address with one @,"
+                " no spaces, at most 320 ASCII characters)"
+            )
+        with uow, pytest.raises(InvalidInputError, match="email 'x'"):
+            service.add_account(uow, ADMIN, "union", "union", None, email="x", now=T0)
+        assert uow.accounts.get("performer-P1").email is None
+        assert uow.accounts.get("union") is None
+
+    def test_addresses_are_those_of_enabled_accounts_of_that_party(self, uow):
+        with uow:
+            service.set_email(uow, ADMIN, "performer-P1", "dana@example.org")
+            service.add_account(uow, ADMIN, "p1-b", "performer", "P1", email="b@x.org", now=T0)
+            service.add_account(uow, ADMIN, "p1-c", "performer", "P1", email="c@x.org", now=T0)
+            service.add_account(uow, ADMIN, "p1-d", "performer", "P1", now=T0)
+            service.add_account(uow, ADMIN, "p2", "performer", "P2", email="p2@x.org", now=T0)
+            service.add_account(uow, ADMIN, "union", "union", None, email="u@x.org", now=T0)
+            service.add_account(uow, ADMIN, "union2", "union", None, email="u@x.org", now=T0)
+            service.disable_account(uow, ADMIN, "p1-c", now=T0)
+        assert uow.accounts.addresses(Role.PERFORMER, "P1") == ["b@x.org", "dana@example.org"]
+        assert uow.accounts.addresses(Role.UNION, None) == ["u@x.org"]
+        assert uow.accounts.addresses(Role.PRODUCER, "P1") == []
+
+
 class TestPasswords:
     def test_a_password_is_stored_as_an_argon2id_hash(self, uow):
         with uow:

@@ -71,6 +71,40 @@ class TestAccount:
         with pytest.raises(ValueError, match=r"created_at 2025-06-01T12:00:00 has no time zone"):
             Account("x", Role.ADMIN, None, False, T0.replace(tzinfo=None))
 
+    @pytest.mark.parametrize(
+        "email", ["dana@example.org", "a@b", "o'brien+notices@mail.example.co.uk", "x@" + "y" * 318]
+    )
+    def test_an_address_with_one_at_sign_and_no_spaces_is_accepted(self, email):
+        assert Account("x", Role.ADMIN, None, False, T0, email=email).email == email
+
+    @pytest.mark.parametrize(
+        "email",
+        [
+            "",
+            "dana",
+            "@example.org",
+            "dana@",
+            "a@b@c",
+            "dana @example.org",
+            "dana@x.org\nBcc: y@z",
+            "x@" + "y" * 319,
+            "a,evil@x.org",  # would be two recipients in a To: header
+            "dana<x@y.org>",
+            "a..b@x.org",
+            "dana@bücher.de",
+        ],
+    )
+    def test_anything_else_is_refused_as_an_address(self, email):
+        with pytest.raises(ValueError) as caught:
+            Account("x", Role.ADMIN, None, False, T0, email=email)
+        assert str(caught.value) == (
+            f"account x: email {email!r} (expected an address with one @, no spaces, at most"
+            " 320 ASCII characters)"
+        )
+
+    def test_an_account_has_no_address_unless_given_one(self):
+        assert Account("x", Role.ADMIN, None, False, T0).email is None
+
 
 class TestToken:
     def test_a_token_is_active_until_it_expires(self):

@@ -22,7 +22,7 @@ from likeness.services import accounts, tokens
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 account_app = typer.Typer(
-    help="Accounts of the parties (SPEC §10): add, list, disable, set a password.",
+    help="Accounts of the parties (SPEC §10): add, list, disable, set a password or an email.",
     no_args_is_help=True,
 )
 token_app = typer.Typer(
@@ -46,6 +46,7 @@ def account_document(account: Account) -> dict[str, Any]:
         "party": account.party,
         "disabled": account.disabled,
         "password": account.has_password,
+        "email": account.email,
         "created": _time(account.created_at),
     }
 
@@ -70,12 +71,15 @@ def account_add(
         str | None,
         typer.Option(help="The performer, representative or producer id the account acts as."),
     ] = None,
+    email: Annotated[
+        str | None, typer.Option(help="Where the party's notices are sent by email (SPEC §11).")
+    ] = None,
 ) -> None:
     """Add an account for a party (no password and no token yet)."""
     container = _container()
     with container.uow() as uow:
         account = accounts.add_account(
-            uow, _principal.current(), name, role, party, now=container.deps.clock()
+            uow, _principal.current(), name, role, party, email=email, now=container.deps.clock()
         )
     print(f"added account {account.name} ({account.principal.actor})")
 
@@ -89,7 +93,7 @@ def account_list(as_json: JsonOption = False) -> None:
     if as_json:
         print_json(found)
     else:
-        columns = ["name", "role", "party", "disabled", "password", "created"]
+        columns = ["name", "role", "party", "email", "disabled", "password", "created"]
         print_table("Accounts", columns, found)
 
 
@@ -102,6 +106,29 @@ def account_disable(
     with container.uow() as uow:
         accounts.disable_account(uow, _principal.current(), name, now=container.deps.clock())
     print(f"disabled account {name}; its tokens are revoked")
+
+
+@account_app.command("email")
+def account_email(
+    name: Annotated[str, typer.Argument(help="Account name.")],
+    address: Annotated[str | None, typer.Argument(help="The new email address.")] = None,
+    clear: Annotated[bool, typer.Option("--clear", help="Remove the address instead.")] = False,
+) -> None:
+    """Set the address the account's notices are sent to (`account email NAME ADDRESS`),
+    or remove it (`account email NAME --clear`: notices are then only shown)."""
+    if (address is None) == (not clear):
+        raise InvalidInputError(
+            f"account {name}: give either an email address or --clear (got "
+            + ("both" if clear else "neither")
+            + ")"
+        )
+    container = _container()
+    with container.uow() as uow:
+        account = accounts.set_email(uow, _principal.current(), name, address)
+    if account.email is None:
+        print(f"email cleared for account {name}; its notices are only shown")
+    else:
+        print(f"email of account {name} set to {account.email}")
 
 
 def _read_password() -> str:

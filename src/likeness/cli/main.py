@@ -131,7 +131,7 @@ def demo() -> None:
     """Load the demo data (the seeds' stories) into an empty registry; does nothing otherwise."""
     container = _container()
     with container.uow() as uow:
-        from likeness.services.demo import load_demo
+        from likeness.services.demo import DEMO_EMAIL_DOMAIN, load_demo
 
         loaded = load_demo(uow, _principal.current(), _demo_document(), deps=container.deps)
     if loaded is None:
@@ -148,6 +148,9 @@ def demo() -> None:
         )
         print("Sign in to the portal with a name and its password, or make an API token with")
         print("`likeness token create NAME` and send it as `Authorization: Bearer TOKEN`.")
+        print(f"Each account's email address is NAME@{DEMO_EMAIL_DOMAIN}, public like the")
+        print("passwords; with LIKENESS_SMTP_URL set, `likeness notices send` mails notices there")
+        print("(.example domains receive no mail: point LIKENESS_SMTP_URL at a test server).")
 
 
 @app.command("import")

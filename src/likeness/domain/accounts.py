@@ -21,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from email.errors import HeaderParseError
+from email.headerregistry import Address
 from typing import Literal
 
 from likeness.domain.principals import PARTY_ROLES, Principal, Role
@@ -31,6 +33,10 @@ ACCOUNT_ROLES = (Role.PERFORMER, Role.REPRESENTATIVE, Role.PRODUCER, Role.UNION,
 #: what an account name may be: 1 to 64 letters, digits, dots, underscores, at signs, hyphens
 NAME_PATTERN = re.compile(r"[A-Za-z0-9._@-]{1,64}")
 NAME_RULE = "1 to 64 characters of letters, digits and . _ @ -"
+
+#: the longest email address an account may have (the ``accounts.email`` column's width)
+MAX_EMAIL_LENGTH = 320
+EMAIL_RULE = f"an address with one @, no spaces, at most {MAX_EMAIL_LENGTH} ASCII characters"
 
 #: a token id: 16 lower-case hex digits (``secrets.token_hex(8)``)
 TOKEN_ID_PATTERN = re.compile(r"[0-9a-f]{16}")
@@ -48,13 +54,35 @@ def is_account_name(name: str) -> bool:
     return NAME_PATTERN.fullmatch(name) is not None
 
 
+def is_email_address(text: str) -> bool:
+    """Whether ``text`` will do as an account's email address (see :data:`EMAIL_RULE`).
+
+    The check is loose on purpose: the mail server is the judge of an address. It keeps out
+    what could never be one, and anything (a space, a line break, a comma) that would bend the
+    ``To:`` header it goes into: the standard library's address parser must read it back whole.
+
+    >>> [is_email_address(a) for a in ("dana@example.org", "dana", "a@b@c", "a,b@x.org")]
+    [True, False, False, False]
+    """
+    local, at, domain = text.partition("@")
+    if not (at and local and domain) or "@" in domain or len(text) > MAX_EMAIL_LENGTH:
+        return False
+    if not text.isascii() or any(c.isspace() or not c.isprintable() for c in text):
+        return False
+    try:
+        return Address(addr_spec=text).addr_spec == text
+    except (ValueError, HeaderParseError):  # what the parser raises for a malformed address
+        return False
+
+
 @dataclass(frozen=True, slots=True)
 class Account:
-    """A named party that signs in (portal) or holds API tokens.
+    """A named party that signs in (portal) or holds API tokens, and the address its notices
+    are sent to by email (SPEC §11; none: they are only shown in the API and portal).
 
-    Raises ValueError when the name is malformed, the role is the operator, or the party does
+    Raises ValueError when the name is malformed, the role is the operator, the party does
     not fit the role (performers, representatives and producers need one; the union and admins
-    have none).
+    have none), or the email address is not one (:func:`is_email_address`).
     """
 
     name: str
@@ -63,10 +91,13 @@ class Account:
     disabled: bool
     created_at: dt.datetime
     has_password: bool = False
+    email: str | None = None
 
     def __post_init__(self) -> None:
         if not is_account_name(self.name):
             raise ValueError(f"account name {self.name!r} (expected {NAME_RULE})")
+        if self.email is not None and not is_email_address(self.email):
+            raise ValueError(f"account {self.name}: email {self.email!r} (expected {EMAIL_RULE})")
         if self.role not in ACCOUNT_ROLES:
             raise ValueError(
                 f"account {self.name}: role {str(self.role)!r} (expected one of "

@@ -3,7 +3,8 @@
 Managing accounts and tokens is for an admin (or the operator at the terminal); anyone else
 is answered exactly as if the account or token did not exist (:mod:`likeness.services.access`).
 Each change commits itself with its ledger entry (``account-added``, ``account-disabled``,
-``token-created``, ``token-revoked``); no entry ever holds a secret or a hash of one.
+``account-email-changed``, ``token-created``, ``token-revoked``); no entry ever holds a secret
+or a hash of one, nor an email address.
 
 :func:`sign_in` (portal passwords) takes no principal: it is how one is made. Every way it
 refuses says the same thing, so a caller learns nothing about which names or passwords exist.
@@ -20,7 +21,14 @@ import secrets
 from pwdlib import PasswordHash
 from pwdlib.hashers.argon2 import Argon2Hasher
 
-from likeness.domain.accounts import ACCOUNT_ROLES, Account, is_account_name, lock_seconds
+from likeness.domain.accounts import (
+    ACCOUNT_ROLES,
+    EMAIL_RULE,
+    Account,
+    is_account_name,
+    is_email_address,
+    lock_seconds,
+)
 from likeness.domain.principals import Principal, Role
 from likeness.errors import (
     ConflictError,
@@ -102,12 +110,14 @@ def add_account(
     role: Role | str,
     party: str | None,
     *,
+    email: str | None = None,
     now: dt.datetime | None = None,
 ) -> Account:
     """Add an account for a party of SPEC §1 and commit it with its ``account-added`` entry.
 
+    :param email: where the party's notices are sent (SPEC §11); none: they are only shown.
     :raises InvalidInputError: a malformed name, an unknown role or the operator, a party that
-        does not fit the role or is not registered.
+        does not fit the role or is not registered, a malformed email address.
     :raises ConflictError: an account of that name exists.
     :raises NotFoundError: the principal may not manage accounts.
 
@@ -122,7 +132,9 @@ def add_account(
             f"account {name}: role {str(role)!r} (expected one of {', '.join(ACCOUNT_ROLES)})"
         ) from None
     try:
-        account = Account(name, parsed, party or None, False, now_or_wall_clock(now))
+        account = Account(
+            name, parsed, party or None, False, now_or_wall_clock(now), email=email or None
+        )
     except ValueError as exc:
         raise InvalidInputError(str(exc)) from None
     if uow.accounts.get(name) is not None:
@@ -170,6 +182,30 @@ def disable_account(
         if token.revoked_at is None:
             uow.accounts.revoke_token(token.id, at)
             uow.ledger.append("token-revoked", principal.actor, {"id": token.id, "account": name})
+    uow.commit()
+    return account_named(uow, name)
+
+
+def set_email(uow: UnitOfWork, principal: Principal, name: str, email: str | None) -> Account:
+    """Set the address the account's notices are sent to (SPEC §11), or clear it with None;
+    commit with an ``account-email-changed`` entry (which says set or cleared, never the
+    address). Admin and operator only.
+
+    :raises InvalidInputError: a malformed address (see
+        :func:`~likeness.domain.accounts.is_email_address`).
+    :raises NotFoundError: no such account, or the principal may not manage accounts.
+
+    >>> set_email(uow, ADMIN, "performer-P1", "dana@example.org").email  # doctest: +SKIP
+    'dana@example.org'
+    """
+    require_management(principal, RecordKind.ACCOUNT, name, missing_account(name))
+    account_named(uow, name)
+    email = email.strip() if email is not None else None
+    if email is not None and not is_email_address(email):
+        raise InvalidInputError(f"account {name}: email {email!r} (expected {EMAIL_RULE})")
+    uow.accounts.set_email(name, email or None)
+    change = "cleared" if email is None else "set"
+    uow.ledger.append("account-email-changed", principal.actor, {"name": name, "email": change})
     uow.commit()
     return account_named(uow, name)
 

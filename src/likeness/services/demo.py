@@ -7,8 +7,10 @@ and some denied.
 
 It also adds one account per party (:func:`demo_accounts`): every living performer, every
 representative, every producer, the union and an admin, each with the password
-``demo-password-<name>``. These passwords are for the demo only: anyone who reads this can
-sign in with them, so never load the demo into a real installation.
+``demo-password-<name>`` and the email address ``<name>@demo.likeness.example`` (where its
+notices are sent when email is on). These passwords and addresses are for the demo only:
+anyone who reads this can sign in with them, and ``.example`` domains receive no mail, so
+never load the demo into a real installation.
 """
 
 from __future__ import annotations
@@ -34,11 +36,13 @@ from likeness.services.uses import record_use
 
 #: what every demo password starts with (the account name follows)
 DEMO_PASSWORD_PREFIX = "demo-password-"
+#: the domain of every demo email address (``.example`` is reserved: it receives no mail)
+DEMO_EMAIL_DOMAIN = "demo.likeness.example"
 
 
 @dataclass(frozen=True, slots=True)
 class DemoAccount:
-    """An account the demo adds, with its (public, demo-only) password."""
+    """An account the demo adds, with its (public, demo-only) password and email address."""
 
     name: str
     role: Role
@@ -48,6 +52,11 @@ class DemoAccount:
     def password(self) -> str:
         """``demo-password-<name>``: demo only, never for a real installation."""
         return f"{DEMO_PASSWORD_PREFIX}{self.name}"
+
+    @property
+    def email(self) -> str:
+        """``<name>@demo.likeness.example``: demo only, public, and it receives no mail."""
+        return f"{self.name}@{DEMO_EMAIL_DOMAIN}"
 
 
 def demo_accounts(world: World) -> list[DemoAccount]:
@@ -77,11 +86,19 @@ def add_demo_accounts(
     deps: Collaborators,
     hasher: PasswordHash | None = None,
 ) -> list[DemoAccount]:
-    """Add the :func:`demo_accounts` of ``world`` with their demo passwords (each commits);
-    a name already taken is left alone. The accounts added, in order."""
+    """Add the :func:`demo_accounts` of ``world`` with their demo passwords and addresses
+    (each commits); a name already taken is left alone. The accounts added, in order."""
     accounts = [a for a in demo_accounts(world) if uow.accounts.get(a.name) is None]
     for account in accounts:
-        add_account(uow, principal, account.name, account.role, account.party, now=deps.clock())
+        add_account(
+            uow,
+            principal,
+            account.name,
+            account.role,
+            account.party,
+            email=account.email,
+            now=deps.clock(),
+        )
         set_password(uow, principal, account.name, account.password, hasher=hasher)
     return accounts
 

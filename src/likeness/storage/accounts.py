@@ -50,6 +50,7 @@ def _account(row: Row[Any]) -> Account:
         disabled=bool(row.disabled),
         created_at=_required(row.created_at),
         has_password=row.password_hash is not None,
+        email=row.email,
     )
 
 
@@ -79,6 +80,7 @@ _CREDENTIAL = (
         t.accounts.c.disabled,
         t.accounts.c.created_at.label("account_created_at"),
         (t.accounts.c.password_hash.is_not(None)).label("has_password"),
+        t.accounts.c.email,
     )
     .join(t.accounts, t.accounts.c.name == _T.account)
     .where(_T.id == bindparam("token_id"))
@@ -108,6 +110,7 @@ class SqlAccountRepository:
                 disabled=account.disabled,
                 password_hash=None,
                 created_at=_to_db(account.created_at),
+                email=account.email,
             )
         )
 
@@ -118,6 +121,20 @@ class SqlAccountRepository:
     def disable(self, name: str) -> None:
         """Mark the account disabled (it stays, for the record)."""
         self._conn.execute(update(t.accounts).where(_A.name == name).values(disabled=True))
+
+    def set_email(self, name: str, email: str | None) -> None:
+        """Set (or, with None, clear) the account's email address."""
+        self._conn.execute(update(t.accounts).where(_A.name == name).values(email=email))
+
+    def addresses(self, role: Role, party: str | None) -> Sequence[str]:
+        """The email addresses of the enabled accounts acting as ``role`` and ``party`` (None:
+        accounts with no party, as the union's), each once, sorted."""
+        party_is = _A.party.is_(None) if party is None else _A.party == party
+        query = select(_A.email).where(
+            _A.role == str(role), party_is, _A.disabled.is_(False), _A.email.is_not(None)
+        )
+        # sorted here, not by the database: PostgreSQL's collation may order otherwise
+        return sorted({str(email) for email in self._conn.execute(query).scalars()})
 
     def set_password_hash(self, name: str, password_hash: str) -> None:
         """Replace the account's password hash."""
@@ -166,6 +183,7 @@ class SqlAccountRepository:
             disabled=bool(row.disabled),
             created_at=_required(row.account_created_at),
             has_password=bool(row.has_password),
+            email=row.email,
         )
         return _token(row), row.secret_hash, account  # type: ignore[arg-type]
 
