@@ -326,3 +326,42 @@ def test_each_pass_first_writes_the_expiry_of_unanswered_consent_requests(contai
         "CR0"
     ]
     assert _pass(container, server, clock).expired == 0
+
+
+def test_a_performers_notice_reaches_their_representatives_too(container, server, clock):
+    """Ruth Calder died in 2024: a notice to her goes to her estate's and agent's accounts."""
+    from likeness.services.registry import import_world
+
+    with container.uow() as uow:
+        import_world(
+            uow,
+            OPERATOR,
+            {
+                "performers": [
+                    {
+                        "id": "P3",
+                        "name": "Ruth Calder",
+                        "category": "principal",
+                        "born": "1940-01-20",
+                        "died": "2024-05-10",
+                        "representatives": [
+                            {"id": "E3", "kind": "estate"},
+                            {"id": "A3", "kind": "agent", "may_consent": True},
+                        ],
+                    }
+                ]
+            },
+        )
+        uow.accounts.add(
+            Account("estate", Role.REPRESENTATIVE, "E3", False, T0, email="trust@e.example")
+        )
+        uow.accounts.add(
+            Account("agent", Role.REPRESENTATIVE, "A3", False, T0, email="desk@a.example")
+        )
+        uow.commit()
+    (notice_id,) = _load(container, [_notice(1, Role.PERFORMER, "P3")])
+    report = _pass(container, server, clock)
+    assert (report.sent, report.no_address) == (1, 0)
+    (email,) = server.inbox.received
+    assert sorted(email.rcpt_tos) == ["desk@a.example", "trust@e.example"]
+    assert email.message["Message-ID"] == f"<notice-{notice_id}@mail.likeness.test>"

@@ -5,7 +5,9 @@ answered in time (so that their ledger entries and notices are not late either),
 batch of due notices (:meth:`~likeness.services.unit_of_work.NoticeRepository.claim_due`) and,
 for each, in its own short transactions:
 
-1. reads the addresses of the recipient's enabled accounts; with none, the notice is marked
+1. reads the addresses of the enabled accounts of whoever reads the notice (its recipient and,
+   for a performer, their representatives: :func:`~likeness.services.notices.readers`); with
+   none, the notice is marked
    ``no-address`` and never tried again (it stays shown in the API and portal);
 2. builds the email (:func:`notice_message`) and hands it to the mailer;
 3. on success marks it sent and appends a ``notice-sent`` ledger entry, in one transaction; on a
@@ -34,12 +36,12 @@ from email.message import EmailMessage
 from typing import Protocol
 
 from likeness.domain.accounts import is_email_address
-from likeness.domain.ids import UNION
 from likeness.domain.notices import Notice
 from likeness.domain.principals import Principal, Role
 from likeness.errors import ConflictError, DeliveryError, ForbiddenError, InvalidInputError
 from likeness.services.collaborators import Collaborators
-from likeness.services.consent_requests import expire_requests
+from likeness.services.consent_answers import expire_requests
+from likeness.services.notices import readers
 from likeness.services.unit_of_work import UnitOfWork
 
 #: the longest claimer id (the width of ``notices.claimed_by``)
@@ -175,15 +177,6 @@ def notice_message(notice: Notice, to: Sequence[str], options: DeliveryOptions) 
     return message
 
 
-def _party(notice: Notice) -> str | None:
-    """The party the recipient's accounts act as: the union's accounts have none."""
-    return (
-        None
-        if notice.recipient_role is Role.UNION and notice.recipient == UNION
-        else notice.recipient
-    )
-
-
 def _expire(
     uow_factory: Callable[[], UnitOfWork], principal: Principal, deps: Collaborators
 ) -> int:
@@ -252,8 +245,12 @@ def _send_one(
     notice_id = int(notice.id or 0)
     with uow_factory() as uow:
         # an address written past the account checks (by hand, in the database) is skipped
-        found = uow.accounts.addresses(notice.recipient_role, _party(notice))
-        to = [address for address in found if is_email_address(address)]
+        found = [
+            address
+            for role, party in readers(uow, notice)
+            for address in uow.accounts.addresses(role, party)
+        ]
+        to = [address for address in dict.fromkeys(found) if is_email_address(address)]
         if not to:
             report.no_address += uow.notices.mark_no_address(notice_id, claimer, deps.clock())
             uow.commit()

@@ -213,6 +213,21 @@ def use_notices(uow: UnitOfWork, record: UseRecord, performer: str | None) -> li
     return ids
 
 
+def readers(uow: UnitOfWork, notice: Notice) -> list[tuple[Role, str | None]]:
+    """Whose accounts a notice is sent to (role and party; the union's accounts have none):
+    its recipient's, and for a notice to a performer also their representatives' (who read the
+    performer's notices, see :func:`~likeness.services.access.notice_recipients`), so that the
+    estate of a deceased performer is told too."""
+    if notice.recipient_role is Role.UNION:
+        return [(Role.UNION, None)]
+    found: list[tuple[Role, str | None]] = [(notice.recipient_role, notice.recipient)]
+    if notice.recipient_role is Role.PERFORMER:
+        performer = uow.performers.get(notice.recipient)
+        if performer is not None:
+            found += [(Role.REPRESENTATIVE, rep.id) for rep in performer.representatives]
+    return found
+
+
 def list_notices(
     uow: UnitOfWork, principal: Principal, *, limit: int = 100, offset: int = 0
 ) -> Page[Notice]:
