@@ -67,7 +67,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     )
     app.state.container = container or bootstrap()
     app.state.templates = Jinja2Templates(directory=WEB / "templates")
-    install_error_handlers(app)
+    install_error_handlers(app, [route for router in API_ROUTERS for route in router.routes])
     for router in API_ROUTERS:
         app.include_router(router, dependencies=[Depends(known_query)])
     app.include_router(web_auth.router)

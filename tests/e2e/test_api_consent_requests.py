@@ -271,6 +271,23 @@ def test_only_a_pending_request_is_answered_and_the_409_names_its_state(api):
     assert api.post("S1", "/v1/consent-requests/R6/withdraw").status_code == 409
     answered = [n for n in api.notices("S1") if n["kind"] == "consent-answered"]
     assert [(n["data"]["request"], n["data"]["state"]) for n in answered] == [("R5", "refused")]
+    # the ledger entries of each step are read by those the request concerns, and no one else
+    def steps(who: str) -> list[tuple[str, str]]:
+        entries = api.get(who, "/v1/ledger/entries?start=0&end=1000").json()["entries"]
+        return [
+            (e["kind"], e["record"]["request"] if "request" in e["record"] else e["record"]["id"])
+            for e in entries
+            if e["kind"].startswith("consent-request-")
+        ]
+
+    expected = [
+        ("consent-request-created", "R5"),
+        ("consent-request-created", "R6"),
+        ("consent-request-refused", "R5"),
+        ("consent-request-withdrawn", "R6"),
+    ]
+    assert steps("P1") == steps("S1") == steps("union") == expected
+    assert steps("P2") == steps("S2") == []
 
 
 def test_a_request_not_answered_by_respond_by_expires_and_the_expiry_is_a_ledger_entry(api):

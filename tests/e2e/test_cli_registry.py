@@ -19,7 +19,7 @@ def test_init_then_demo_loads_the_seed_stories(ready):
     first, *table = out.stdout.splitlines()
     assert first == (
         "demo loaded: 7 performers, 4 producers, 7 productions, 6 replicas, 6 consents,"
-        " 1 strikes, 8 use requests (5 allowed), 13 accounts"
+        " 1 strikes, 8 use requests (5 allowed), 3 consent requests, 13 accounts"
     )
     shown = [line.split("│")[1:4] for line in table if line.startswith("│")]
     assert [tuple(cell.strip() for cell in row) for row in shown] == [

@@ -10,6 +10,7 @@ failure 500 with no more than that (the traceback goes to the server log only).
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from http import HTTPStatus
 from typing import Any
 
@@ -17,7 +18,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.routing import Match
+from starlette.routing import BaseRoute, Match
 
 from likeness.errors import (
     Error,
@@ -121,8 +122,12 @@ def error_response(request: Request, exc: Error) -> Response:
     return response
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Map Likeness errors, request validation errors, HTTP errors and crashes to responses."""
+def install_error_handlers(app: FastAPI, routes: Sequence[BaseRoute] = ()) -> None:
+    """Map Likeness errors, request validation errors, HTTP errors and crashes to responses.
+
+    ``routes`` are the API's routes: a 405 on one of their paths allows every method any of
+    them serves there (Starlette names the methods of the first route on the path only).
+    """
 
     @app.exception_handler(Error)
     async def _likeness_error(request: Request, exc: Error) -> Response:
@@ -139,12 +144,10 @@ def install_error_handlers(app: FastAPI) -> None:
 
     def _allowed_methods(request: Request) -> list[str]:
         found: set[str] = set()
-        for route in app.router.routes:
+        for route in routes:
             match, _ = route.matches({**request.scope, "method": "\0"})
             if match is Match.PARTIAL:
                 found.update(getattr(route, "methods", None) or ())
-        if "GET" in found:
-            found.add("HEAD")
         return sorted(found)
 
     @app.exception_handler(StarletteHTTPException)
@@ -164,7 +167,9 @@ def install_error_handlers(app: FastAPI) -> None:
             message = f"{request.method} is not allowed on {request.url.path}"
             # Starlette names the methods of the first route on the path only; a path served
             # by several routes (GET a list, POST to create) allows all of theirs
-            headers["Allow"] = ", ".join(_allowed_methods(request))
+            allowed = _allowed_methods(request)
+            if allowed:
+                headers["Allow"] = ", ".join(allowed)
         else:
             message = str(exc.detail)
         if is_api(request):

@@ -46,6 +46,10 @@ def _move(
         principal.actor,
         {
             "request": moved.id,
+            # whom it is about and whose productions it names: who may read the entry (§10)
+            "performer": moved.about,
+            "producer": moved.producer,
+            "productions": list(moved.productions),
             "state": str(moved.state),
             "answered_by": moved.answered_by,
             "answered_on": None if moved.answered_on is None else moved.answered_on.isoformat(),
