@@ -271,6 +271,7 @@ def test_only_a_pending_request_is_answered_and_the_409_names_its_state(api):
     assert api.post("S1", "/v1/consent-requests/R6/withdraw").status_code == 409
     answered = [n for n in api.notices("S1") if n["kind"] == "consent-answered"]
     assert [(n["data"]["request"], n["data"]["state"]) for n in answered] == [("R5", "refused")]
+
     # the ledger entries of each step are read by those the request concerns, and no one else
     def steps(who: str) -> list[tuple[str, str]]:
         entries = api.get(who, "/v1/ledger/entries?start=0&end=1000").json()["entries"]
