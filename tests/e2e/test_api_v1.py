@@ -145,6 +145,20 @@ def test_a_wrong_method_answers_405_with_allow(api):
     assert response.status_code == 405
     assert response.headers["allow"] == "GET"
     assert response.json()["status"] == 405
+    # a path served by two routes allows both; a fixed path beside a templated one only its own
+    both = api.client.delete("/v1/consent-requests", headers=api.as_("union"))
+    assert (both.status_code, both.headers["allow"]) == (405, "GET, POST")
+    preview = api.client.get("/v1/consent-requests/preview", headers=api.as_("union"))
+    assert preview.status_code == 404  # read as the request named "preview", which is none
+    put = api.client.put("/v1/consent-requests/preview", headers=api.as_("union"), json={})
+    assert (put.status_code, put.headers["allow"]) == (405, "POST")
+
+
+def test_a_query_parameter_the_route_does_not_take_is_refused(api):
+    response = api.get("performer", "/v1/performers/P1/consents?limt=5")
+    assert response.status_code == 422
+    assert response.json()["detail"] == ("unknown query parameter 'limt' (expected limit, offset)")
+    assert api.get("performer", "/v1/performers/P1/consents?limit=5").status_code == 200
 
 
 def test_a_body_that_is_not_json_answers_415(api):

@@ -143,11 +143,16 @@ def install_error_handlers(app: FastAPI, routes: Sequence[BaseRoute] = ()) -> No
         return _portal_page(request, 422, detail, [f"{e['field']}: {e['message']}" for e in errors])
 
     def _allowed_methods(request: Request) -> list[str]:
+        """The methods of every route with the path of the first route that matches (the one
+        Starlette picks): ``/v1/consent-requests/preview`` is not also ``{request_id}``."""
         found: set[str] = set()
+        path: str | None = None
         for route in routes:
             match, _ = route.matches({**request.scope, "method": "\0"})
             if match is Match.PARTIAL:
-                found.update(getattr(route, "methods", None) or ())
+                path = getattr(route, "path", None) if path is None else path
+                if getattr(route, "path", None) == path:
+                    found.update(getattr(route, "methods", None) or ())
         return sorted(found)
 
     @app.exception_handler(StarletteHTTPException)
