@@ -37,7 +37,7 @@ def test_a_run_stores_one_line_per_performer_and_year_and_a_ledger_entry(engine,
     with SqlUnitOfWork(engine) as uow:
         run_id = record_residual_run(
             uow, OPERATOR, outcome, source="residuals-basic", now=lambda: NOW, deps=DEPS
-        )
+        ).id
         uow.commit()
     with SqlUnitOfWork(engine, write=False) as uow:
         run = uow.residuals.get_run(run_id)
@@ -70,8 +70,12 @@ def test_a_run_stores_one_line_per_performer_and_year_and_a_ledger_entry(engine,
 def test_two_runs_get_their_own_ids_and_lines(engine, shared_scenarios):
     outcome = _outcome(shared_scenarios / "residuals-basic")
     with SqlUnitOfWork(engine) as uow:
-        first = record_residual_run(uow, OPERATOR, outcome, source="a", now=lambda: NOW, deps=DEPS)
-        second = record_residual_run(uow, OPERATOR, outcome, source="b", now=lambda: NOW, deps=DEPS)
+        first = record_residual_run(
+            uow, OPERATOR, outcome, source="a", now=lambda: NOW, deps=DEPS
+        ).id
+        second = record_residual_run(
+            uow, OPERATOR, outcome, source="b", now=lambda: NOW, deps=DEPS
+        ).id
         uow.commit()
     with SqlUnitOfWork(engine, write=False) as uow:
         of_first = uow.residuals.lines(run_id=first)

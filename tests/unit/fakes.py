@@ -16,13 +16,15 @@ from typing import Any, Self
 from likeness.compensation.residuals.compute import PerformerResult
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
+from likeness.domain.payments import PayLine
 from likeness.domain.performers import Performer
 from likeness.domain.productions import Producer, Production
 from likeness.domain.replicas import AssetFile, Replica
 from likeness.domain.residuals import ResidualLine, ResidualRun
 from likeness.domain.strikes import Strike
-from likeness.domain.uses import PayLine, UseRecord
+from likeness.domain.uses import UseRecord
 from likeness.errors import ConflictError
+from tests.unit.fakes_money import FakePayments
 from tests.unit.fakes_parties import FakeAccounts, FakeConsentRequests, FakeNotices
 
 
@@ -174,9 +176,10 @@ class FakeLedger:
 class FakeUses:
     """Decisions on uses, uses and pay lines by idempotency key (like SqlUseRepository)."""
 
-    def __init__(self) -> None:
+    def __init__(self, payments: FakePayments) -> None:
         self.items: dict[str, UseRecord] = {}
         self.performers: dict[str, str | None] = {}
+        self._payments = payments
 
     def get(self, key: str) -> UseRecord | None:
         return self.items.get(key)
@@ -186,7 +189,10 @@ class FakeUses:
             raise ConflictError(f"idempotency key {record.key!r} is already recorded")
         if record.decision.allowed:
             used = sum(1 for r in self.items.values() if r.use_id is not None)
-            record = dataclasses.replace(record, use_id=used + 1)
+            owed = [dataclasses.replace(x, use_id=used + 1) for x in record.pay_lines]
+            ids = self._payments.add_many(owed)
+            lines = tuple(dataclasses.replace(x, id=i) for x, i in zip(owed, ids, strict=True))
+            record = dataclasses.replace(record, use_id=used + 1, pay_lines=lines)
         self.items[record.key] = record
         self.performers[record.key] = performer
         return record
@@ -202,8 +208,9 @@ class FakeUses:
         ]
 
     def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]:
-        lines = [line for r in self.items.values() for line in r.pay_lines]
-        return [line for line in lines if performer_id is None or line.performer == performer_id]
+        if performer_id is not None:
+            return self._payments.of_performer(performer_id)
+        return [line for i in self._payments.lines if (line := self._payments.get(i))]
 
 
 class FakeResiduals:
@@ -213,7 +220,9 @@ class FakeResiduals:
         self.runs: dict[int, ResidualRun] = {}
         self.stored: list[ResidualLine] = []
 
-    def add_run(self, run: ResidualRun, lines: Sequence[PerformerResult]) -> int:
+    def add_run(
+        self, run: ResidualRun, lines: Sequence[PerformerResult], years: Sequence[Any] = ()
+    ) -> int:
         run_id = len(self.runs) + 1
         self.runs[run_id] = run
         self.stored += [
@@ -250,7 +259,8 @@ class FakeUnitOfWork:
         self.replicas = FakeReplicas()
         self.consents = FakeConsents(self.replicas)
         self.strikes = FakeStrikes()
-        self.uses = FakeUses()
+        self.payments = FakePayments()
+        self.uses = FakeUses(self.payments)
         self.residuals = FakeResiduals()
         self.accounts = FakeAccounts()
         self.consent_requests = FakeConsentRequests()
@@ -275,6 +285,7 @@ class FakeUnitOfWork:
             dict(self.consent_requests.items),
             list(self.notices.items),
             dict(self.notices.claims),
+            self.payments.state(),
         )
 
     def __enter__(self) -> Self:
@@ -321,3 +332,4 @@ class FakeUnitOfWork:
         self.consent_requests.items = dict(self._snapshot[11])
         self.notices.items = list(self._snapshot[12])
         self.notices.claims = dict(self._snapshot[13])
+        self.payments.restore(self._snapshot[14])

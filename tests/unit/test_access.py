@@ -109,7 +109,8 @@ def expected_allowed(who: str, action: Action, kind: RecordKind, own: bool) -> b
     if who == "producer":
         return action in PRODUCER_WRITES and kind is not RecordKind.PERFORMER
     if who == "union":
-        return action in (Action.DECLARE_STRIKE, Action.END_STRIKE)
+        # strikes (SPEC §10), and correcting a pay line by a reversing line (SPEC §12)
+        return action in (Action.DECLARE_STRIKE, Action.END_STRIKE, Action.CORRECT_PAY_LINE)
     if who == "admin":
         return action is Action.MANAGE_ACCOUNTS
     return action in CONSENT_ACTIONS

@@ -9,7 +9,8 @@ from typing import Any, TypeVar
 from likeness.compensation.rounding import format_money
 from likeness.domain.consents import StoredConsent
 from likeness.domain.decisions import Decision
-from likeness.domain.uses import PayLine, UseRecord
+from likeness.domain.payments import PayLine
+from likeness.domain.uses import UseRecord
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.report import consent_to_document
 from likeness.services.pages import Page

@@ -234,15 +234,23 @@ def _store(outcome: RunOutcome, directory: Path) -> None:
         return
     container = bootstrap(config)
     with container.uow() as uow:
-        run_id = record_residual_run(
+        recorded = record_residual_run(
             uow, current(), outcome, source=str(directory), deps=container.deps
         )
         uow.commit()
+    pay = recorded.pay
     print(
-        f"stored residual run {run_id}: {len(outcome.result.performers) if outcome.result else 0}"
-        " residual line(s)",
+        f"stored residual run {recorded.id}:"
+        f" {len(outcome.result.performers) if outcome.result else 0} residual line(s);"
+        f" {len(pay.owed)} pay line(s) now owed, {len(pay.reversals)} earlier line(s) reversed,"
+        f" {pay.unchanged} unchanged",
         file=sys.stderr,
     )
+    for line in pay.unlinked:
+        print(
+            f"not owed: {line.production} year {line.year} {line.performer}: {line.reason}",
+            file=sys.stderr,
+        )
 
 
 def _write_timings(path: Path | None, outcome: RunOutcome, started: float) -> None:

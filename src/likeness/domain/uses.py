@@ -9,35 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from likeness.domain.decisions import Decision, Obligation, ObligationKind
+from likeness.domain.payments import LineKind, PayLine
 from likeness.domain.requests import Request
 
 #: obligations that become pay lines of a use
 PAY_KINDS = (ObligationKind.PAY, ObligationKind.PENSION_HEALTH)
-
-
-@dataclass(frozen=True, slots=True)
-class PayLine:
-    """One amount owed because of a use: pay or the pension-and-health contribution on it."""
-
-    kind: ObligationKind
-    performer: str | None
-    production: str
-    date: dt.date
-    amount: Decimal
-    currency: str
-    basis: str | None
-    rule: str | None
-    rate_row: str | None
-
-    def __post_init__(self) -> None:
-        if self.kind not in PAY_KINDS:
-            raise ValueError(f"pay line of kind {self.kind!r} (expected pay or pension-health)")
-        if self.amount < 0:
-            raise ValueError(f"pay line amount {self.amount} is negative")
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,12 +45,13 @@ class UseRecord:
 def pay_lines_of(
     request: Request, decision: Decision, performer: str | None
 ) -> tuple[PayLine, ...]:
-    """The pay lines an allowed decision creates, one per money obligation, in order."""
+    """The pay lines an allowed decision creates, one per money obligation, in order: owed by
+    the request's producer, for its replica (or performer), use and days."""
 
     def line(o: Obligation) -> PayLine:
         assert o.amount is not None and o.currency is not None, o
         return PayLine(
-            kind=o.kind,
+            kind=LineKind(str(o.kind)),
             performer=performer,
             production=request.production,
             date=request.date,
@@ -80,6 +60,10 @@ def pay_lines_of(
             basis=o.basis,
             rule=o.rule,
             rate_row=o.rate_row,
+            producer=request.producer,
+            subject=request.replica or request.performer,
+            what=str(request.use),
+            quantity=request.days,
         )
 
     return tuple(line(o) for o in decision.obligations if o.kind in PAY_KINDS)

@@ -32,7 +32,8 @@ builds it. A representative's performers (``acts_for``) are looked up by the ser
   consent, ask for decisions, record uses, report viewership, run residuals, mark pay lines paid;
 - performer, representative: give, revoke and suspend consent and answer consent requests, each
   only with authority (SPEC §4.2) on the day it is done;
-- union: declare and end strikes; give (and so revoke or suspend) consent for a deceased
+- union: declare and end strikes; correct a pay line (a reversing line: the producer who owes
+  it does not cancel its own debt); give (and so revoke or suspend) consent for a deceased
   performer without an estate, with the same authority check;
 - admin: accounts and tokens; operator: everything, consent actions on behalf of someone with
   authority (the service names who).
@@ -85,6 +86,7 @@ class Action(StrEnum):
     REPORT_VIEWERSHIP = "report-viewership"
     RUN_RESIDUALS = "run-residuals"
     MARK_PAID = "mark-paid"
+    CORRECT_PAY_LINE = "correct-pay-line"
     GIVE_CONSENT = "give-consent"
     REVOKE_CONSENT = "revoke-consent"
     SUSPEND_CONSENT = "suspend-consent"
@@ -161,6 +163,8 @@ _PRODUCER_ACTIONS = frozenset(
         Action.MARK_PAID,
     }
 )
+#: the union's writes: strikes, and correcting a pay line (a reversing line, never an edit)
+_UNION_ACTIONS = frozenset({Action.DECLARE_STRIKE, Action.END_STRIKE, Action.CORRECT_PAY_LINE})
 #: actions that need authority to consent for the performer on the day (SPEC §4.2)
 CONSENT_ACTIONS = frozenset(
     {
@@ -226,7 +230,7 @@ def may(
         return _consent_authority(principal, action, record, seen, performer, day)
     if role is Role.PRODUCER and action in _PRODUCER_ACTIONS and not seen.limited:
         return Permission(True, True, (f"producer: {action} for its own productions",))
-    if role is Role.UNION and action in (Action.DECLARE_STRIKE, Action.END_STRIKE):
+    if role is Role.UNION and action in _UNION_ACTIONS:
         return Permission(True, True, (f"union: {action}",))
     if role is Role.ADMIN and action is Action.MANAGE_ACCOUNTS:
         return Permission(True, True, ("admin: manages accounts and tokens",))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
+from decimal import Decimal
 from typing import Any
 
 from likeness.domain.consent_requests import ConsentRequest
@@ -19,6 +20,7 @@ from likeness.domain.consents import Consent
 from likeness.domain.decisions import ObligationKind
 from likeness.domain.ids import UNION
 from likeness.domain.notices import Notice, NoticeKind
+from likeness.domain.payments import LineKind
 from likeness.domain.performers import Performer
 from likeness.domain.principals import Principal, Role
 from likeness.domain.uses import UseRecord
@@ -176,7 +178,7 @@ def use_notices(uow: UnitOfWork, record: UseRecord, performer: str | None) -> li
             kind = NoticeKind.USE_RECORDED
         data = {**base, "consent": decision.consent, "date": request.date}
         ids += _add(uow, kind, me, subject, message, data, at, performer)
-        pay = [line for line in record.pay_lines if line.kind is ObligationKind.PAY]
+        pay = [line for line in record.pay_lines if line.kind is LineKind.PAY]
         if pay:
             total = sum((line.amount for line in pay), start=pay[0].amount * 0)
             currency = pay[0].currency
@@ -240,3 +242,34 @@ def list_notices(
     recipients = notice_recipients(principal, acts_for(uow, principal))
     items, total = uow.notices.list(recipients=recipients, limit=limit, offset=offset)
     return Page(list(items), total, limit, offset)
+
+
+def residual_pay_notice(
+    uow: UnitOfWork,
+    performer: str,
+    producer: str,
+    run_id: int,
+    owed: Sequence[tuple[str, int, Decimal]],
+    currency: str,
+    at: dt.datetime,
+) -> list[int]:
+    """``pay-due`` to a performer for the residual lines a run made owed by ``producer``:
+    ``owed`` holds (production, exhibition year, amount) with corrections netted."""
+    total = sum((amount for _, _, amount in owed), Decimal("0.00"))
+    subject = f"Residuals due from {producer}: {currency} {total}"
+    years = "; ".join(f"{production} year {year}: {currency} {a}" for production, year, a in owed)
+    message = (
+        f"Residual run {run_id} makes {producer} owe you {currency} {total} ({years}).\n"
+        "Your statement shows each line and whether it is paid.\n"
+    )
+    data = {"run": run_id, "producer": producer, "total": total, "currency": currency}
+    return _add(
+        uow,
+        NoticeKind.PAY_DUE,
+        [(Role.PERFORMER, performer)],
+        subject,
+        message,
+        data,
+        at,
+        performer,
+    )

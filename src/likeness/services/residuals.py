@@ -1,9 +1,10 @@
 """Use case: record a streaming residual run (SPEC §6.1) and its residual lines per performer.
 
-The lines are kept for statements (SPEC §6: per performer and period). Each recorded run also
-appends one ``residual-run-recorded`` entry to the ledger (SPEC §8) carrying the totals and the
-SHA-256 of the run's canonical §6.1 JSON, so the stored lines can be checked against the log
-without writing one ledger entry per line of a run that may hold hundreds of thousands.
+The lines are kept as the run computed them, and those the registry can link become pay lines
+owed by the production's producer (:mod:`likeness.services.residual_pay`, SPEC §12). Each
+recorded run also appends one ``residual-run-recorded`` entry to the ledger (SPEC §8) carrying
+the totals and the SHA-256 of the run's canonical §6.1 JSON, so the stored lines can be checked
+against the log without writing one ledger entry per line of a run that may hold hundreds of thousands.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from likeness.compensation.residuals.outputs import result_json
@@ -23,10 +25,19 @@ from likeness.ledger.canonical import canonicalize
 from likeness.ledger.entry import format_time
 from likeness.services.access import Action, Record, RecordKind, require
 from likeness.services.collaborators import Collaborators
+from likeness.services.residual_pay import ResidualPay, plan_residual_pay, write_residual_pay
 from likeness.services.unit_of_work import UnitOfWork
 
 #: ledger entry kind of a recorded run
 RUN_RECORDED = "residual-run-recorded"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedRun:
+    """A stored run: its id, and the pay lines it made owed (or could not link)."""
+
+    id: int
+    pay: ResidualPay
 
 
 def result_digest(outcome: RunOutcome) -> str:
@@ -44,8 +55,9 @@ def record_residual_run(
     source: str,
     deps: Collaborators,
     now: Callable[[], dt.datetime] | None = None,
-) -> int:
-    """Store ``outcome``'s residual lines and its ledger entry; return the run id.
+) -> RecordedRun:
+    """Store ``outcome``'s residual lines, its ledger entry, and the pay lines it makes owed by
+    the registered producers (SPEC §12); return the run id and what became owed.
 
     The caller commits ``uow``.
 
@@ -56,6 +68,7 @@ def record_residual_run(
             f"residual run of {source} was refused by validation; nothing to store"
         )
     result = outcome.result
+    moment = (now or deps.clock)()
     # the run is linked to no registry production yet (residuals issue): only whoever sees
     # every record (the operator, the union) may store one
     record = Record(RecordKind.RESIDUAL_RUN, source)
@@ -71,10 +84,11 @@ def record_residual_run(
         total_bonus=sum((line.bonus for line in result.performers), Decimal("0.00")),
         total_fund=sum((year.fund for year in result.productions), Decimal("0.00")),
         result_sha256=result_digest(outcome),
-        recorded_at=format_time((now or deps.clock)()),
+        recorded_at=format_time(moment),
     )
-    run_id = uow.residuals.add_run(run, result.performers)
-    uow.ledger.append(
+    run_id = uow.residuals.add_run(run, result.performers, result.productions)
+    pay = plan_residual_pay(uow, result, run_id, moment.date(), run.rule_set)
+    index = uow.ledger.append(
         RUN_RECORDED,
         principal.actor,
         {
@@ -90,6 +104,10 @@ def record_residual_run(
             "total_bonus": format_money(run.total_bonus),
             "total_fund": format_money(run.total_fund),
             "result_sha256": run.result_sha256,
+            "owed_lines": len(pay.owed),
+            "reversed_lines": len(pay.reversals),
+            "unlinked_lines": len(pay.unlinked),
         },
     )
-    return run_id
+    write_residual_pay(uow, pay, run_id, index, moment)
+    return RecordedRun(run_id, pay)

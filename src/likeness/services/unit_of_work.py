@@ -7,23 +7,24 @@ unit of work that holds them all in one transaction.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self
 
-from likeness.compensation.residuals.compute import PerformerResult
+from likeness.compensation.residuals.compute import PerformerResult, ProductionResult
 from likeness.domain.accounts import Account, SignInFailures, Token
 from likeness.domain.consent_requests import ConsentRequest, RequestState
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
 from likeness.domain.notices import Notice
+from likeness.domain.payments import FundShare, PayLine, Payment, ProducerDues
 from likeness.domain.performers import Performer
 from likeness.domain.principals import Role
 from likeness.domain.productions import Producer, Production
 from likeness.domain.replicas import AssetFile, Replica
 from likeness.domain.residuals import ResidualLine, ResidualRun
 from likeness.domain.strikes import Strike
-from likeness.domain.uses import PayLine, UseRecord
+from likeness.domain.uses import UseRecord
 
 
 class PerformerRepository(Protocol):
@@ -89,6 +90,8 @@ class UnitOfWork(Protocol):
     @property
     def residuals(self) -> ResidualRepository: ...
     @property
+    def payments(self) -> PaymentRepository: ...
+    @property
     def accounts(self) -> AccountRepository: ...
     @property
     def consent_requests(self) -> ConsentRequestRepository: ...
@@ -140,10 +143,32 @@ class UseRepository(Protocol):
     def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]: ...
 
 
+class PaymentRepository(Protocol):
+    """Pay lines (added, never changed), their payments and the union's money reports."""
+
+    def add_many(self, lines: Sequence[PayLine], first_position: int = 0) -> list[int]: ...
+    def set_ledger_index(self, line_ids: Collection[int], index: int) -> None: ...
+    def get(self, line_id: int) -> PayLine | None: ...
+    def reversed_by(self, line_ids: Collection[int]) -> dict[int, int]: ...
+    def of_performer(
+        self, performer_id: str, start: dt.date | None = None, end: dt.date | None = None
+    ) -> list[PayLine]: ...
+    def residual_lines(self, productions: Iterable[str]) -> list[PayLine]: ...
+    def add_payment(self, payment: Payment) -> None: ...
+    def dues(self) -> list[ProducerDues]: ...
+    def unpaid_before(self, day: dt.date) -> list[PayLine]: ...
+    def fund_shares(self) -> list[FundShare]: ...
+
+
 class ResidualRepository(Protocol):
     """Residual runs and their lines; runs are added whole and never changed."""
 
-    def add_run(self, run: ResidualRun, lines: Sequence[PerformerResult]) -> int: ...
+    def add_run(
+        self,
+        run: ResidualRun,
+        lines: Sequence[PerformerResult],
+        years: Sequence[ProductionResult] = (),
+    ) -> int: ...
     def get_run(self, run_id: int) -> ResidualRun | None: ...
     def lines(
         self, *, run_id: int | None = None, performer: str | None = None

@@ -6,8 +6,9 @@ producer looking at a performer's uses or pay lines sees those of its own produc
 
 from __future__ import annotations
 
+from likeness.domain.payments import PayLine
 from likeness.domain.principals import Principal
-from likeness.domain.uses import PayLine, UseRecord
+from likeness.domain.uses import UseRecord
 from likeness.errors import NotFoundError
 from likeness.services import registry
 from likeness.services.access import Action, Record, RecordKind, may, require

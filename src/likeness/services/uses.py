@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from likeness.domain.principals import Principal, Role
@@ -137,12 +137,14 @@ def record_use(
                 }
             ),
         )
-        for line in lines:
-            uow.ledger.append(
+        indexed = []
+        for line in record.pay_lines:
+            index = uow.ledger.append(
                 "pay-line",
                 actor,
                 to_jsonable(
                     {
+                        "line": line.id,
                         "use": record.use_id,
                         "kind": str(line.kind),
                         "performer": line.performer,
@@ -156,6 +158,9 @@ def record_use(
                     }
                 ),
             )
+            uow.payments.set_ledger_index([line.id or 0], index)
+            indexed.append(replace(line, ledger_index=index))
+        record = replace(record, pay_lines=tuple(indexed))
         use_notices(uow, record, performer)
     uow.commit()
     return RecordedUse(record, replayed=False)

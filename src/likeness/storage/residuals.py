@@ -7,7 +7,7 @@ from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
-from likeness.compensation.residuals.compute import PerformerResult
+from likeness.compensation.residuals.compute import PerformerResult, ProductionResult
 from likeness.domain.residuals import ResidualLine, ResidualRun
 from likeness.storage import tables as t
 
@@ -23,8 +23,13 @@ class SqlResidualRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
 
-    def add_run(self, run: ResidualRun, lines: Sequence[PerformerResult]) -> int:
-        """Insert ``run`` and its lines; return the new run id."""
+    def add_run(
+        self,
+        run: ResidualRun,
+        lines: Sequence[PerformerResult],
+        years: Sequence[ProductionResult] = (),
+    ) -> int:
+        """Insert ``run``, its lines and its production years; return the new run id."""
         inserted = self._conn.execute(
             insert(t.residual_runs).values(
                 rule_set=run.rule_set,
@@ -56,6 +61,18 @@ class SqlResidualRepository:
         ]
         for start in range(0, len(rows), _BATCH):
             self._conn.execute(insert(t.residual_lines), rows[start : start + _BATCH])
+        year_rows = [
+            {
+                "run_id": run_id,
+                "production": y.production,
+                "year": y.year,
+                "qualified": y.qualified,
+                "fund": y.fund,
+            }
+            for y in years
+        ]
+        for start in range(0, len(year_rows), _BATCH):
+            self._conn.execute(insert(t.residual_years), year_rows[start : start + _BATCH])
         return run_id
 
     def get_run(self, run_id: int) -> ResidualRun | None:

@@ -17,24 +17,25 @@ from sqlalchemy import (
     Index,
     Integer,
     LargeBinary,
-    MetaData,
     String,
     Table,
     Text,
 )
 
-from likeness.storage.types import Money
+from likeness.storage.metadata import metadata as metadata
 
-# Stable constraint names, so that migrations on SQLite and PostgreSQL name them alike.
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
+# The tables of money owed and paid live in their own module (SPEC §6, §12); imported here so
+# that they are in ``metadata`` whenever this module is, and ``tables.pay_lines`` works.
+from likeness.storage.money_tables import (
+    pay_lines as pay_lines,
 )
+from likeness.storage.money_tables import (
+    payments as payments,
+)
+from likeness.storage.money_tables import (
+    residual_years as residual_years,
+)
+from likeness.storage.types import Money
 
 # ---- registry (SPEC §1-§2) ------------------------------------------------------------------
 
@@ -263,31 +264,6 @@ uses = Table(
     Column("days", Integer, nullable=False),
     Column("consent_id", String(64), nullable=True),
     Column("recorded_at", DateTime, nullable=False),
-)
-
-pay_lines = Table(
-    "pay_lines",
-    metadata,
-    Column(
-        "id", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True
-    ),
-    Column(
-        "use_id",
-        BigInteger().with_variant(Integer, "sqlite"),
-        ForeignKey("uses.id"),
-        nullable=False,
-        index=True,
-    ),
-    Column("position", Integer, nullable=False),
-    Column("kind", String(32), nullable=False),
-    Column("performer_id", String(64), nullable=True, index=True),
-    Column("production_id", String(64), nullable=False),
-    Column("date", Date, nullable=False),
-    Column("amount", Money, nullable=False),
-    Column("currency", String(3), nullable=False),
-    Column("basis", Text, nullable=True),
-    Column("rule", Text, nullable=True),
-    Column("rate_row", Text, nullable=True),
 )
 
 # ---- accounts, API tokens and sign-in failures (SPEC §10) -----------------------------------

@@ -21,6 +21,7 @@ from likeness.storage.consents import SqlConsentRepository, SqlStrikeRepository
 from likeness.storage.database import WRITE
 from likeness.storage.ledger import SqlLedger
 from likeness.storage.notices import SqlNoticeRepository
+from likeness.storage.payments import SqlPaymentRepository
 from likeness.storage.repositories import (
     SqlPerformerRepository,
     SqlProducerRepository,
@@ -78,6 +79,7 @@ class SqlUnitOfWork:
         self.strikes = SqlStrikeRepository(conn)
         self.residuals = SqlResidualRepository(conn)  # issue 5
         self.uses = SqlUseRepository(conn)  # issue 4: decisions on uses, uses, pay lines
+        self.payments = SqlPaymentRepository(conn)  # SPEC §12: pay lines owed and paid
         self.accounts = SqlAccountRepository(conn)  # SPEC §10: accounts, tokens, sign-ins
         self.consent_requests = SqlConsentRequestRepository(conn)  # SPEC §11
         self.notices = SqlNoticeRepository(conn)  # SPEC §11: the outbox

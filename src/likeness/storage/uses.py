@@ -9,17 +9,19 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import Connection, Row, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from likeness.domain.decisions import ObligationKind
-from likeness.domain.uses import PayLine, UseRecord
+from likeness.domain.payments import PayLine
+from likeness.domain.uses import UseRecord
 from likeness.errors import ConflictError, StorageError
 from likeness.interchange.decisions import decision_from_json, decision_to_json
 from likeness.interchange.schemas import request_from_document
 from likeness.storage import tables as t
+from likeness.storage.payments import SqlPaymentRepository, line_from_row, with_payments
 
 
 def _dumps(value: Any) -> str:
@@ -71,24 +73,7 @@ class SqlUseRepository:
         use = self._conn.execute(select(t.uses).where(t.uses.c.key == row.key)).first()
         lines: tuple[PayLine, ...] = ()
         if use is not None:
-            lines = tuple(
-                PayLine(
-                    kind=ObligationKind(p.kind),
-                    performer=p.performer_id,
-                    production=p.production_id,
-                    date=p.date,
-                    amount=p.amount,
-                    currency=p.currency,
-                    basis=p.basis,
-                    rule=p.rule,
-                    rate_row=p.rate_row,
-                )
-                for p in self._conn.execute(
-                    select(t.pay_lines)
-                    .where(t.pay_lines.c.use_id == use.id)
-                    .order_by(t.pay_lines.c.position)
-                )
-            )
+            lines = tuple(SqlPaymentRepository(self._conn).of_use(use.id))
         return UseRecord(
             key=row.key,
             request=request,
@@ -138,26 +123,9 @@ class SqlUseRepository:
             )
             .returning(t.uses.c.id)
         ).scalar_one()
-        if record.pay_lines:
-            self._conn.execute(
-                insert(t.pay_lines),
-                [
-                    {
-                        "use_id": use_id,
-                        "position": i,
-                        "kind": str(line.kind),
-                        "performer_id": line.performer,
-                        "production_id": line.production,
-                        "date": line.date,
-                        "amount": line.amount,
-                        "currency": line.currency,
-                        "basis": line.basis,
-                        "rule": line.rule,
-                        "rate_row": line.rate_row,
-                    }
-                    for i, line in enumerate(record.pay_lines)
-                ],
-            )
+        owed = [replace(line, use_id=use_id) for line in record.pay_lines]
+        ids = SqlPaymentRepository(self._conn).add_many(owed)
+        lines = tuple(replace(line, id=i) for line, i in zip(owed, ids, strict=True))
         return UseRecord(
             record.key,
             request,
@@ -165,25 +133,12 @@ class SqlUseRepository:
             decision,
             record.recorded_at,
             use_id,
-            record.pay_lines,
+            lines,
         )
 
     def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]:
-        """Every pay line (of one performer), in the order recorded."""
-        query = select(t.pay_lines).order_by(t.pay_lines.c.id)
+        """Every pay line (of one performer), in the order recorded, with its payment."""
         if performer_id is not None:
-            query = query.where(t.pay_lines.c.performer_id == performer_id)
-        return [
-            PayLine(
-                ObligationKind(p.kind),
-                p.performer_id,
-                p.production_id,
-                p.date,
-                p.amount,
-                p.currency,
-                p.basis,
-                p.rule,
-                p.rate_row,
-            )
-            for p in self._conn.execute(query)
-        ]
+            return SqlPaymentRepository(self._conn).of_performer(performer_id)
+        query = with_payments().order_by(t.pay_lines.c.id)
+        return [line_from_row(row) for row in self._conn.execute(query)]
