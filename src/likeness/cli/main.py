@@ -23,6 +23,7 @@ from likeness.cli import consents as consents_cli
 from likeness.cli import decide as decide_cli
 from likeness.cli import ledger as ledger_cli
 from likeness.cli import notices as notices_cli
+from likeness.cli import payments as payments_cli
 from likeness.cli import registry as registry_cli
 from likeness.cli import residuals as residuals_cli
 from likeness.cli import scenario as scenario_cli
@@ -204,6 +205,11 @@ app.command("decide")(decide_cli.decide)
 app.add_typer(uses_cli.app, name="use")
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(residuals_cli.app, name="residuals")
+
+# payments, statements and the union's reports (SPEC §12)
+app.command("statement")(payments_cli.statement)
+app.add_typer(payments_cli.pay_line_app, name="pay-line")
+app.add_typer(payments_cli.report_app, name="report")
 
 # accounts and API tokens (SPEC §10)
 app.add_typer(accounts_cli.account_app, name="account")

@@ -117,7 +117,8 @@ class PayLine:
 
 @dataclass(frozen=True, slots=True)
 class ProducerDues:
-    """What one producer owes in all: lines, amounts owed, paid and due, the oldest due line."""
+    """What one producer owes in all: lines, amounts owed, paid and due (pension and health
+    apart), and the lines still due and the oldest of them, leaving out reversed pairs."""
 
     producer: str
     lines: int

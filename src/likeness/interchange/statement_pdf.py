@@ -19,8 +19,9 @@ from likeness.interchange.statements import statement_json
 _VERIFY = (
     "Each line shows the index of the ledger entry that recorded it. The ledger is public: "
     "anyone can fetch its signed checkpoint (GET /v1/ledger/checkpoint) and an inclusion proof "
-    "(GET /v1/ledger/proofs/inclusion?index=N&size=S), and check with any RFC 9162 verifier that "
-    "entry N is in the log the installation signed. Your union representative can do this for you."
+    "(GET /v1/ledger/proofs/inclusion?index=N&amp;size=S), and check with any RFC 9162 "
+    "verifier that entry N is in the log the installation signed. Your union representative "
+    "can do this for you."
 )
 
 
@@ -104,7 +105,7 @@ def statement_pdf(statement: Statement, *, generated: dt.date | None = None) -> 
             rows.append(
                 [
                     str(line["line"]),
-                    day(line["date"]),
+                    Paragraph(day(line["date"]), small),
                     Paragraph(what, small),
                     money(line["amount"], cur),
                     Paragraph(status, small),
@@ -112,7 +113,7 @@ def statement_pdf(statement: Statement, *, generated: dt.date | None = None) -> 
                 ]
             )
         rows.append(["", "", "Subtotal (owed)", money(production["owed"], cur), "", ""])
-        widths = [12 * mm, 24 * mm, 78 * mm, 24 * mm, 24 * mm, 14 * mm]
+        widths = [12 * mm, 26 * mm, 76 * mm, 24 * mm, 24 * mm, 14 * mm]
         story.append(_table(rows, widths, colors, TableStyle, Table, header=True, bold_last=True))
     story += [Spacer(1, 6 * mm), Paragraph("How to check a line", styles["Heading3"])]
     story += [Paragraph(_VERIFY, body)]

@@ -4,7 +4,8 @@ The lines are kept as the run computed them, and those the registry can link bec
 owed by the production's producer (:mod:`likeness.services.residual_pay`, SPEC §12). Each
 recorded run also appends one ``residual-run-recorded`` entry to the ledger (SPEC §8) carrying
 the totals and the SHA-256 of the run's canonical §6.1 JSON, so the stored lines can be checked
-against the log without writing one ledger entry per line of a run that may hold hundreds of thousands.
+against the log without writing one ledger entry per line of a run that may hold hundreds of
+thousands.
 """
 
 from __future__ import annotations

@@ -35,7 +35,10 @@ class UnpaidReport:
 
 
 def _missing_performer(performer_id: str) -> str:
-    return f"performer {performer_id} does not exist (expected a registered performer's id)"
+    return (
+        f"no statement of performer {performer_id} (expected a registered performer: yourself,"
+        " or one you act for)"
+    )
 
 
 def statement(

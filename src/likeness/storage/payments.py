@@ -12,7 +12,19 @@ from collections.abc import Collection, Iterable, Sequence
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import Connection, Integer, Row, and_, case, cast, func, insert, select, update
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    and_,
+    case,
+    cast,
+    func,
+    insert,
+    literal_column,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -114,7 +126,9 @@ class SqlPaymentRepository:
         """The sum of a money expression, exactly: NUMERIC on PostgreSQL, cents on SQLite."""
         if self._conn.dialect.name == "postgresql":
             return func.coalesce(func.sum(expression), 0)
-        return func.coalesce(func.sum(cast(func.round(expression * 100), Integer)), 0)
+        return func.coalesce(
+            func.sum(cast(func.round(expression * literal_column("100")), Integer)), 0
+        )
 
     def _money(self, value: Any) -> Decimal:
         if self._conn.dialect.name == "postgresql":
@@ -209,18 +223,19 @@ class SqlPaymentRepository:
     def dues(self) -> list[ProducerDues]:
         """Per producer: lines, owed, paid and due (pension and health apart), oldest due."""
         unpaid = _P.line_id.is_(None)
+        reversed_ids = select(t.pay_lines.c.reverses).where(t.pay_lines.c.reverses.is_not(None))
+        # due and standing: unpaid, neither reversed nor a reversal (a pair nets to zero)
+        open_due = and_(unpaid, _L.reverses.is_(None), _L.id.not_in(reversed_ids))
         amount = _L.amount
         query = (
             select(
                 _L.producer_id,
                 func.count(),
                 self._cents(amount),
-                self._cents(case((unpaid, 0), else_=amount)),
-                self._cents(
-                    case((and_(unpaid, _L.kind == str(LineKind.PENSION_HEALTH)), amount), else_=0)
-                ),
-                func.sum(case((unpaid, 1), else_=0)),
-                func.min(case((unpaid, _L.date), else_=None)),
+                self._cents(case((_P.line_id.is_not(None), amount))),
+                self._cents(case((and_(unpaid, _L.kind == str(LineKind.PENSION_HEALTH)), amount))),
+                func.sum(case((open_due, 1), else_=0)),
+                func.min(case((open_due, _L.date))),
             )
             .select_from(t.pay_lines.outerjoin(t.payments, _P.line_id == _L.id))
             .group_by(_L.producer_id)
