@@ -25,6 +25,7 @@ from likeness.api.routes import (
     decisions,
     health,
     ledger,
+    payments,
     registry,
     strikes,
 )
@@ -43,6 +44,7 @@ API_ROUTERS = (
     consents.router,
     consent_requests.router,
     decisions.router,
+    payments.router,
     strikes.router,
     ledger.router,
 )

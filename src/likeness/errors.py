@@ -67,6 +67,12 @@ class RecordInvalidError(InvalidInputError):
         self.expected = expected
 
 
+class NotAcceptableError(InvalidInputError):
+    """None of the media types the caller accepts can be given (HTTP 406)."""
+
+    status = 406
+
+
 class UnauthorizedError(Error):
     """The request carries no valid credentials; the message never says which part was wrong."""
 

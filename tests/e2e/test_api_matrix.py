@@ -267,6 +267,36 @@ def _ask(path: str, allowed: int) -> Route:
     return Route(call, expect)
 
 
+# the demo's pay lines: 1-2 are P1's (S1, F1), 3-4 P3's (S2, F4), 5-6 P4's (S2, F4)
+LINE = {"performer": 1, "representative": 3, "producer": 1, "union": 1}
+OTHER_LINE = {"producer": 3}
+
+
+def _line_id(role: str, case: str) -> int:
+    if case == "missing":
+        return 9999
+    if case == "other":
+        return OTHER_LINE.get(role, 5)
+    return LINE.get(role, 5)
+
+
+def _write_on_line(role: str, case: str, writer: str) -> int:
+    """A write on a pay line: 404 unless the line is visible, 403 unless the role writes."""
+    if role == "anonymous":
+        return 401
+    if case == "missing" or not _sees_personal(role, case):
+        return 404
+    return 200 if role == writer else 403
+
+
+def _union_report(path: str) -> Route:
+    """A report over every producer: the union's (404 for anyone else)."""
+    return Route(
+        lambda r, c, i: ("GET", path, None),
+        lambda r, c: {"anonymous": 401, "union": 200}.get(r, 404),
+    )
+
+
 def _listed(path: str) -> Route:
     """A list of what the caller sees (possibly empty): 200 for every signed-in role."""
     return Route(lambda r, c, i: ("GET", path, None), lambda r, c: 401 if r == "anonymous" else 200)
@@ -373,6 +403,33 @@ MATRIX: dict[tuple[str, str], Route] = {
     ("GET", "/v1/performers/{performer_id}/pay-lines"): Route(
         _performer_path("/pay-lines"), _read(_sees_performer)
     ),
+    ("GET", "/v1/performers/{performer_id}/statement"): Route(
+        _performer_path("/statement?from=2024-01-01&until=2026-12-31"),
+        _read(lambda r, c: r == "union" or (c == "own" and r in ("performer", "representative"))),
+    ),
+    ("GET", "/v1/pay-lines/{line_id}"): Route(
+        lambda r, c, i: ("GET", f"/v1/pay-lines/{_line_id(r, c)}", None),
+        _read(_sees_personal),
+    ),
+    ("POST", "/v1/pay-lines/{line_id}/paid"): Route(
+        lambda r, c, i: (
+            "POST",
+            f"/v1/pay-lines/{_line_id(r, c)}/paid",
+            {"reference": "ACH 0042", "paid_on": "2026-11-30"},
+        ),
+        lambda r, c: _write_on_line(r, c, "producer"),
+    ),
+    ("POST", "/v1/pay-lines/{line_id}/correct"): Route(
+        lambda r, c, i: (
+            "POST",
+            f"/v1/pay-lines/{_line_id(r, c)}/correct",
+            {"reason": "entered twice"},
+        ),
+        lambda r, c: _write_on_line(r, c, "union"),
+    ),
+    ("GET", "/v1/reports/dues"): _union_report("/v1/reports/dues"),
+    ("GET", "/v1/reports/unpaid"): _union_report("/v1/reports/unpaid?days=30"),
+    ("GET", "/v1/reports/funds"): _union_report("/v1/reports/funds"),
     ("POST", "/v1/strikes"): Route(
         lambda r, c, i: ("POST", "/v1/strikes", {"against": ["S1"], "from": "2027-01-01"}),
         lambda r, c: {"anonymous": 401, "union": 201}.get(r, 403),

@@ -77,16 +77,28 @@ class ConsentPublic(_Public):
 
 
 class PayLinePublic(_Public):
-    """One pay or pension-health line of a recorded use (SPEC §6)."""
+    """One amount owed (SPEC §6, §12): pay or pension-health of a use, a residual or bonus, or
+    a correction reversing a line; paid or due."""
 
+    id: int | None
     date: str
     production: str
+    producer: str | None
+    performer: str | None
     kind: str
     amount: str
     currency: str
     basis: str | None
     rule: str | None
     rate_row: str | None
+    replica_or_title: str | None
+    use_or_year: str | None
+    quantity: int | None
+    status: str
+    paid_on: str | None
+    reference: str | None
+    reverses: int | None
+    ledger_index: int | None
 
 
 class TotalPublic(_Public):

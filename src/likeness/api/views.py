@@ -41,17 +41,28 @@ def decision_view(decision: Decision) -> dict[str, Any]:
 
 
 def pay_line_view(line: PayLine) -> dict[str, Any]:
-    """A pay line with its amount as a two-decimal string."""
+    """A pay line with its amount as a two-decimal string, paid or due."""
     view: dict[str, Any] = to_jsonable(
         {
+            "id": line.id,
             "date": line.date,
             "production": line.production,
+            "producer": line.producer,
+            "performer": line.performer,
             "kind": str(line.kind),
             "amount": format_money(line.amount),
             "currency": line.currency,
             "basis": line.basis,
             "rule": line.rule,
             "rate_row": line.rate_row,
+            "replica_or_title": line.subject,
+            "use_or_year": line.what,
+            "quantity": line.quantity,
+            "status": str(line.status),
+            "paid_on": line.payment.paid_on if line.payment else None,
+            "reference": line.payment.reference if line.payment else None,
+            "reverses": line.reverses,
+            "ledger_index": line.ledger_index,
         }
     )
     return view

@@ -1,9 +1,9 @@
 """Pay lines, payments and the union's money reports in the database (SPEC §12).
 
-Money on SQLite is text (see :class:`~likeness.storage.types.Money`); sums in SQL go through whole
-cents there (``ROUND(amount * 100)`` is exact for every NUMERIC(14, 2) amount), so no total ever
-passes through a binary float.
-"""
+Money on SQLite is text (see :class:`~likeness.storage.types.Money`). Sums in SQL are sums of
+whole cents there: each amount becomes ``ROUND(CAST(amount AS NUMERIC) * 100)``, an exact
+integer for any amount below 2**53 cents, and the sum of integers is exact. PostgreSQL sums
+NUMERIC. No total is ever a binary float."""
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ from typing import Any
 from sqlalchemy import (
     Connection,
     Integer,
+    Numeric,
     Row,
     and_,
     case,
     cast,
     func,
     insert,
-    literal_column,
     select,
     update,
 )
@@ -127,7 +127,7 @@ class SqlPaymentRepository:
         if self._conn.dialect.name == "postgresql":
             return func.coalesce(func.sum(expression), 0)
         return func.coalesce(
-            func.sum(cast(func.round(expression * literal_column("100")), Integer)), 0
+            func.sum(cast(func.round(cast(expression, Numeric) * 100), Integer)), 0
         )
 
     def _money(self, value: Any) -> Decimal:
