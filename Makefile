@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export LIKENESS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint typecheck unit bench bench-decisions bench-ledger bench-residuals bench-api browser clean
+.PHONY: run test lint typecheck unit bench bench-decisions bench-ledger bench-residuals bench-api bench-statements browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,7 +45,7 @@ test: $(VENV)/.dev-installed browser lint typecheck
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest tests/unit -q
 
-bench: bench-decisions bench-ledger bench-residuals bench-api
+bench: bench-decisions bench-ledger bench-residuals bench-api bench-statements
 
 ## bench-decisions: 1,000,000 consents in SQLite, a warm engine, 100,000 decisions vs Cedar
 bench-decisions: $(VENV)/.dev-installed
@@ -64,6 +64,11 @@ bench-residuals: $(VENV)/.dev-installed
 ## under wrk: single and batch decisions, then a mixed run; the ledger must verify afterwards
 bench-api: $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_api.py
+
+## bench-statements: 1,000,000 pay lines over 100,000 performers in SQLite (cached in .bench-data/):
+## one statement's p50, the union's dues report, one statement as JSON, CSV and PDF
+bench-statements: $(VENV)/.dev-installed
+	$(BIN)/python bench/bench_statements.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -26,7 +26,8 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.elements import ColumnElement, UnaryExpression
+from sqlalchemy.sql.operators import custom_op
 
 from likeness.domain.payments import (
     FundShare,
@@ -130,6 +131,15 @@ class SqlPaymentRepository:
             func.sum(cast(func.round(cast(expression, Numeric) * 100), Integer)), 0
         )
 
+    def _group_key(self, column: ColumnElement[Any]) -> ColumnElement[Any]:
+        """``column`` to group every line by: ``+column`` on SQLite, where the unary plus (a
+        no-op on the value) stops the planner from walking the column's index to skip a sort.
+        Walking it reads the table in index order, a random row read per line: about twice as
+        slow at a million lines as scanning the table and sorting the groups."""
+        if self._conn.dialect.name == "postgresql":
+            return column
+        return UnaryExpression(column, operator=custom_op("+"), type_=column.type)
+
     def _money(self, value: Any) -> Decimal:
         if self._conn.dialect.name == "postgresql":
             return Decimal(value).quantize(_CENT)
@@ -227,9 +237,10 @@ class SqlPaymentRepository:
         # due and standing: unpaid, neither reversed nor a reversal (a pair nets to zero)
         open_due = and_(unpaid, _L.reverses.is_(None), _L.id.not_in(reversed_ids))
         amount = _L.amount
+        group = self._group_key(_L.producer_id)
         query = (
             select(
-                _L.producer_id,
+                group,
                 func.count(),
                 self._cents(amount),
                 self._cents(case((_P.line_id.is_not(None), amount))),
@@ -238,8 +249,8 @@ class SqlPaymentRepository:
                 func.min(case((open_due, _L.date))),
             )
             .select_from(t.pay_lines.outerjoin(t.payments, _P.line_id == _L.id))
-            .group_by(_L.producer_id)
-            .order_by(_L.producer_id)
+            .group_by(group)
+            .order_by(group)
         )
         report = []
         for producer, lines, owed, paid, ph_due, lines_due, oldest in self._conn.execute(query):
