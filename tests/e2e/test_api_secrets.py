@@ -59,7 +59,8 @@ def _secrets(world: Installation) -> list[str]:
     assert password_hash.startswith("$argon2id$")
     found = [PASSWORD, password_hash, password_hash.rsplit("$", 1)[-1], *digests]
     for token in world.tokens.values():
-        found += [token, token.rsplit("_", 1)[-1], hashlib.sha256(token.encode()).hexdigest()]
+        # lk_<id>_<random>: the random part may itself hold "_"
+        found += [token, token.split("_", 2)[2], hashlib.sha256(token.encode()).hexdigest()]
     assert len(digests) == len(world.tokens)  # the digests are the tokens'
     return found
 
