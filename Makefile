@@ -38,9 +38,11 @@ lint: $(VENV)/.dev-installed
 typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
-## test: lint, types, and every test (unit, SQLite + PostgreSQL integration, CLI/API/browser e2e)
+## test: lint, types, and every test (unit, SQLite + PostgreSQL integration, CLI/API/browser e2e),
+## on two worker processes (TEST_WORKERS=0 runs them in this one)
+TEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed browser lint typecheck
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(TEST_WORKERS)
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest tests/unit -q

@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from tests.e2e.conftest import run_cli
+from tests.e2e.conftest import run_cli, run_cli_process
 
 
 @pytest.fixture
@@ -106,7 +106,8 @@ def test_a_bad_record_exits_2_with_one_line_and_writes_nothing(ready, tmp_path):
 
 
 def test_verbose_shows_the_traceback(ready, tmp_path):
-    out = ready("--verbose", "import", str(tmp_path / "missing.yaml"))
+    # the traceback is what the Python process prints as it dies: run the real script
+    out = run_cli_process(ready.home, "--verbose", "import", str(tmp_path / "missing.yaml"))
     assert out.returncode == 1
     assert out.stderr.startswith("Traceback (most recent call last):\n")
     assert out.stderr.endswith(
@@ -229,3 +230,16 @@ def test_an_unknown_option_is_a_usage_error(ready):
     out = ready("performer", "list", "--colour")
     assert out.returncode == 2
     assert "No such option" in out.stderr
+
+
+def test_the_installed_script_answers_as_the_command_run_in_process(ready, tmp_path):
+    """The tests run most commands in-process (the same ``main``); the console script in a
+    process of its own gives the same status and output, for a success and a refusal."""
+    assert run_cli(ready.home, "demo").returncode == 0
+    for args in (("performer", "list", "--json"), ("performer", "show", "P99")):
+        in_process = run_cli(ready.home, *args)
+        process = run_cli_process(ready.home, *args)
+        assert (process.returncode, process.stdout, process.stderr) == (
+            in_process.returncode, in_process.stdout, in_process.stderr
+        )  # fmt: skip
+    assert process.returncode == 2 and process.stderr.startswith("error: ")
