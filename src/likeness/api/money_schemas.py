@@ -58,6 +58,7 @@ class StatementLinePublic(_Public):
     replica_or_title: str | None
     use_or_year: str | None
     description: str
+    basis: str | None
     rule: str | None
     rate_row: str | None
     quantity: int | None

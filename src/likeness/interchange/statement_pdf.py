@@ -98,10 +98,16 @@ def statement_pdf(statement: Statement, *, generated: dt.date | None = None) -> 
             status = "paid " + day(line["paid_on"]) if line["status"] == "paid" else "due"
             if line["reversed_by"]:
                 status += f", cancelled by line {line['reversed_by']}"
-            what = (
-                f"{_esc(line['description'])}<br/><font size=7>How: {_esc(line['rule'] or '')};"
-                f" rate: {_esc(line['rate_row'] or '')}</font>"
+            how = "; ".join(
+                _esc(part)
+                for part in (
+                    line["basis"],
+                    line["rule"],
+                    line["rate_row"] and "rate " + line["rate_row"],
+                )
+                if part
             )
+            what = f"{_esc(line['description'])}<br/><font size=7>How: {how}</font>"
             rows.append(
                 [
                     str(line["line"]),
