@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 import sqlalchemy
 
+from likeness.cli import _output
 from likeness.cli.main import main
 from likeness.storage import database
 
@@ -61,6 +62,21 @@ def _engines_disposed() -> Iterator[None]:
             engine.dispose()
 
 
+@contextlib.contextmanager
+def _console_width(columns: str | None) -> Iterator[None]:
+    """The width the command's rich consoles print at: ``COLUMNS`` of the command's environment
+    (a new process reads it when its consoles are made; these were made at import)."""
+    consoles = [_output.console, _output.err_console]
+    saved = [c.width for c in consoles]
+    try:
+        for c in consoles:
+            c.width = int(columns) if columns else 80
+        yield
+    finally:
+        for c, width in zip(consoles, saved, strict=True):
+            c.width = width
+
+
 def run_cli(
     home: Path,
     *args: str,
@@ -76,6 +92,7 @@ def run_cli(
         sys.stdin = io.StringIO(input or "")
         with (
             _environment({"LIKENESS_HOME": str(home), **(env or {})}),
+            _console_width((env or {}).get("COLUMNS")),
             _engines_disposed(),
             contextlib.redirect_stdout(out),
             contextlib.redirect_stderr(err),
