@@ -13,6 +13,7 @@ from likeness.domain.payments import PayLine
 from likeness.domain.uses import UseRecord
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.report import consent_to_document
+from likeness.interchange.statements import pay_line_json
 from likeness.services.pages import Page
 
 T = TypeVar("T")
@@ -42,30 +43,7 @@ def decision_view(decision: Decision) -> dict[str, Any]:
 
 def pay_line_view(line: PayLine) -> dict[str, Any]:
     """A pay line with its amount as a two-decimal string, paid or due."""
-    view: dict[str, Any] = to_jsonable(
-        {
-            "id": line.id,
-            "date": line.date,
-            "production": line.production,
-            "producer": line.producer,
-            "performer": line.performer,
-            "kind": str(line.kind),
-            "amount": format_money(line.amount),
-            "currency": line.currency,
-            "basis": line.basis,
-            "rule": line.rule,
-            "rate_row": line.rate_row,
-            "replica_or_title": line.subject,
-            "use_or_year": line.what,
-            "quantity": line.quantity,
-            "status": str(line.status),
-            "paid_on": line.payment.paid_on if line.payment else None,
-            "reference": line.payment.reference if line.payment else None,
-            "reverses": line.reverses,
-            "ledger_index": line.ledger_index,
-        }
-    )
-    return view
+    return pay_line_json(line)
 
 
 def _utc(moment: dt.datetime) -> dt.datetime:

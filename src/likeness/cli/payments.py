@@ -18,7 +18,14 @@ from likeness.cli._principal import current
 from likeness.compensation.rounding import format_money
 from likeness.domain.payments import PayLine
 from likeness.errors import InvalidInputError
-from likeness.interchange.statements import describe, statement_csv, statement_json
+from likeness.interchange.statements import (
+    describe,
+    dues_json,
+    funds_json,
+    pay_line_json,
+    statement_csv,
+    statement_json,
+)
 from likeness.services import payments, statements
 
 pay_line_app = typer.Typer(
@@ -103,25 +110,7 @@ def statement(
 
 
 def _line_json(line: PayLine, reversed_by: int | None) -> dict[str, Any]:
-    return {
-        "id": line.id,
-        "kind": str(line.kind),
-        "performer": line.performer,
-        "producer": line.producer,
-        "production": line.production,
-        "date": line.date,
-        "description": describe(line),
-        "amount": format_money(line.amount),
-        "currency": line.currency,
-        "rule": line.rule,
-        "rate_row": line.rate_row,
-        "status": str(line.status),
-        "paid_on": line.payment.paid_on if line.payment else None,
-        "reference": line.payment.reference if line.payment else None,
-        "reverses": line.reverses,
-        "reversed_by": reversed_by,
-        "ledger_index": line.ledger_index,
-    }
+    return {**pay_line_json(line), "description": describe(line), "reversed_by": reversed_by}
 
 
 @pay_line_app.command("show")
@@ -194,19 +183,7 @@ def dues(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = 
     container = bootstrap()
     with container.uow(write=False) as uow:
         report = statements.dues_report(uow, current())
-    rows = [
-        {
-            "producer": r.producer,
-            "lines": r.lines,
-            "owed": format_money(r.owed),
-            "paid": format_money(r.paid),
-            "due": format_money(r.due),
-            "pension_health_due": format_money(r.pension_health_due),
-            "lines_due": r.lines_due,
-            "oldest_due": r.oldest_due,
-        }
-        for r in report
-    ]
+    rows = dues_json(report)["producers"]
     if as_json:
         print_json({"producers": rows})
         return
@@ -244,16 +221,7 @@ def funds(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     container = bootstrap()
     with container.uow(write=False) as uow:
         shares = statements.fund_report(uow, current())
-    rows = [
-        {
-            "production": s.production,
-            "year": s.year,
-            "qualified": s.qualified,
-            "fund": format_money(s.fund),
-            "run": s.run_id,
-        }
-        for s in shares
-    ]
+    rows = funds_json(shares)["funds"]
     if as_json:
         print_json({"funds": rows})
         return

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from likeness.compensation.rounding import format_money
-from likeness.domain.payments import LineKind, PayLine
+from likeness.domain.payments import FundShare, LineKind, PayLine, ProducerDues
 from likeness.domain.statements import Statement, StatementLine, Totals
 
 #: the CSV columns, in order
@@ -143,3 +144,63 @@ def _sum_row(kind: str, production: str, totals: Totals, currency: str) -> dict[
         ),
     )
     return row
+
+
+def pay_line_json(line: PayLine) -> dict[str, Any]:
+    """One pay line as the API and the CLI show it: amount with two decimals, paid or due."""
+    return {
+        "id": line.id,
+        "date": line.date.isoformat(),
+        "production": line.production,
+        "producer": line.producer,
+        "performer": line.performer,
+        "kind": str(line.kind),
+        "amount": format_money(line.amount),
+        "currency": line.currency,
+        "basis": line.basis,
+        "rule": line.rule,
+        "rate_row": line.rate_row,
+        "replica_or_title": line.subject,
+        "use_or_year": line.what,
+        "quantity": line.quantity,
+        "status": str(line.status),
+        "paid_on": line.payment.paid_on.isoformat() if line.payment else None,
+        "reference": line.payment.reference if line.payment else None,
+        "reverses": line.reverses,
+        "ledger_index": line.ledger_index,
+    }
+
+
+def dues_json(report: Iterable[ProducerDues]) -> dict[str, Any]:
+    """The union's dues report: per producer, money as two-decimal strings."""
+    return {
+        "producers": [
+            {
+                "producer": r.producer,
+                "lines": r.lines,
+                "owed": format_money(r.owed),
+                "paid": format_money(r.paid),
+                "due": format_money(r.due),
+                "pension_health_due": format_money(r.pension_health_due),
+                "lines_due": r.lines_due,
+                "oldest_due": None if r.oldest_due is None else r.oldest_due.isoformat(),
+            }
+            for r in report
+        ]
+    }
+
+
+def funds_json(shares: Iterable[FundShare]) -> dict[str, Any]:
+    """The joint fund's share of each production year."""
+    return {
+        "funds": [
+            {
+                "production": s.production,
+                "year": s.year,
+                "qualified": s.qualified,
+                "fund": format_money(s.fund),
+                "run": s.run_id,
+            }
+            for s in shares
+        ]
+    }

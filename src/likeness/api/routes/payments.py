@@ -27,10 +27,14 @@ from likeness.api.money_schemas import (
 from likeness.api.params import Json
 from likeness.api.responses import READ, WRITE
 from likeness.api.views import pay_line_view
-from likeness.compensation.rounding import format_money
 from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
 from likeness.errors import NotAcceptableError
-from likeness.interchange.statements import statement_csv, statement_json
+from likeness.interchange.statements import (
+    dues_json,
+    funds_json,
+    statement_csv,
+    statement_json,
+)
 from likeness.services import payments, statements
 
 router = APIRouter(prefix="/v1", tags=["payments and statements"])
@@ -155,21 +159,7 @@ def correct_pay_line(
 @router.get("/reports/dues", response_model=DuesReport, responses=READ)
 def dues(uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """Pay owed, paid and due by each producer (the union)."""
-    return {
-        "producers": [
-            {
-                "producer": r.producer,
-                "lines": r.lines,
-                "owed": format_money(r.owed),
-                "paid": format_money(r.paid),
-                "due": format_money(r.due),
-                "pension_health_due": format_money(r.pension_health_due),
-                "lines_due": r.lines_due,
-                "oldest_due": None if r.oldest_due is None else r.oldest_due.isoformat(),
-            }
-            for r in statements.dues_report(uow, principal)
-        ]
-    }
+    return dues_json(statements.dues_report(uow, principal))
 
 
 @router.get("/reports/unpaid", response_model=UnpaidReportPublic, responses=READ)
@@ -192,15 +182,4 @@ def unpaid(
 @router.get("/reports/funds", response_model=FundReport, responses=READ)
 def funds(uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """The joint fund's share of each production year, from its latest residual run."""
-    return {
-        "funds": [
-            {
-                "production": s.production,
-                "year": s.year,
-                "qualified": s.qualified,
-                "fund": format_money(s.fund),
-                "run": s.run_id,
-            }
-            for s in statements.fund_report(uow, principal)
-        ]
-    }
+    return funds_json(statements.fund_report(uow, principal))
