@@ -183,15 +183,14 @@ def dues(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = 
     container = bootstrap()
     with container.uow(write=False) as uow:
         report = statements.dues_report(uow, current())
-    rows = dues_json(report)["producers"]
-    if as_json:
-        print_json({"producers": rows})
-        return
-    if not rows:
-        console.print("no pay line is owed yet (lines come from `likeness use record` and runs)")
-        return
-    columns = ["producer", "lines", "owed", "paid", "due", "lines_due", "oldest_due"]
-    print_table("Pay due by producer", columns, rows)
+    _report(
+        dues_json(report),
+        "producers",
+        as_json,
+        "no pay line is owed yet (lines come from `likeness use record` and runs)",
+        "Pay due by producer",
+        ["producer", "lines", "owed", "paid", "due", "lines_due", "oldest_due"],
+    )
 
 
 @report_app.command("unpaid")
@@ -205,14 +204,14 @@ def unpaid(
     with container.uow(write=False) as uow:
         report = statements.unpaid_report(uow, current(), today, days)
     rows = [_line_json(x, report.reversed_by.get(x.id or 0)) for x in report.lines]
-    if as_json:
-        print_json({"as_of": today, "days": days, "lines": rows})
-        return
-    if not rows:
-        console.print(f"no line is unpaid {days} days or more after its date")
-        return
-    columns = ["id", "producer", "performer", "date", "amount", "description"]
-    print_table(f"Lines unpaid {days} days or more, as of {today}", columns, rows)
+    _report(
+        {"as_of": today, "days": days, "lines": rows},
+        "lines",
+        as_json,
+        f"no line is unpaid {days} days or more after its date",
+        f"Lines unpaid {days} days or more, as of {today}",
+        ["id", "producer", "performer", "date", "amount", "description"],
+    )
 
 
 @report_app.command("funds")
@@ -221,11 +220,23 @@ def funds(as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] =
     container = bootstrap()
     with container.uow(write=False) as uow:
         shares = statements.fund_report(uow, current())
-    rows = funds_json(shares)["funds"]
+    _report(
+        funds_json(shares),
+        "funds",
+        as_json,
+        "no residual run is recorded yet (`likeness residuals run DIR` stores one)",
+        "Residual fund shares",
+        ["production", "year", "qualified", "fund", "run"],
+    )
+
+
+def _report(
+    data: dict[str, Any], key: str, as_json: bool, empty: str, title: str, columns: list[str]
+) -> None:
+    """A report as JSON, or its ``key`` rows as a table (``empty`` when there are none)."""
     if as_json:
-        print_json({"funds": rows})
-        return
-    if not rows:
-        console.print("no residual run is recorded yet (`likeness residuals run DIR` stores one)")
-        return
-    print_table("Residual fund shares", ["production", "year", "qualified", "fund", "run"], rows)
+        print_json(data)
+    elif not data[key]:
+        console.print(empty)
+    else:
+        print_table(title, columns, data[key])
