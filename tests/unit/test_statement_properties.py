@@ -41,9 +41,10 @@ line_specs = st.lists(
 steps = st.lists(
     st.tuples(
         st.sampled_from(["pay", "pay", "reverse", "correct"]),
-        st.integers(0, 9),  # which line (modulo the lines that exist then)
+        st.integers(0, 3),  # which line (modulo the lines that exist then): few, so they meet
         amounts,
     ),
+    min_size=4,  # enough steps that a payment and a correction can meet on one line
     max_size=10,
 )
 SEEN: Counter[str] = Counter()
@@ -61,7 +62,7 @@ def _fresh(specs: list[tuple[LineKind, Decimal]]) -> FakeUnitOfWork:
     return fake
 
 
-def _step(fake: FakeUnitOfWork, action: str, which: int, amount: Decimal) -> None:
+def _step(fake: FakeUnitOfWork, action: str, which: int, amount: Decimal, seen: set[str]) -> None:
     ids = sorted(fake.payments.lines)
     line_id = ids[which % len(ids)]
     line = fake.payments.get(line_id)
@@ -72,14 +73,14 @@ def _step(fake: FakeUnitOfWork, action: str, which: int, amount: Decimal) -> Non
             if line_id in reversed_by or (
                 line.reverses is not None and line.reverses not in fake.payments.paid
             ):
-                SEEN["paid a line with nothing owed"] += 1
+                seen.add("paid a line with nothing owed")
             payments.mark_paid(
                 fake, PRODUCER, line_id, reference="ref", paid_on=DAY, deps=DEPS, now=lambda: NOW
             )
-            SEEN["paid"] += 1
+            seen.add("paid")
         else:
             if line.payment is not None and line.reverses is None and not reversed_by:
-                SEEN["reversed a paid line"] += 1
+                seen.add("reversed a paid line")
             payments.correct_line(
                 fake,
                 UNION,
@@ -89,9 +90,9 @@ def _step(fake: FakeUnitOfWork, action: str, which: int, amount: Decimal) -> Non
                 deps=DEPS,
                 now=lambda: NOW,
             )
-            SEEN["reversed"] += 1
+            seen.add("reversed")
     except ConflictError:
-        SEEN["refused"] += 1
+        seen.add("refused")
 
 
 def _money(text: str) -> Decimal:
@@ -102,8 +103,9 @@ def _money(text: str) -> Decimal:
 @given(line_specs, steps)
 def test_totals_are_the_sum_of_lines_in_every_output(specs, actions):
     fake = _fresh(specs)
+    seen: set[str] = set()
     for action, which, amount in actions:
-        _step(fake, action, which, amount)
+        _step(fake, action, which, amount, seen)
     s = statements.statement(fake, OPERATOR, "P1", DAY, NOW.date())
     lines = [x.line for x in s.lines]
     owed = sum((x.amount for x in lines), Decimal("0.00"))
@@ -130,15 +132,19 @@ def test_totals_are_the_sum_of_lines_in_every_output(specs, actions):
     (total,) = [r for r in rows if r["kind"] == "total"]
     kinds = {str(LineKind.PAY), str(LineKind.PENSION_HEALTH)}
     assert sum(_money(r["amount"]) for r in rows if r["kind"] in kinds) == _money(total["amount"])
+    SEEN.update(seen)  # each case counts once per example that reached it
     SEEN["examples"] += 1
 
 
 def test_the_strategy_reaches_the_cases_it_is_about():
+    """Each floor is the share of examples that reach the case, at about 60% of the lowest share
+    seen over 30 seeds (reversed 76%, a paid line reversed 34%, nothing owed paid 46%,
+    refused 93%)."""
     SEEN.clear()
     test_totals_are_the_sum_of_lines_in_every_output()
     n = SEEN["examples"]
     assert n >= 200
     assert SEEN["reversed"] >= 0.5 * n, SEEN
     assert SEEN["reversed a paid line"] >= 0.2 * n, SEEN
-    assert SEEN["paid a line with nothing owed"] >= 0.1 * n, SEEN
-    assert SEEN["refused"] >= 0.2 * n, SEEN
+    assert SEEN["paid a line with nothing owed"] >= 0.25 * n, SEEN
+    assert SEEN["refused"] >= 0.55 * n, SEEN
