@@ -253,6 +253,40 @@ def test_duplicate_rows_are_reported_with_their_key_and_count(backend, basic):
     assert Decimal(viewership.rows[0]["hours"]) == Decimal("4000000")  # engines pad its scale
 
 
+@pytest.mark.parametrize(
+    ("copies", "keys"),
+    [
+        # one surplus copy, one key held three times, two keys, and more than the sums resolve
+        (["streamflix,V1-E1,GB,2024-03-10,9000000"], 1),
+        (["streamflix,V1-E1,GB,2024-03-10,9000000"] * 2, 1),
+        (["streamflix,V1-E1,GB,2024-03-10,9000000", "streamflix,V1-E1,US,2025-03-10,2000000"], 2),
+        (
+            ["streamflix,V1-E1,GB,2024-03-10,9000000"] * 2
+            + ["streamflix,V1-E1,CA,2024-04-01,1000000", "streamflix,V1-E1,US,2025-03-10,5"],
+            3,
+        ),
+    ],
+    ids=["one-copy", "three-of-one-key", "two-keys", "four-copies"],
+)
+def test_every_duplicated_key_of_a_title_is_found_however_many_copies(backend, basic, copies, keys):
+    append_rows(basic, "viewership", *copies)
+    outcome = run(basic, backend, skip=True)
+    (problem,) = [p for p in outcome.report.problems if p.code == "duplicate-rows"]
+    occurrences = {}
+    for row in ["streamflix,V1-E1,GB,2024-03-10", "streamflix,V1-E1,US,2025-03-10"]:
+        occurrences[row] = 1 + sum(1 for c in copies if c.startswith(row))
+    occurrences["streamflix,V1-E1,CA,2024-04-01"] = 1 + sum(
+        1 for c in copies if c.startswith("streamflix,V1-E1,CA,2024-04-01")
+    )
+    expected = {k: n for k, n in occurrences.items() if n > 1}
+    assert len(problem.rows) == keys == len(expected)
+    assert {
+        ",".join(str(r[c]) for c in ("platform", "title", "territory", "date")): r["occurrences"]
+        for r in problem.rows
+    } == expected
+    assert problem.count == sum(expected.values())
+
+
 def test_subscribers_missing_for_a_year_are_reported(backend, basic):
     edit(basic, "subscribers", lambda t: t.replace("streamflix,CA,2024-01-01,2000000\n", ""))
     outcome = run(basic, backend)

@@ -17,6 +17,7 @@ from typing import Any
 import pyarrow as pa
 
 from likeness.compensation.residuals import pipeline
+from likeness.compensation.residuals.duplicate_slots import DuplicateSuspects
 from likeness.compensation.residuals.engines import Engine
 from likeness.compensation.residuals.schemas import VIEWERSHIP
 from likeness.compensation.residuals.validation._report import (
@@ -35,7 +36,7 @@ from likeness.compensation.residuals.validation._report import (
 Surplus = tuple[tuple[str, str, str, dt.date, Decimal], ...]
 
 
-def viewership_stats(engine: Engine, typed: Any) -> tuple[list[Row], pa.Table | None]:
+def viewership_stats(engine: Engine, typed: Any) -> tuple[list[Row], DuplicateSuspects | None]:
     """Per (platform, title) counts, and the engine's duplicate suspects (see
     :meth:`Engine.viewership_overview`). The cheap overview suffices unless it shows a problem;
     then the detailed counts of :func:`pipeline.viewership_stats` are fetched."""
@@ -127,7 +128,7 @@ def viewership_problems(
 
 
 def viewership_duplicates(
-    report: ValidationReport, engine: Engine, typed: Any, suspects: pa.Table | None
+    report: ValidationReport, engine: Engine, typed: Any, suspects: DuplicateSuspects | None
 ) -> Surplus:
     """Report duplicated viewership keys; return the surplus hours of each (see
     :func:`pipeline.duplicate_keys`): the extra copies of agreeing rows, all of disagreeing."""

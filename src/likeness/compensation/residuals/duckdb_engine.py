@@ -1,0 +1,198 @@
+"""DuckDB, the default engine of the residual pipeline: in this process, no server needed.
+
+Besides running the pipeline's SQL, it finds duplicated viewership keys in the same scan as the
+overview (:meth:`DuckDBEngine.viewership_overview`): one bitmap per (platform, title) with a bit
+per key, laid out day-major (``day * territories + territory``) so that rows arriving in date
+order touch one cache line of each title's bitmap per day. A group with more rows than set bits
+holds a duplicated key; :mod:`.duplicate_slots` names the slots of one or two surplus copies from
+sums taken in the same scan, and only groups with more are narrowed down by another scan
+(:meth:`DuckDBEngine.duplicate_candidates`).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from likeness.compensation.residuals.duplicate_slots import DuplicateSuspects, surplus_slots
+from likeness.compensation.residuals.engine_types import duckdb_ibis_type
+from likeness.compensation.residuals.schemas import VIEWERSHIP
+from likeness.errors import CompensationError, InvalidInputError
+
+if TYPE_CHECKING:
+    import ibis.expr.types as ir
+
+#: the widest territory x day bitmap built per (platform, title) (<= 250 kB of bits)
+BITMAP_BITS = 2_000_000
+
+_NO_CANDIDATES = pa.table(
+    {name: pa.array([], pa.string()) for name in ("platform", "title", "territory")}
+)
+
+
+class DuckDBEngine:
+    """DuckDB in this process: the default engine, no server needed."""
+
+    name = "duckdb"
+    dialect = "duckdb"
+
+    def __init__(self, *, threads: int | None = None, memory_limit: str | None = None) -> None:
+        self.connection = duckdb.connect()
+        # results never depend on row order (every output is sorted), so let DuckDB stream freely
+        self.connection.execute("SET preserve_insertion_order = false")
+        # DuckDB draws its own progress bar on stdout, which would corrupt --json output
+        self.connection.execute("SET enable_progress_bar = false")
+        if threads is not None:
+            self.connection.execute(f"SET threads = {int(threads)}")
+        if memory_limit is not None:
+            self.connection.execute("SET memory_limit = ?", [memory_limit])
+
+    def load(self, view: str, path: Path) -> dict[str, str]:
+        literal = "'" + str(path).replace("'", "''") + "'"
+        if path.suffix == ".parquet":
+            source = f"read_parquet({literal})"
+        else:
+            source = (
+                f"read_csv({literal}, header = true, all_varchar = true, delim = ',', "
+                "quote = '\"', escape = '\"', null_padding = true)"
+            )
+        try:
+            self.connection.execute(f'CREATE OR REPLACE VIEW "{view}" AS SELECT * FROM {source}')
+            described = self.connection.execute(f'DESCRIBE "{view}"').fetchall()
+        except duckdb.Error as exc:
+            raise InvalidInputError(f"{path}: cannot be read ({exc})") from exc
+        return {str(row[0]): duckdb_ibis_type(str(row[1])) for row in described}
+
+    def register(self, view: str, table: pa.Table) -> None:
+        self.connection.register(view, table)
+
+    def define(self, view: str, sql: str) -> None:
+        self.connection.execute(f'CREATE OR REPLACE VIEW "{view}" AS {sql}')
+
+    def query(self, sql: str) -> pa.Table:
+        try:
+            result: pa.Table = self.connection.sql(sql).to_arrow_table()
+        except duckdb.Error as exc:
+            raise CompensationError(f"duckdb could not run the residual query: {exc}") from exc
+        return result
+
+    def viewership_overview(self, typed: ir.Table) -> tuple[pa.Table, DuplicateSuspects | None]:
+        """The overview plus, from the same scan, the duplicate suspects (see the module).
+        None for the suspects when the bitmaps would be wider than :data:`BITMAP_BITS` (then
+        the caller groups every key)."""
+        view = typed.get_name()
+        first, last, territories = (
+            self.query(
+                "SELECT min(date) AS first, max(date) AS last, "
+                f'list(DISTINCT territory) AS territories FROM "{view}"'
+            )
+            .to_pylist()[0]
+            .values()
+        )
+        territories = sorted(t for t in territories or [] if t is not None)
+        count = max(1, len(territories))
+        span = (last - first).days + 1 if first is not None else 1
+        width = span * count
+        held = ", ".join(f"count({name}) AS held_{name}" for name in VIEWERSHIP.column_names)
+        overview = (
+            f"count(*) AS rows, {held}, min(hours) AS least_hours, min(date) AS first_date, "
+            "max(date) AS last_date"
+        )
+        if first is None or width > BITMAP_BITS:
+            table = self.query(f'SELECT platform, title, {overview} FROM "{view}" GROUP BY ALL')
+            return table, None
+        self.register(
+            "territory_index",
+            pa.table(
+                {
+                    "territory": pa.array(territories, pa.string()),
+                    "slot": pa.array(range(len(territories)), pa.int64()),
+                }
+            ),
+        )
+        table = self.query(
+            f"""
+            SELECT * EXCLUDE (slots, bits), slots - bit_count(bits) AS extra,
+                   CASE WHEN slots > bit_count(bits) THEN bits END AS bits
+            FROM (
+              SELECT platform, title, {overview},
+                     count(slot) AS slots, bitstring_agg(slot, 0, {width - 1}) AS bits,
+                     sum(slot) AS slot_sum, sum(slot * slot) AS slot_squares
+              FROM (
+                SELECT v.*, (v.date - DATE '{first.isoformat()}') * {count} + t.slot AS slot
+                FROM "{view}" v LEFT JOIN territory_index t ON v.territory = t.territory
+              )
+              GROUP BY platform, title
+            )
+            """
+        )
+        return table, _suspects(table, territories)
+
+    def duplicate_candidates(
+        self, typed: ir.Table, suspects: DuplicateSuspects | None
+    ) -> pa.Table | None:
+        """The (platform, title, territory) groups named by the overview's sums, plus those found
+        by narrowing each unresolved group down with one bitmap of days per territory, so the
+        exact search groups a handful of rows, not whole titles."""
+        if suspects is None:
+            return None
+        resolved = sorted(suspects.resolved)
+        named = pa.table(
+            {
+                name: pa.array([row[i] for row in resolved], pa.string())
+                for i, name in enumerate(("platform", "title", "territory"))
+            }
+        )
+        unresolved = suspects.unresolved
+        if unresolved.num_rows == 0:
+            return named if resolved else _NO_CANDIDATES
+        first = min(unresolved.column("first_date").to_pylist())
+        last = max(unresolved.column("last_date").to_pylist())
+        self.register("duplicate_suspects", unresolved.select(["platform", "title"]))
+        narrowed = self.query(
+            f"""
+            SELECT v.platform, v.title, v.territory
+            FROM "{typed.get_name()}" v
+            SEMI JOIN duplicate_suspects s ON v.platform = s.platform AND v.title = s.title
+            WHERE v.territory IS NOT NULL AND v.date IS NOT NULL
+            GROUP BY v.platform, v.title, v.territory
+            HAVING count(*) > bit_count(bitstring_agg(
+                v.date - DATE '{first.isoformat()}', 0, {(last - first).days}))
+            """
+        )
+        return pa.concat_tables([named, narrowed.cast(named.schema)])
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+def _suspects(table: pa.Table, territories: list[str]) -> DuplicateSuspects:
+    """Each group with surplus copies: its slots named from the sums, or left unresolved."""
+    resolved: set[tuple[str, str, str]] = set()
+    unresolved: list[dict[str, object]] = []
+    columns = ["platform", "title", "first_date", "last_date", "extra"]
+    columns += ["slot_sum", "slot_squares", "bits"]
+    for row in table.filter(pc.greater(table["extra"], 0)).select(columns).to_pylist():
+        slots = surplus_slots(
+            row["extra"], int(row["slot_sum"]), int(row["slot_squares"]), row["bits"]
+        )
+        if slots is None:
+            unresolved.append(row)
+            continue
+        for slot in slots:
+            resolved.add((row["platform"], row["title"], territories[slot % len(territories)]))
+    return DuplicateSuspects(
+        frozenset(resolved),
+        pa.table(
+            {
+                "platform": pa.array([r["platform"] for r in unresolved], pa.string()),
+                "title": pa.array([r["title"] for r in unresolved], pa.string()),
+                "first_date": pa.array([r["first_date"] for r in unresolved], pa.date32()),
+                "last_date": pa.array([r["last_date"] for r in unresolved], pa.date32()),
+            }
+        ),
+    )
