@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
 from likeness.errors import InvalidInputError, RecordInvalidError
+from likeness.interchange._loader import quoted
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -101,7 +102,7 @@ def parse_record(model: type[M], data: Any, label: str) -> M:
         problems = exc.errors()
         lines = [
             f"{label}: {_field_path(p['loc'])} "
-            f"{'missing' if p['type'] == 'missing' else repr(p.get('input'))} "
+            f"{'missing' if p['type'] == 'missing' else quoted(p.get('input'))} "
             f"(expected {_expected(p)})"
             for p in problems
         ]
