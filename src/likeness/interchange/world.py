@@ -94,7 +94,8 @@ class ReplicaRecord(Record):
     assets: list[AssetRecord] = Field(default_factory=list)
 
 
-def _performer(rec: PerformerRecord) -> Performer:
+def performer_from_record(rec: PerformerRecord) -> Performer:
+    """The domain performer of a parsed record (raises ValueError on a broken invariant)."""
     return Performer(
         id=PerformerId(rec.id),
         name=rec.name,
@@ -111,7 +112,8 @@ def _performer(rec: PerformerRecord) -> Performer:
     )
 
 
-def _replica(rec: ReplicaRecord) -> Replica:
+def replica_from_record(rec: ReplicaRecord) -> Replica:
+    """The domain replica of a parsed record (raises ValueError on a broken invariant)."""
     return Replica(
         id=ReplicaId(rec.id),
         performer=PerformerId(rec.performer),
@@ -155,7 +157,9 @@ def parse_world(doc: Mapping[str, Any], *, known: World | None = None) -> World:
         for rep in rec.representatives:
             unique(f"{label} representative", rep.id, rep_ids)
             rep_ids.add(rep.id)
-        world.performers[PerformerId(rec.id)] = build_checked(label, partial(_performer, rec))
+        world.performers[PerformerId(rec.id)] = build_checked(
+            label, partial(performer_from_record, rec)
+        )
 
     for i, raw in enumerate(section_of(doc, "producers")):
         label = label_of("producer", raw, i)
@@ -195,7 +199,9 @@ def parse_world(doc: Mapping[str, Any], *, known: World | None = None) -> World:
             and rec_r.made_in not in known.productions
         ):
             raise RecordInvalidError(label, "made_in", rec_r.made_in, "the id of a production")
-        world.replicas[ReplicaId(rec_r.id)] = build_checked(label, partial(_replica, rec_r))
+        world.replicas[ReplicaId(rec_r.id)] = build_checked(
+            label, partial(replica_from_record, rec_r)
+        )
     return world
 
 
@@ -203,65 +209,70 @@ def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v is not None and v != [] and v is not False}
 
 
+def performer_document(p: Performer) -> dict[str, Any]:
+    """One performer in the file format (the inverse of :class:`PerformerRecord`)."""
+    return _drop_empty(
+        {
+            "id": p.id,
+            "name": p.name,
+            "category": str(p.category),
+            "born": p.born,
+            "died": p.died,
+            "union_member_id": p.union_member_id,
+            "weekly_salary": p.weekly_salary,
+            "day_rate": p.day_rate,
+            "representatives": [
+                _drop_empty(
+                    {"id": r.id, "kind": str(r.kind), "may_consent": r.may_consent, "name": r.name}
+                )
+                for r in p.representatives
+            ],
+        }
+    )
+
+
+def producer_document(s: Producer) -> dict[str, Any]:
+    """One producer in the file format."""
+    return {"id": s.id, "name": s.name}
+
+
+def production_document(f: Production) -> dict[str, Any]:
+    """One production in the file format."""
+    return _drop_empty(
+        {
+            "id": f.id,
+            "title": f.title,
+            "producer": f.producer,
+            "kind": str(f.kind),
+            "agreement": f.agreement,
+            "principal_photography": f.principal_photography,
+        }
+    )
+
+
+def replica_document(r: Replica) -> dict[str, Any]:
+    """One replica in the file format."""
+    return _drop_empty(
+        {
+            "id": r.id,
+            "performer": r.performer,
+            "kind": str(r.kind),
+            "media": [str(m) for m in r.media],
+            "made_in": r.made_in,
+            "made_on": r.made_on,
+            "assets": [
+                {"location": a.location, "size": a.size, "sha256": a.sha256} for a in r.assets
+            ],
+        }
+    )
+
+
 def world_to_document(world: World) -> dict[str, Any]:
     """The world as a scenario document (the inverse of :func:`parse_world`)."""
     return {
         "agreement": world.agreement,
-        "performers": [
-            _drop_empty(
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "category": str(p.category),
-                    "born": p.born,
-                    "died": p.died,
-                    "union_member_id": p.union_member_id,
-                    "weekly_salary": p.weekly_salary,
-                    "day_rate": p.day_rate,
-                    "representatives": [
-                        _drop_empty(
-                            {
-                                "id": r.id,
-                                "kind": str(r.kind),
-                                "may_consent": r.may_consent,
-                                "name": r.name,
-                            }
-                        )
-                        for r in p.representatives
-                    ],
-                }
-            )
-            for p in world.performers.values()
-        ],
-        "producers": [{"id": s.id, "name": s.name} for s in world.producers.values()],
-        "productions": [
-            _drop_empty(
-                {
-                    "id": f.id,
-                    "title": f.title,
-                    "producer": f.producer,
-                    "kind": str(f.kind),
-                    "agreement": f.agreement,
-                    "principal_photography": f.principal_photography,
-                }
-            )
-            for f in world.productions.values()
-        ],
-        "replicas": [
-            _drop_empty(
-                {
-                    "id": r.id,
-                    "performer": r.performer,
-                    "kind": str(r.kind),
-                    "media": [str(m) for m in r.media],
-                    "made_in": r.made_in,
-                    "made_on": r.made_on,
-                    "assets": [
-                        {"location": a.location, "size": a.size, "sha256": a.sha256}
-                        for a in r.assets
-                    ],
-                }
-            )
-            for r in world.replicas.values()
-        ],
+        "performers": [performer_document(p) for p in world.performers.values()],
+        "producers": [producer_document(s) for s in world.producers.values()],
+        "productions": [production_document(f) for f in world.productions.values()],
+        "replicas": [replica_document(r) for r in world.replicas.values()],
     }
