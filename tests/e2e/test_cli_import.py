@@ -143,3 +143,27 @@ def test_a_bad_record_late_in_the_file_stores_nothing(ready, tmp_path):
     assert out.stderr == "error: performer P1: id 'P1' (expected an id no performer has yet)\n"
     assert json.loads(ready("performer", "list", "--json").stdout) == []
     assert ledger_size(ready) == 0
+
+
+@pytest.mark.parametrize(
+    ("record", "message"),
+    [
+        (
+            '{id: "P1\\u202e", name: N, category: background, born: 1990-04-02}',
+            "performer P1\u202e: id 'P1\\u202e' (expected an id of 1 to 64 letters, digits,"
+            " '.', '_', ':' or '-', starting with a letter or digit)",
+        ),
+        (
+            '{id: P1, name: N, category: background, born: 1990-04-02, day_rate: "1e400"}',
+            "performer P1: day_rate '1e400' (expected a finite amount from 0 to"
+            " 1,000,000,000.00 with at most 2 decimals)",
+        ),
+    ],
+)
+def test_ids_and_amounts_out_of_bounds_are_refused_by_field(ready, tmp_path, record, message):
+    world = tmp_path / "world.yaml"
+    world.write_text(f"performers:\n  - {record}\n")
+    out = ready("import", str(world))
+    assert out.returncode == 2
+    assert out.stderr == f"error: {message}\n"
+    assert ledger_size(ready) == 0

@@ -9,12 +9,12 @@ record, the field, the value and what was expected.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from pydantic import Field, field_validator
 
+from likeness.domain.bounds import MAX_ASSET_BYTES
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId, RepresentativeId
 from likeness.domain.performers import (
     Performer,
@@ -27,7 +27,9 @@ from likeness.domain.replicas import AssetFile, Medium, Replica, ReplicaKind
 from likeness.domain.world import World
 from likeness.errors import RecordInvalidError
 from likeness.interchange.records import (
+    Amount,
     Day,
+    Id,
     Record,
     build_checked,
     label_of,
@@ -41,21 +43,21 @@ WORLD_SECTIONS = ("performers", "producers", "productions", "replicas")
 
 
 class RepresentativeRecord(Record):
-    id: str = Field(min_length=1)
+    id: Id
     kind: RepresentativeKind
     may_consent: bool = False
     name: str | None = None
 
 
 class PerformerRecord(Record):
-    id: str = Field(min_length=1)
+    id: Id
     name: str = Field(min_length=1)
     category: PerformerCategory
     born: Day
     died: Day | None = None
     union_member_id: str | None = None
-    weekly_salary: Decimal | None = Field(default=None, ge=0, decimal_places=2)
-    day_rate: Decimal | None = Field(default=None, ge=0, decimal_places=2)
+    weekly_salary: Amount | None = None
+    day_rate: Amount | None = None
     representatives: list[RepresentativeRecord] = Field(default_factory=list)
 
     @field_validator("union_member_id", mode="before")
@@ -65,14 +67,14 @@ class PerformerRecord(Record):
 
 
 class ProducerRecord(Record):
-    id: str = Field(min_length=1)
+    id: Id
     name: str = Field(min_length=1)
 
 
 class ProductionRecord(Record):
-    id: str = Field(min_length=1)
+    id: Id
     title: str = Field(min_length=1)
-    producer: str = Field(min_length=1)
+    producer: Id
     kind: ProductionKind
     agreement: str | None = None
     principal_photography: Day | None = None
@@ -80,16 +82,16 @@ class ProductionRecord(Record):
 
 class AssetRecord(Record):
     location: str = Field(min_length=1)
-    size: int = Field(ge=0)
+    size: int = Field(ge=0, le=MAX_ASSET_BYTES)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
 class ReplicaRecord(Record):
-    id: str = Field(min_length=1)
-    performer: str = Field(min_length=1)
+    id: Id
+    performer: Id
     kind: ReplicaKind
     media: list[Medium] = Field(min_length=1)
-    made_in: str | None = None
+    made_in: Id | None = None
     made_on: Day | None = None
     assets: list[AssetRecord] = Field(default_factory=list)
 

@@ -97,3 +97,23 @@ def test_a_giant_value_is_cut_in_the_message():
 
 def test_every_message_is_bounded():
     assert len(str(InvalidInputError("y" * 10_000_000))) == MAX_MESSAGE_CHARS
+
+
+@pytest.mark.parametrize("days", ["1e30", 2**63, 99999999999, 0, "1.5"])
+def test_days_out_of_bounds_are_refused_naming_the_field(days):
+    from likeness.interchange.parsing import parse_request
+
+    raw = {
+        "id": "Q1",
+        "kind": "use",
+        "producer": "S1",
+        "production": "F1",
+        "replica": "D1",
+        "use": "dubbing",
+        "date": "2025-01-01",
+        "days": days,
+    }
+    with pytest.raises(
+        RecordInvalidError, match=r"^Q1: days .*\(expected a whole number of days from 1 to 3,650\)"
+    ):
+        parse_request(raw, "Q1")
