@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export LIKENESS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint typecheck unit bench bench-decisions bench-ledger bench-residuals bench-api bench-statements browser clean
+.PHONY: run test lint typecheck unit bench bench-decisions bench-ledger bench-residuals bench-api bench-statements bench-import browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,7 +47,7 @@ test: $(VENV)/.dev-installed browser lint typecheck
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest tests/unit -q
 
-bench: bench-decisions bench-ledger bench-residuals bench-api bench-statements
+bench: bench-decisions bench-ledger bench-residuals bench-api bench-statements bench-import
 
 ## bench-decisions: 1,000,000 consents in SQLite, a warm engine, 100,000 decisions vs Cedar
 bench-decisions: $(VENV)/.dev-installed
@@ -71,6 +71,10 @@ bench-api: $(VENV)/.dev-installed
 ## one statement's p50, the union's dues report, one statement as JSON, CSV and PDF
 bench-statements: $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_statements.py
+
+## bench-import: `likeness import` of 1,000,000 performers (102 MB) into SQLite, streamed
+bench-import: $(VENV)/.dev-installed
+	$(BIN)/python bench/bench_import.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .pytest_cache .ruff_cache

@@ -28,6 +28,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+#: the most characters of one message line (a longer one is cut and ends with …)
+MAX_MESSAGE_CHARS = 500
+#: the most characters of a value a message quotes
+MAX_QUOTED_CHARS = 80
+
+
+def _bounded(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
 
 class Error(Exception):
     """Base of every Likeness error; ``str(error)`` is a one-line message for a person."""
@@ -36,9 +45,10 @@ class Error(Exception):
     status: int = 500
 
     def __init__(self, message: str, *, errors: Sequence[str] = ()) -> None:
+        message = _bounded(message)
         super().__init__(message)
         self.message = message
-        self.errors: list[str] = list(errors)
+        self.errors: list[str] = [_bounded(line) for line in errors[:100]]
 
     def diagnostics(self) -> str:
         """The message followed by each detail line, for a person to read."""
@@ -59,7 +69,7 @@ class RecordInvalidError(InvalidInputError):
     def __init__(
         self, record: str, field: str, value: Any, expected: str, *, errors: Sequence[str] = ()
     ) -> None:
-        shown = "missing" if value is None else repr(value)
+        shown = "missing" if value is None else _bounded(repr(value), MAX_QUOTED_CHARS)
         super().__init__(f"{record}: {field} {shown} (expected {expected})", errors=errors)
         self.record = record
         self.field = field

@@ -17,8 +17,19 @@ def ready(cli):
     return cli
 
 
-def test_an_invalid_consent_is_refused_then_kept_for_the_record(ready):
-    assert ready("import", str(PROPOSAL)).returncode == 0
+def world_only(path, tmp_path):
+    """A copy of a scenario file with only its world (import now stores consents and strikes
+    too; these tests add the consents themselves)."""
+
+    keys = ("agreement", "performers", "producers", "productions", "replicas")
+    doc = yaml.safe_load(path.read_text())
+    out = tmp_path / f"world-{path.name}"
+    out.write_text(yaml.safe_dump({k: doc[k] for k in keys if k in doc}))
+    return out
+
+
+def test_an_invalid_consent_is_refused_then_kept_for_the_record(ready, tmp_path):
+    assert ready("import", str(world_only(PROPOSAL, tmp_path))).returncode == 0
     refused = ready("consent", "add", str(PROPOSAL))
     assert refused.returncode == 2
     assert refused.stderr == (
@@ -39,8 +50,8 @@ def test_an_invalid_consent_is_refused_then_kept_for_the_record(ready):
     assert [(c["id"], c["valid"]) for c in listed] == [("C2", False)]
 
 
-def test_decide_uses_the_database_and_revocation_changes_it(ready):
-    assert ready("import", str(BACKGROUND)).returncode == 0
+def test_decide_uses_the_database_and_revocation_changes_it(ready, tmp_path):
+    assert ready("import", str(world_only(BACKGROUND, tmp_path))).returncode == 0
     added = ready(
         "consent",
         "add",
@@ -114,7 +125,7 @@ def test_decide_uses_the_database_and_revocation_changes_it(ready):
 
 
 def test_decide_reads_a_request_file(ready, tmp_path):
-    assert ready("import", str(BACKGROUND)).returncode == 0
+    assert ready("import", str(world_only(BACKGROUND, tmp_path))).returncode == 0
     request = tmp_path / "q.yaml"
     request.write_text(
         "{id: Q9, kind: use, producer: S1, production: F1, replica: D1, use: stunt,"
@@ -147,7 +158,7 @@ def test_a_performer_suspends_a_video_game_consent_during_a_strike(ready, tmp_pa
     world = (SHARED / "08-video-game-strike.yaml").read_text()
     # the same world, with the consent not yet suspended and the strike declared by the demo
     game.write_text(world.replace("    suspended_on: 2026-03-10\n", ""))
-    assert ready("import", str(game)).returncode == 0
+    assert ready("import", str(world_only(game, tmp_path))).returncode == 0
     assert ready("consent", "add", str(game)).returncode == 0
     ask = ["decide", "--kind", "use", "--producer", "S9", "--production", "G9", "--replica", "V9"]
     ask += ["--use", "new-performance", "--date", "2026-04-01"]

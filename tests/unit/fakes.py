@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Self
 
@@ -42,6 +42,13 @@ class _Repo:
     def ids(self) -> set[Any]:
         return set(self.items)
 
+    def add_many(self, items: Sequence[Any]) -> None:
+        for item in items:
+            self.add(item)
+
+    def existing(self, idents: Collection[str]) -> set[str]:
+        return {i for i in idents if i in self.items}
+
     def get_many(self, idents: Collection[str]) -> list[Any]:
         return [self.items[i] for i in sorted(idents) if i in self.items]
 
@@ -59,6 +66,10 @@ class FakePerformers(_Repo):
 
     def ids(self) -> set[PerformerId]:
         return set(self.items)  # type: ignore[arg-type]
+
+    def existing_representatives(self, idents: Collection[str]) -> set[str]:
+        reps = {r.id for p in self.items.values() for r in p.representatives}
+        return {i for i in idents if i in reps}
 
 
 class FakeProducers(_Repo):
@@ -171,6 +182,9 @@ class FakeLedger:
     def append(self, kind: str, actor: str, record: Mapping[str, Any]) -> int:
         self.entries.append((kind, actor, dict(record)))
         return len(self.entries) - 1
+
+    def append_many(self, items: Iterable[tuple[str, str, Mapping[str, Any]]]) -> list[int]:
+        return [self.append(kind, actor, record) for kind, actor, record in items]
 
 
 class FakeUses:

@@ -31,9 +31,10 @@ from likeness.cli import uses as uses_cli
 from likeness.cli._output import exit_code_for, print_table
 from likeness.domain.principals import Principal
 from likeness.errors import Error
-from likeness.interchange.documents import dump_document, read_document
+from likeness.interchange.documents import dump_document
+from likeness.interchange.stream import open_sections
 from likeness.ledger.heads import ensure_signing_key
-from likeness.services import registry
+from likeness.services import imports, registry
 
 app = typer.Typer(
     name="likeness",
@@ -158,22 +159,26 @@ def demo() -> None:
 def import_(
     file: Annotated[Path, typer.Argument(help="A scenario or export file (YAML or JSON).")],
 ) -> None:
-    """Register the world of FILE (performers, producers, productions, replicas), all or nothing."""
-    document = read_document(file)
-    container = _container()
-    with container.uow() as uow:
-        world = registry.import_world(uow, _principal.current(), document)
-    print(
-        f"imported {len(world.performers)} performers, {len(world.producers)} producers, "
-        f"{len(world.productions)} productions, {len(world.replicas)} replicas from {file}"
-    )
+    """Register every record of FILE (performers, producers, productions, replicas, consents,
+    strikes), each with its ledger entry, all or nothing; the file is streamed. A scenario's
+    name, notes and requests are reported as not imported."""
+    with open_sections(file) as sections:
+        container = _container()
+        with container.uow() as uow:
+            result = imports.import_sections(
+                uow, _principal.current(), sections, deps=container.deps, source=str(file)
+            )
+    for line in imports.summary(result, str(file)):
+        print(line)
 
 
 @app.command("export")
 def export(
     file: Annotated[Path, typer.Argument(help="Where to write the registry (YAML); - for stdout.")],
 ) -> None:
-    """Write the registry in the scenario file format (importable into an empty database)."""
+    """Write the registry in the scenario file format (importable into an empty database):
+    performers, producers, productions, replicas, consents and strikes. Recorded uses and pay
+    lines are not registry data: they are in the ledger (`likeness ledger export`)."""
     container = _container()
     with container.uow(write=False) as uow:
         text = dump_document(registry.export_world(uow, _principal.current()))

@@ -1,7 +1,8 @@
 """Reading and writing YAML documents with exact decimals.
 
 YAML numbers with a fraction (``1500.00``) load as :class:`~decimal.Decimal`, never ``float``, so
-money read from a file is exact; ``Decimal`` values dump as plain strings.
+money read from a file is exact; ``Decimal`` values dump as plain strings. Every read goes through
+the bounded loader of :mod:`likeness.interchange._loader` (size, depth, aliases, duplicate keys).
 """
 
 from __future__ import annotations
@@ -14,28 +15,11 @@ from typing import Any
 import yaml
 
 from likeness.errors import InvalidInputError
-
-
-class _DecimalLoader(yaml.SafeLoader):
-    """SafeLoader whose floats are Decimals."""
-
-
-def _construct_decimal(loader: yaml.SafeLoader, node: yaml.Node) -> Decimal:
-    text = str(loader.construct_scalar(node)).replace("_", "")  # type: ignore[arg-type]
-    return Decimal(text)
-
-
-def _construct_timestamp(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    # An impossible date such as 1990-13-02 stays text, so that validation can name the record
-    # and field it belongs to instead of failing the whole file here.
-    try:
-        return loader.construct_yaml_timestamp(node)  # type: ignore[arg-type]
-    except ValueError:
-        return loader.construct_scalar(node)  # type: ignore[arg-type]
-
-
-_DecimalLoader.add_constructor("tag:yaml.org,2002:float", _construct_decimal)
-_DecimalLoader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+from likeness.interchange._loader import (
+    MAX_DOCUMENT_BYTES,
+    DocumentRefusedError,
+    load_bounded,
+)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -54,18 +38,24 @@ _Dumper.add_representer(Decimal, _represent_decimal)
 _Dumper.add_representer(dt.datetime, _represent_datetime)
 
 
-def parse_document(text: str, *, source: str = "<text>") -> dict[str, Any]:
-    """Parse a YAML (or JSON) mapping; raise :class:`InvalidInputError` naming line and column."""
+def parse_document(text: str | bytes, *, source: str = "<text>") -> dict[str, Any]:
+    """Parse a YAML (or JSON) mapping; raise :class:`InvalidInputError` naming line and column.
+
+    Refuses a document over a bound of :mod:`likeness.interchange._loader` (nesting, aliases,
+    a key written twice) with one line saying which.
+    """
     try:
-        data = yaml.load(text, Loader=_DecimalLoader)
+        data = load_bounded(text)
+    except DocumentRefusedError as exc:
+        raise InvalidInputError(f"{source}: refused: {exc.message}") from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
         where = f" line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         raise InvalidInputError(
             f"{source}:{where}: not valid YAML: {exc.problem} (expected a YAML or JSON mapping)"
-        ) from exc
-    except (yaml.YAMLError, ArithmeticError) as exc:
-        raise InvalidInputError(f"{source}: not valid YAML: {exc}") from exc
+        ) from None
+    except (yaml.YAMLError, ArithmeticError, UnicodeDecodeError) as exc:
+        raise InvalidInputError(f"{source}: not valid YAML: {exc}") from None
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -75,16 +65,35 @@ def parse_document(text: str, *, source: str = "<text>") -> dict[str, Any]:
     return data
 
 
-def read_document(path: Path) -> dict[str, Any]:
-    """Read a YAML or JSON file as a mapping; a missing or unreadable file is InvalidInputError."""
+def read_bytes(path: Path, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
+    """The bytes of ``path``, at most ``limit`` of them: a longer file (or a device that never
+    ends, such as ``/dev/zero``) is refused; a missing or unreadable file is InvalidInputError."""
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError as exc:
-        raise InvalidInputError(f"{path}: no such file (expected a YAML or JSON file)") from exc
-    except IsADirectoryError as exc:
-        raise InvalidInputError(f"{path}: is a directory (expected a YAML or JSON file)") from exc
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InvalidInputError(f"{path}: cannot be read: {exc}") from exc
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)
+    except FileNotFoundError:
+        raise InvalidInputError(f"{path}: no such file (expected a YAML or JSON file)") from None
+    except IsADirectoryError:
+        raise InvalidInputError(f"{path}: is a directory (expected a YAML or JSON file)") from None
+    except OSError as exc:
+        raise InvalidInputError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    if len(data) > limit:
+        raise InvalidInputError(
+            f"{path}: larger than {limit:,} bytes (expected a smaller YAML or JSON file)"
+        )
+    return data
+
+
+def read_document(path: Path) -> dict[str, Any]:
+    """Read a YAML or JSON file (at most :data:`MAX_DOCUMENT_BYTES`) as a mapping; a missing,
+    unreadable, oversized or malformed file is InvalidInputError."""
+    data = read_bytes(path)
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidInputError(
+            f"{path}: byte {exc.start} is not UTF-8 (expected a UTF-8 YAML or JSON file)"
+        ) from None
     return parse_document(text, source=str(path))
 
 

@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from decimal import Decimal
 from typing import Annotated, Any, TypeVar
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
 from pydantic_core import PydanticCustomError
 
+from likeness.domain.bounds import AMOUNT_RULE, DAYS_RULE, MAX_DAYS, amount_problem
+from likeness.domain.ids import ID_GRAMMAR, is_valid_id
 from likeness.errors import InvalidInputError, RecordInvalidError
+from likeness.interchange._loader import quoted
 
 M = TypeVar("M", bound=BaseModel)
 T = TypeVar("T")
@@ -44,6 +48,9 @@ _EXPECTED = {
     "model_type": "a mapping",
     "greater_than_equal": "a number that is not negative",
     "greater_than": "a positive number",
+    "id_grammar": ID_GRAMMAR,
+    "amount_bounds": AMOUNT_RULE,
+    "days_bounds": DAYS_RULE,
 }
 
 
@@ -60,6 +67,48 @@ def _written_moment(value: Any) -> Any:
         raise PydanticCustomError("datetime_type", "Input should be a valid datetime")
     return value
 
+
+def _id(value: str) -> str:
+    if not is_valid_id(value):
+        raise PydanticCustomError("id_grammar", "not an id")
+    return value
+
+
+def _id_or_wildcard(value: str) -> str:
+    return value if value == "*" else _id(value)
+
+
+def _amount(value: Decimal) -> Decimal:
+    if amount_problem(value) is not None:
+        raise PydanticCustomError("amount_bounds", "not an amount")
+    return value
+
+
+def _days(value: Any) -> Any:
+    """Whole days in range, checked before pydantic turns ``1e30`` or a huge int into one."""
+    if isinstance(value, bool) or not isinstance(value, int | Decimal | str):
+        return value
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return value
+    if (
+        not number.is_finite()
+        or number != number.to_integral_value()
+        or not 1 <= number <= MAX_DAYS
+    ):
+        raise PydanticCustomError("days_bounds", "not a number of days")
+    return int(number)
+
+
+#: an id of the one grammar (:data:`likeness.domain.ids.ID_PATTERN`)
+Id = Annotated[str, AfterValidator(_id)]
+#: an id, or ``*`` (a blanket grant: recorded, and found invalid)
+IdOrWildcard = Annotated[str, AfterValidator(_id_or_wildcard)]
+#: money: finite, 0 to MAX_AMOUNT, at most two decimals
+Amount = Annotated[Decimal, AfterValidator(_amount)]
+#: days of replica performance: a whole number from 1 to MAX_DAYS
+Days = Annotated[int, BeforeValidator(_days)]
 
 #: a date as YYYY-MM-DD (or a date YAML has read already); never a number
 Day = Annotated[dt.date, BeforeValidator(_written_date)]
@@ -101,7 +150,7 @@ def parse_record(model: type[M], data: Any, label: str) -> M:
         problems = exc.errors()
         lines = [
             f"{label}: {_field_path(p['loc'])} "
-            f"{'missing' if p['type'] == 'missing' else repr(p.get('input'))} "
+            f"{'missing' if p['type'] == 'missing' else quoted(p.get('input'))} "
             f"(expected {_expected(p)})"
             for p in problems
         ]

@@ -22,7 +22,7 @@ from likeness.domain.consents import WILDCARD, Compensation, Consent, PayPer, Us
 from likeness.domain.decisions import ObligationKind
 from likeness.domain.ids import ConsentId, PerformerId, ReplicaId
 from likeness.domain.requests import DEFAULT_USE, Request, RequestKind
-from likeness.interchange.records import Day, Moment, Record
+from likeness.interchange.records import Amount, Day, Days, Id, IdOrWildcard, Moment, Record
 
 if TYPE_CHECKING:
     # mypy cannot build a Literal from an enum's values; to it a use code is a string
@@ -61,7 +61,7 @@ def _as_list(value: Any) -> Any:
 
 
 class CompensationRecord(Record):
-    amount: Decimal = Field(ge=0)
+    amount: Amount
     per: PayPer
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
 
@@ -72,13 +72,13 @@ class ConsentExpectRecord(Record):
 
 
 class ConsentRecord(Record):
-    id: str = Field(min_length=1)
-    replica: str | None = None
-    performer: str | None = None
-    given_by: str = Field(min_length=1)
+    id: Id
+    replica: Id | None = None
+    performer: Id | None = None
+    given_by: Id
     signed_on: Day
     separately_signed: bool = False
-    productions: list[str] = Field(default_factory=list)
+    productions: list[IdOrWildcard] = Field(default_factory=list)
     uses: list[UseCode] = Field(default_factory=list)
     description: str = ""
     valid_from: Day | None = None
@@ -87,7 +87,7 @@ class ConsentRecord(Record):
     lifetime_only: bool = False
     revoked_on: Day | None = None
     suspended_on: Day | None = None
-    request: str | None = None
+    request: Id | None = None
     expect: ConsentExpectRecord | None = None
 
     @field_validator("productions", "uses", mode="before")
@@ -102,10 +102,10 @@ class ConsentRequestRecord(Record):
     make, and the day it must be answered by."""
 
     id: str | None = Field(default=None, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9._-]+$")
-    producer: str | None = Field(default=None, min_length=1)
-    replica: str | None = None
-    performer: str | None = None
-    productions: list[str] = Field(default_factory=list)
+    producer: Id | None = None
+    replica: Id | None = None
+    performer: Id | None = None
+    productions: list[IdOrWildcard] = Field(default_factory=list)
     uses: list[UseCode] = Field(default_factory=list)
     description: str = ""
     valid_from: Day | None = None
@@ -122,7 +122,7 @@ class ConsentRequestRecord(Record):
 
 
 class StrikeRecord(Record):
-    against: list[str] | Literal["all"]
+    against: Literal["all"] | list[Id]
     start: Day = Field(alias="from")
     until: Day | None = None
 
@@ -145,16 +145,16 @@ class RequestRecord(Record):
     """A request as a file states it: the fields of :class:`Request`, each with its check,
     and ``expect``. ``use`` may be left out where the kind implies it (``DEFAULT_USE``)."""
 
-    id: str = Field(min_length=1)
+    id: Id
     kind: RequestKind
-    producer: str = Field(min_length=1)
-    production: str = Field(min_length=1)
-    replica: str | None = None
-    performer: str | None = None
+    producer: Id
+    production: Id
+    replica: Id | None = None
+    performer: Id | None = None
     use: UseKind | None = None
     description: str | None = None
     date: Day
-    days: int = Field(default=1, ge=1)
+    days: Days = 1
     purpose: str | None = None
     substantially_as_scripted: bool = False
     session_at: Moment | None = None
@@ -162,7 +162,7 @@ class RequestRecord(Record):
     engaged_at: Moment | None = None
     business_reason: str | None = None
     counts_toward_background: bool = False
-    resembles: str | None = None
+    resembles: Id | None = None
     recognizable_features: list[str] = Field(default_factory=list)
     prompted_with_name: bool = False
     human_role: bool = False
@@ -170,10 +170,10 @@ class RequestRecord(Record):
     real_time_generation: bool = False
     expect: DecisionExpectRecord | None = None
 
-    @field_validator("replica", "performer", "resembles", mode="after")
+    @field_validator("replica", "performer", "resembles", mode="before")
     @classmethod
-    def _empty_id_names_nothing(cls, value: str | None) -> str | None:
-        return value or None
+    def _empty_id_names_nothing(cls, value: Any) -> Any:
+        return None if value == "" else value
 
     @field_validator("session_at", "notice_at", "engaged_at", mode="before")
     @classmethod

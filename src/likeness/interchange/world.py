@@ -9,12 +9,12 @@ record, the field, the value and what was expected.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from functools import partial
 from typing import Any
 
 from pydantic import Field, field_validator
 
+from likeness.domain.bounds import MAX_ASSET_BYTES
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId, RepresentativeId
 from likeness.domain.performers import (
     Performer,
@@ -27,7 +27,9 @@ from likeness.domain.replicas import AssetFile, Medium, Replica, ReplicaKind
 from likeness.domain.world import World
 from likeness.errors import RecordInvalidError
 from likeness.interchange.records import (
+    Amount,
     Day,
+    Id,
     Record,
     build_checked,
     label_of,
@@ -41,21 +43,21 @@ WORLD_SECTIONS = ("performers", "producers", "productions", "replicas")
 
 
 class RepresentativeRecord(Record):
-    id: str = Field(min_length=1)
+    id: Id
     kind: RepresentativeKind
     may_consent: bool = False
     name: str | None = None
 
 
 class PerformerRecord(Record):
-    id: str = Field(min_length=1)
+    id: Id
     name: str = Field(min_length=1)
     category: PerformerCategory
     born: Day
     died: Day | None = None
     union_member_id: str | None = None
-    weekly_salary: Decimal | None = Field(default=None, ge=0, decimal_places=2)
-    day_rate: Decimal | None = Field(default=None, ge=0, decimal_places=2)
+    weekly_salary: Amount | None = None
+    day_rate: Amount | None = None
     representatives: list[RepresentativeRecord] = Field(default_factory=list)
 
     @field_validator("union_member_id", mode="before")
@@ -65,14 +67,14 @@ class PerformerRecord(Record):
 
 
 class ProducerRecord(Record):
-    id: str = Field(min_length=1)
+    id: Id
     name: str = Field(min_length=1)
 
 
 class ProductionRecord(Record):
-    id: str = Field(min_length=1)
+    id: Id
     title: str = Field(min_length=1)
-    producer: str = Field(min_length=1)
+    producer: Id
     kind: ProductionKind
     agreement: str | None = None
     principal_photography: Day | None = None
@@ -80,21 +82,22 @@ class ProductionRecord(Record):
 
 class AssetRecord(Record):
     location: str = Field(min_length=1)
-    size: int = Field(ge=0)
+    size: int = Field(ge=0, le=MAX_ASSET_BYTES)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
 class ReplicaRecord(Record):
-    id: str = Field(min_length=1)
-    performer: str = Field(min_length=1)
+    id: Id
+    performer: Id
     kind: ReplicaKind
     media: list[Medium] = Field(min_length=1)
-    made_in: str | None = None
+    made_in: Id | None = None
     made_on: Day | None = None
     assets: list[AssetRecord] = Field(default_factory=list)
 
 
-def _performer(rec: PerformerRecord) -> Performer:
+def performer_from_record(rec: PerformerRecord) -> Performer:
+    """The domain performer of a parsed record (raises ValueError on a broken invariant)."""
     return Performer(
         id=PerformerId(rec.id),
         name=rec.name,
@@ -111,7 +114,8 @@ def _performer(rec: PerformerRecord) -> Performer:
     )
 
 
-def _replica(rec: ReplicaRecord) -> Replica:
+def replica_from_record(rec: ReplicaRecord) -> Replica:
+    """The domain replica of a parsed record (raises ValueError on a broken invariant)."""
     return Replica(
         id=ReplicaId(rec.id),
         performer=PerformerId(rec.performer),
@@ -155,7 +159,9 @@ def parse_world(doc: Mapping[str, Any], *, known: World | None = None) -> World:
         for rep in rec.representatives:
             unique(f"{label} representative", rep.id, rep_ids)
             rep_ids.add(rep.id)
-        world.performers[PerformerId(rec.id)] = build_checked(label, partial(_performer, rec))
+        world.performers[PerformerId(rec.id)] = build_checked(
+            label, partial(performer_from_record, rec)
+        )
 
     for i, raw in enumerate(section_of(doc, "producers")):
         label = label_of("producer", raw, i)
@@ -195,7 +201,9 @@ def parse_world(doc: Mapping[str, Any], *, known: World | None = None) -> World:
             and rec_r.made_in not in known.productions
         ):
             raise RecordInvalidError(label, "made_in", rec_r.made_in, "the id of a production")
-        world.replicas[ReplicaId(rec_r.id)] = build_checked(label, partial(_replica, rec_r))
+        world.replicas[ReplicaId(rec_r.id)] = build_checked(
+            label, partial(replica_from_record, rec_r)
+        )
     return world
 
 
@@ -203,65 +211,70 @@ def _drop_empty(record: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in record.items() if v is not None and v != [] and v is not False}
 
 
+def performer_document(p: Performer) -> dict[str, Any]:
+    """One performer in the file format (the inverse of :class:`PerformerRecord`)."""
+    return _drop_empty(
+        {
+            "id": p.id,
+            "name": p.name,
+            "category": str(p.category),
+            "born": p.born,
+            "died": p.died,
+            "union_member_id": p.union_member_id,
+            "weekly_salary": p.weekly_salary,
+            "day_rate": p.day_rate,
+            "representatives": [
+                _drop_empty(
+                    {"id": r.id, "kind": str(r.kind), "may_consent": r.may_consent, "name": r.name}
+                )
+                for r in p.representatives
+            ],
+        }
+    )
+
+
+def producer_document(s: Producer) -> dict[str, Any]:
+    """One producer in the file format."""
+    return {"id": s.id, "name": s.name}
+
+
+def production_document(f: Production) -> dict[str, Any]:
+    """One production in the file format."""
+    return _drop_empty(
+        {
+            "id": f.id,
+            "title": f.title,
+            "producer": f.producer,
+            "kind": str(f.kind),
+            "agreement": f.agreement,
+            "principal_photography": f.principal_photography,
+        }
+    )
+
+
+def replica_document(r: Replica) -> dict[str, Any]:
+    """One replica in the file format."""
+    return _drop_empty(
+        {
+            "id": r.id,
+            "performer": r.performer,
+            "kind": str(r.kind),
+            "media": [str(m) for m in r.media],
+            "made_in": r.made_in,
+            "made_on": r.made_on,
+            "assets": [
+                {"location": a.location, "size": a.size, "sha256": a.sha256} for a in r.assets
+            ],
+        }
+    )
+
+
 def world_to_document(world: World) -> dict[str, Any]:
     """The world as a scenario document (the inverse of :func:`parse_world`)."""
     return {
         "agreement": world.agreement,
-        "performers": [
-            _drop_empty(
-                {
-                    "id": p.id,
-                    "name": p.name,
-                    "category": str(p.category),
-                    "born": p.born,
-                    "died": p.died,
-                    "union_member_id": p.union_member_id,
-                    "weekly_salary": p.weekly_salary,
-                    "day_rate": p.day_rate,
-                    "representatives": [
-                        _drop_empty(
-                            {
-                                "id": r.id,
-                                "kind": str(r.kind),
-                                "may_consent": r.may_consent,
-                                "name": r.name,
-                            }
-                        )
-                        for r in p.representatives
-                    ],
-                }
-            )
-            for p in world.performers.values()
-        ],
-        "producers": [{"id": s.id, "name": s.name} for s in world.producers.values()],
-        "productions": [
-            _drop_empty(
-                {
-                    "id": f.id,
-                    "title": f.title,
-                    "producer": f.producer,
-                    "kind": str(f.kind),
-                    "agreement": f.agreement,
-                    "principal_photography": f.principal_photography,
-                }
-            )
-            for f in world.productions.values()
-        ],
-        "replicas": [
-            _drop_empty(
-                {
-                    "id": r.id,
-                    "performer": r.performer,
-                    "kind": str(r.kind),
-                    "media": [str(m) for m in r.media],
-                    "made_in": r.made_in,
-                    "made_on": r.made_on,
-                    "assets": [
-                        {"location": a.location, "size": a.size, "sha256": a.sha256}
-                        for a in r.assets
-                    ],
-                }
-            )
-            for r in world.replicas.values()
-        ],
+        "performers": [performer_document(p) for p in world.performers.values()],
+        "producers": [producer_document(s) for s in world.producers.values()],
+        "productions": [production_document(f) for f in world.productions.values()],
+        "replicas": [replica_document(r) for r in world.replicas.values()],
     }

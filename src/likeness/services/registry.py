@@ -17,6 +17,7 @@ from likeness.domain.replicas import AssetFile, Replica
 from likeness.domain.world import World
 from likeness.errors import ConflictError, ForbiddenError, NotFoundError, RecordInvalidError
 from likeness.interchange.documents import to_jsonable
+from likeness.interchange.report import consent_to_document
 from likeness.interchange.world import parse_world, world_to_document
 from likeness.services.access import (
     Action,
@@ -34,6 +35,7 @@ from likeness.services.records import (
     production_record,
     replica_record,
 )
+from likeness.services.strikes import strike_document
 from likeness.services.unit_of_work import UnitOfWork
 
 #: the registry as a whole (import, export)
@@ -61,7 +63,7 @@ def load_world(uow: UnitOfWork) -> World:
     return world
 
 
-def _seen_world(uow: UnitOfWork, principal: Principal, known: World) -> World:
+def seen_world(uow: UnitOfWork, principal: Principal, known: World) -> World:
     """The part of ``known`` that ``principal`` sees."""
     if may(principal, Action.SEE, REGISTRY).visible:
         return known
@@ -180,7 +182,7 @@ def import_world(uow: UnitOfWork, principal: Principal, document: Mapping[str, A
     known = load_world(uow)
     # references resolve against what the principal sees: a production it may not see is
     # refused exactly like one that does not exist
-    seen = _seen_world(uow, principal, known)
+    seen = seen_world(uow, principal, known)
     world = parse_world(document, known=seen)
     _refuse_duplicates(world, known)
     _require_registration(principal, world, seen)
@@ -190,12 +192,25 @@ def import_world(uow: UnitOfWork, principal: Principal, document: Mapping[str, A
 
 
 def export_world(uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
-    """The registry as a scenario document (``import`` of it into an empty database restores it).
+    """The registry as a scenario document: every performer, producer, production, replica,
+    consent and strike (``import`` of it into an empty database restores it, byte for byte).
 
-    Only for whoever sees every record (the union, the operator)."""
+    A consent kept for the record although invalid carries ``expect: {valid: false,
+    problems}``, which lets ``import`` keep it again. Only for whoever sees every record (the
+    union, the operator)."""
     require(principal, Action.SEE, REGISTRY, "the registry is not visible to you")
     document = world_to_document(load_world(uow))
     document.pop("agreement")  # each production names its own agreement
+    consents = []
+    for stored in uow.consents.list():
+        doc = consent_to_document(stored.consent)
+        if stored.problems:
+            doc["expect"] = {"valid": False, "problems": list(stored.problems)}
+        consents.append(doc)
+    document["consents"] = consents
+    document["strikes"] = [
+        {k: v for k, v in strike_document(s).items() if k != "id"} for s in uow.strikes.list()
+    ]
     return document
 
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Collection, Sequence
+from typing import Any
 
-from sqlalchemy import Connection, Row, bindparam, insert, select
+from sqlalchemy import Column, Connection, Row, Table, bindparam, insert, select
 
 from likeness.domain.ids import (
     PerformerId,
@@ -62,6 +63,21 @@ _ASSETS_OF = (
 )
 
 
+def _existing(conn: Connection, column: Column[Any], ids: Collection[str]) -> set[str]:
+    """Which of ``ids`` are in ``column`` (one indexed ``IN`` per chunk)."""
+    wanted, found = sorted(set(ids)), set[str]()
+    for start in range(0, len(wanted), _CHUNK):
+        chunk = wanted[start : start + _CHUNK]
+        found.update(conn.scalars(select(column).where(column.in_(chunk))))
+    return found
+
+
+def _insert_rows(conn: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    """One executemany INSERT of ``rows`` (nothing when there are none)."""
+    if rows:
+        conn.execute(insert(table), rows)
+
+
 class SqlProducerRepository:
     def __init__(self, conn: Connection) -> None:
         self._conn = conn
@@ -72,6 +88,12 @@ class SqlProducerRepository:
 
     def add(self, producer: Producer) -> None:
         self._conn.execute(insert(t.producers).values(id=producer.id, name=producer.name))
+
+    def add_many(self, producers: Sequence[Producer]) -> None:
+        _insert_rows(self._conn, t.producers, [{"id": p.id, "name": p.name} for p in producers])
+
+    def existing(self, producer_ids: Collection[str]) -> set[str]:
+        return _existing(self._conn, t.producers.c.id, producer_ids)
 
     def list(self) -> Sequence[Producer]:
         rows = self._conn.execute(select(t.producers).order_by(t.producers.c.id))
@@ -101,16 +123,24 @@ class SqlProductionRepository:
         return _production(row) if row else None
 
     def add(self, production: Production) -> None:
-        self._conn.execute(
-            insert(t.productions).values(
-                id=production.id,
-                title=production.title,
-                producer_id=production.producer,
-                kind=str(production.kind),
-                agreement=production.agreement,
-                principal_photography=production.principal_photography,
-            )
-        )
+        self.add_many([production])
+
+    def add_many(self, productions: Sequence[Production]) -> None:
+        rows = [
+            {
+                "id": p.id,
+                "title": p.title,
+                "producer_id": p.producer,
+                "kind": str(p.kind),
+                "agreement": p.agreement,
+                "principal_photography": p.principal_photography,
+            }
+            for p in productions
+        ]
+        _insert_rows(self._conn, t.productions, rows)
+
+    def existing(self, production_ids: Collection[str]) -> set[str]:
+        return _existing(self._conn, t.productions.c.id, production_ids)
 
     def list(self) -> Sequence[Production]:
         rows = self._conn.execute(select(t.productions).order_by(t.productions.c.id))
@@ -183,33 +213,42 @@ class SqlPerformerRepository:
         ]
 
     def add(self, performer: Performer) -> None:
-        self._conn.execute(
-            insert(t.performers).values(
-                id=performer.id,
-                name=performer.name,
-                category=str(performer.category),
-                born=performer.born,
-                died=performer.died,
-                union_member_id=performer.union_member_id,
-                weekly_salary=performer.weekly_salary,
-                day_rate=performer.day_rate,
-            )
-        )
-        if performer.representatives:
-            self._conn.execute(
-                insert(t.representatives),
-                [
-                    {
-                        "id": rep.id,
-                        "performer_id": performer.id,
-                        "position": i,
-                        "kind": str(rep.kind),
-                        "may_consent": rep.may_consent,
-                        "name": rep.name,
-                    }
-                    for i, rep in enumerate(performer.representatives)
-                ],
-            )
+        self.add_many([performer])
+
+    def add_many(self, performers: Sequence[Performer]) -> None:
+        rows = [
+            {
+                "id": p.id,
+                "name": p.name,
+                "category": str(p.category),
+                "born": p.born,
+                "died": p.died,
+                "union_member_id": p.union_member_id,
+                "weekly_salary": p.weekly_salary,
+                "day_rate": p.day_rate,
+            }
+            for p in performers
+        ]
+        reps = [
+            {
+                "id": rep.id,
+                "performer_id": p.id,
+                "position": i,
+                "kind": str(rep.kind),
+                "may_consent": rep.may_consent,
+                "name": rep.name,
+            }
+            for p in performers
+            for i, rep in enumerate(p.representatives)
+        ]
+        _insert_rows(self._conn, t.performers, rows)
+        _insert_rows(self._conn, t.representatives, reps)
+
+    def existing(self, performer_ids: Collection[str]) -> set[str]:
+        return _existing(self._conn, t.performers.c.id, performer_ids)
+
+    def existing_representatives(self, representative_ids: Collection[str]) -> set[str]:
+        return _existing(self._conn, t.representatives.c.id, representative_ids)
 
     def list(self) -> Sequence[Performer]:
         rows = self._conn.execute(select(t.performers).order_by(t.performers.c.id)).all()
@@ -271,18 +310,36 @@ class SqlReplicaRepository:
         return found
 
     def add(self, replica: Replica) -> None:
-        self._conn.execute(
-            insert(t.replicas).values(
-                id=replica.id,
-                performer_id=replica.performer,
-                kind=str(replica.kind),
-                media=",".join(str(m) for m in replica.media),
-                made_in=replica.made_in,
-                made_on=replica.made_on,
-            )
-        )
-        for asset in replica.assets:
-            self.add_asset(replica.id, asset)
+        self.add_many([replica])
+
+    def add_many(self, replicas: Sequence[Replica]) -> None:
+        rows = [
+            {
+                "id": r.id,
+                "performer_id": r.performer,
+                "kind": str(r.kind),
+                "media": ",".join(str(m) for m in r.media),
+                "made_in": r.made_in,
+                "made_on": r.made_on,
+            }
+            for r in replicas
+        ]
+        assets = [
+            {
+                "replica_id": r.id,
+                "location": a.location,
+                "position": i,
+                "size": a.size,
+                "sha256": a.sha256,
+            }
+            for r in replicas
+            for i, a in enumerate(r.assets)
+        ]
+        _insert_rows(self._conn, t.replicas, rows)
+        _insert_rows(self._conn, t.replica_assets, assets)
+
+    def existing(self, replica_ids: Collection[str]) -> set[str]:
+        return _existing(self._conn, t.replicas.c.id, replica_ids)
 
     def add_asset(self, replica_id: str, asset: AssetFile) -> None:
         position = len(
