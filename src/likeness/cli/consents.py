@@ -99,7 +99,8 @@ def add(
         typer.Option(help="Keep a consent that fails SPEC §5, marked invalid, for the record."),
     ] = False,
 ) -> None:
-    """Record a consent from FILE or from options; an invalid one is refused with its problems."""
+    """Record the consents of FILE, all or nothing, or one consent from options; an invalid
+    one is refused with its problems (and then nothing of the file is stored)."""
     if file is not None:
         items = _documents(file)
     else:
@@ -123,14 +124,16 @@ def add(
             "lifetime_only": lifetime_only,
         }
         items = [(f"consent {id}", {k: v for k, v in data.items() if v is not None})]
-    consents = [service.parse_consent_document(raw, label) for label, raw in items]
     container = bootstrap()
-    for consent in consents:
-        with container.uow() as uow:
-            stored = service.grant_consent(
-                uow, current(), consent, store_invalid=store_invalid, deps=container.deps
-            )
-        print(_describe(stored))
+    with container.uow() as uow:
+        # one transaction: every consent of the file is stored, or none is
+        stored = service.grant_consents(
+            uow, current(), items, store_invalid=store_invalid, deps=container.deps
+        )
+    for each in stored:
+        print(_describe(each))
+    if file is not None:
+        print(f"stored {len(stored)} consent{'' if len(stored) == 1 else 's'} from {file}")
 
 
 @app.command("revoke")

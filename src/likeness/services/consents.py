@@ -17,6 +17,7 @@ from likeness.domain.principals import Principal, Role
 from likeness.domain.world import World
 from likeness.errors import (
     ConflictError,
+    Error,
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
@@ -117,6 +118,51 @@ def grant_consent(
 
     Example: ``grant_consent(uow, OPERATOR, consent)`` returns ``StoredConsent(consent, ())``.
     """
+    stored = _grant(uow, principal, consent, store_invalid=store_invalid, deps=deps)
+    uow.commit()
+    return stored
+
+
+def grant_consents(
+    uow: UnitOfWork,
+    principal: Principal,
+    documents: Sequence[tuple[str, Mapping[str, Any]]],
+    *,
+    store_invalid: bool = False,
+    deps: Collaborators,
+) -> list[StoredConsent]:
+    """Record every consent of ``documents`` (``(label, mapping)`` pairs, e.g. the consents
+    of one file) in one transaction: all of them, or none.
+
+    The first refusal (a malformed record, an invalid or unauthorized consent, a used id)
+    raises its error with ``stored nothing: `` before its message, and nothing is written.
+
+    Example: ``grant_consents(uow, OPERATOR, [("f.yaml: consent", {...})])`` returns one
+    ``StoredConsent``.
+    """
+    stored: list[StoredConsent] = []
+    try:
+        for label, data in documents:
+            consent = parse_consent_document(data, label)
+            stored.append(_grant(uow, principal, consent, store_invalid=store_invalid, deps=deps))
+    except Error as exc:
+        uow.rollback()
+        exc.message = f"stored nothing: {exc.message}"
+        exc.args = (exc.message, *exc.args[1:])
+        raise
+    uow.commit()
+    return stored
+
+
+def _grant(
+    uow: UnitOfWork,
+    principal: Principal,
+    consent: Consent,
+    *,
+    store_invalid: bool,
+    deps: Collaborators,
+) -> StoredConsent:
+    """:func:`grant_consent` without the commit (the caller commits)."""
     record = consent_record(uow, consent)
     missing = f"consent {consent.id}: {consent.subject!r} does not exist"
     whom = acts_for(uow, principal)
@@ -149,7 +195,6 @@ def grant_consent(
     uow.ledger.append(
         "consent-granted", principal.actor, to_jsonable(consent_to_document(consent, problems))
     )
-    uow.commit()
     return StoredConsent(consent, problems)
 
 
