@@ -4,6 +4,7 @@ what is wrong, and a consent's standing on a date is what the engine would decid
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -96,3 +97,58 @@ def test_a_valid_file_is_stored_whole_and_says_so(ready, tmp_path):
         ["C1", "C3"],
         export,
     )
+
+
+@pytest.fixture
+def used(ready, tmp_path):
+    """The background world with consent C1 and one use recorded under it on 2024-08-01."""
+    file = tmp_path / "c1.yaml"
+    file.write_text("consents:\n" + GOOD, encoding="utf-8")
+    assert ready("consent", "add", str(file)).returncode == 0
+    request = tmp_path / "q1.yaml"
+    request.write_text(
+        "{id: Q1, kind: use, producer: S1, production: F1, replica: D1,"
+        " use: crowd-multiplication, date: 2024-08-01, days: 2}\n",
+        encoding="utf-8",
+    )
+    recorded = ready("use", "record", "--request", str(request), "--key", "K1")
+    assert recorded.returncode == 0, recorded.stderr
+    return ready
+
+
+def test_a_revocation_before_the_signature_is_refused(used):
+    before = _state(used)
+    refused = used("consent", "revoke", "C1", "--on", "2024-02-27")
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        "error: consent C1: revoked_on 2024-02-27 is before it was signed on 2024-02-28"
+        " (expected a date on or after the signature)\n",
+    )
+    assert _state(used) == before
+
+
+@pytest.mark.parametrize("day", ["2024-08-01", "2024-03-01"])
+def test_a_revocation_that_would_undo_a_recorded_use_is_refused(used, day):
+    before = _state(used)
+    refused = used("consent", "revoke", "C1", "--on", day)
+    assert (refused.returncode, refused.stderr) == (
+        2,
+        f"error: consent C1: revoked_on {day} would undo use 1 (key K1, dated 2024-08-01)"
+        " recorded under it (expected a date after 2024-08-01: a revocation never rewrites"
+        " the past)\n",
+    )
+    assert _state(used) == before
+
+
+def test_a_revocation_after_the_last_use_is_recorded(used):
+    size = _state(used)[0]
+    done = used("consent", "revoke", "C1", "--on", "2024-08-02")
+    assert (done.returncode, done.stdout) == (0, "revoked consent C1 on 2024-08-02\n")
+    size_after, consents, _ = _state(used)
+    assert (size_after, consents[0]["revoked_on"]) == (size + 1, "2024-08-02")
+
+
+def test_a_revocation_without_a_date_takes_effect_today(used):
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    done = used("consent", "revoke", "C1")
+    assert (done.returncode, done.stdout) == (0, f"revoked consent C1 on {today}\n")

@@ -139,14 +139,21 @@ def add(
 @app.command("revoke")
 def revoke(
     consent_id: Annotated[str, typer.Argument(help="Id of the consent to revoke.")],
-    on: Annotated[str, typer.Option("--on", help="Revoked from this date on, YYYY-MM-DD.")],
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="Revoked from this date on, YYYY-MM-DD (default: today)."),
+    ] = None,
 ) -> None:
-    """Revoke a consent from a date on (uses before it stay valid; nothing is deleted)."""
-    day = _date(on, "--on")
+    """Revoke a consent from a date on (uses before it stay valid; nothing is deleted).
+
+    Refused for a date before the consent was signed, or on or before the date of a use
+    already recorded under it: a revocation never rewrites the past.
+    """
+    day = None if on is None else _date(on, "--on")
     container = bootstrap()
     with container.uow() as uow:
-        service.revoke_consent(uow, current(), consent_id, day, deps=container.deps)
-    print(f"revoked consent {consent_id} on {day.isoformat()}")
+        stored = service.revoke_consent(uow, current(), consent_id, day, deps=container.deps)
+    print(f"revoked consent {consent_id} on {stored.consent.revoked_on}")
 
 
 @app.command("suspend")

@@ -1,0 +1,50 @@
+"""Nothing silent, nothing partial (issue #17) through the /v1 API: a revocation never rewrites
+the past, a registration names what is wrong, and each consent carries its standing."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.e2e.test_api_v1 import Api, make_api
+
+
+@pytest.fixture
+def api(container) -> Api:
+    return make_api(container)
+
+
+def _stored(api: Api) -> tuple[int, object]:
+    """The ledger's size and consent C1 as stored."""
+    with api.container.uow(write=False) as uow:
+        return uow.ledger.size(), uow.consents.get("C1")  # type: ignore[attr-defined]
+
+
+def test_a_revocation_that_would_undo_a_recorded_use_answers_409(api):
+    before = _stored(api)
+    refused = api.post("performer", "/v1/consents/C1/revoke", {"on": "2024-08-01"})
+    assert refused.status_code == 409
+    assert refused.json()["detail"] == (
+        "consent C1: revoked_on 2024-08-01 would undo use 1 (key demo-dana-crowd, dated 2024-08-01)"
+        " recorded under it (expected a date after 2024-08-01: a revocation never rewrites"
+        " the past)"
+    )
+    assert _stored(api) == before
+
+
+def test_a_revocation_before_the_signature_answers_422(api):
+    before = _stored(api)
+    refused = api.post("performer", "/v1/consents/C1/revoke", {"on": "2024-02-01"})
+    assert refused.status_code in (400, 422)
+    assert refused.json()["detail"] == (
+        "consent C1: revoked_on 2024-02-01 is before it was signed on 2024-02-28"
+        " (expected a date on or after the signature)"
+    )
+    assert _stored(api) == before
+
+
+def test_a_revocation_after_the_last_use_is_recorded(api):
+    size = _stored(api)[0]
+    done = api.post("performer", "/v1/consents/C1/revoke", {"on": "2024-08-02"})
+    assert done.status_code == 200, done.text
+    assert done.json()["revoked_on"] == "2024-08-02"
+    assert _stored(api)[0] == size + 1
