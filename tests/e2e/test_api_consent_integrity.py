@@ -48,3 +48,19 @@ def test_a_revocation_after_the_last_use_is_recorded(api):
     assert done.status_code == 200, done.text
     assert done.json()["revoked_on"] == "2024-08-02"
     assert _stored(api)[0] == size + 1
+
+
+def test_a_consent_s_json_carries_its_standing_today(api):
+    assert api.post("performer", "/v1/consents/C1/revoke", {"on": "2024-08-02"}).status_code == 200
+    today = api.container.deps.clock().date().isoformat()
+    shown = api.get("performer", "/v1/consents/C1")
+    assert shown.status_code == 200, shown.text
+    standing = shown.json()["standing"]
+    assert (standing["on"], standing["state"]) == (today, "revoked")
+    assert "revoked since 2024-08-02" in standing["text"]
+    assert "consent-revoked" in standing["codes"]
+    listed = api.get("performer", "/v1/performers/P1/consents").json()["items"]
+    assert [(c["id"], c["standing"]["state"]) for c in listed] == [("C1", "revoked")]
+    union = api.get("union", "/v1/consents/C2").json()["standing"]
+    assert union["state"] == "invalid"
+    assert union["codes"][:2] == ["consent-invalid", "not-separately-signed"]

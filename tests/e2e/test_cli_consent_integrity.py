@@ -152,3 +152,112 @@ def test_a_revocation_without_a_date_takes_effect_today(used):
     today = dt.datetime.now(dt.UTC).date().isoformat()
     done = used("consent", "revoke", "C1")
     assert (done.returncode, done.stdout) == (0, f"revoked consent C1 on {today}\n")
+
+
+WORLD = (
+    """agreement: sag-aftra-tv-theatrical-2023
+performers:
+  - {id: P1, name: Dana Ruiz, category: background, born: 1990-04-02}
+  - id: P5
+    name: Ana Lee
+    category: principal
+    born: 1980-01-01
+    representatives: [{id: A5, kind: agent, may_consent: false}]
+  - {id: P6, name: Old Star, category: principal, born: 1940-01-01, died: 2025-05-01}
+producers:
+  - {id: S1, name: Studio One}
+productions:
+  - {id: F1, title: Harbor Lights, producer: S1, kind: theatrical}
+replicas:
+  - {id: D1, performer: P1, kind: employment-based, media: [face], made_in: F1, made_on: 2024-03-01}
+  - {id: D5, performer: P5, kind: employment-based, media: [face], made_in: F1, made_on: 2024-03-01}
+  - {id: D6, performer: P6, kind: employment-based, media: [face], made_in: F1, made_on: 2024-03-01}
+consents:
+"""
+    + GOOD
+    + GOOD.replace("C1", "C5").replace("D1", "D5").replace("given_by: P1", "given_by: A5")
+    + (
+        GOOD.replace("C1", "C6").replace("D1", "D6").replace("given_by: P1", "given_by: P6")
+        + "    lifetime_only: true\n"
+    )
+)
+
+
+@pytest.fixture
+def world(cli, tmp_path):
+    assert cli("init").returncode == 0
+    file = tmp_path / "world.yaml"
+    file.write_text(WORLD, encoding="utf-8")
+    assert cli("import", str(file)).returncode == 0, cli("import", str(file)).stderr
+    added = cli("consent", "add", str(file))
+    assert added.returncode == 0, added.stderr
+    assert cli("consent", "revoke", "C1", "--on", "2024-08-02").returncode == 0
+    return cli
+
+
+def _standing(cli, consent: str, on: str) -> dict[str, object]:
+    shown = cli("consent", "show", consent, "--on", on, "--json")
+    assert shown.returncode == 0, shown.stderr
+    return json.loads(shown.stdout)["standing"]
+
+
+def test_a_consent_s_standing_is_what_a_decision_on_the_day_would_say(world):
+    assert _standing(world, "C1", "2024-08-01") == {
+        "on": "2024-08-01",
+        "state": "valid",
+        "codes": [],
+        "text": "valid",
+    }
+    assert _standing(world, "C1", "2024-09-01") == {
+        "on": "2024-09-01",
+        "state": "revoked",
+        "codes": ["consent-revoked"],
+        "text": "revoked since 2024-08-02",
+    }
+    assert _standing(world, "C5", "2024-09-01") == {
+        "on": "2024-09-01",
+        "state": "not-authorized",
+        "codes": ["consent-not-authorized"],
+        "text": "not authorized: A5 had no authority on 2024-02-28",
+    }
+    assert _standing(world, "C6", "2024-09-01")["state"] == "valid"
+    assert _standing(world, "C6", "2025-06-01") == {
+        "on": "2025-06-01",
+        "state": "ended-at-death",
+        "codes": ["consent-ended-at-death"],
+        "text": "ended at death on 2025-05-01",
+    }
+    assert _standing(world, "C6", "2026-01-01")["codes"] == [
+        "consent-ended-at-death",
+        "consent-expired",
+    ]
+    assert _standing(world, "C6", "2026-01-01")["text"] == (
+        "ended at death on 2025-05-01; expired after 2025-12-31"
+    )
+
+
+def test_the_decision_engine_agrees_with_the_standing(world):
+    ask = ["decide", "--kind", "use", "--producer", "S1", "--production", "F1", "--use"]
+    ask += ["crowd-multiplication", "--date", "2025-06-01", "--replica"]
+    for replica, code in (
+        ("D1", "consent-revoked"),
+        ("D5", "consent-not-authorized"),
+        ("D6", "consent-ended-at-death"),
+    ):
+        decision = json.loads(world(*ask, replica).stdout)
+        assert decision["reasons"] == [code]
+
+
+def test_consent_list_shows_each_standing_in_the_table_and_the_json(world):
+    listed = json.loads(world("consent", "list", "--on", "2025-06-01", "--json").stdout)
+    assert [(c["id"], c["standing"]["state"]) for c in listed] == [
+        ("C1", "revoked"),
+        ("C5", "not-authorized"),
+        ("C6", "ended-at-death"),
+    ]
+    table = world("consent", "list", "--on", "2025-06-01", env={"COLUMNS": "200"}).stdout
+    assert "revoked since 2024-08-02" in table
+    assert "not authorized: A5 had no authority on 2024-02-28" in table
+    assert "ended at death on 2025-05-01" in table
+    shown = world("consent", "show", "C1", "--on", "2025-06-01").stdout
+    assert "standing           revoked since 2024-08-02 (on 2025-06-01)\n" in shown

@@ -1,5 +1,5 @@
-"""``likeness consent add|revoke|suspend|list``: record, revoke, suspend and list consents
-(SPEC §2, §5, §7)."""
+"""``likeness consent add|revoke|suspend|show|list``: record, revoke, suspend, show and list
+consents, each shown with its standing on a date (SPEC §2, §4.2, §5, §7)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from likeness.errors import InvalidInputError
 from likeness.interchange.documents import read_document, to_jsonable
 from likeness.interchange.report import consent_to_document
 from likeness.services import consents as service
+from likeness.services.consent_world import standings
 
 app = typer.Typer(
     help=(
@@ -186,17 +187,59 @@ def suspend(
     )
 
 
+def _documents_with_standing(found: list[StoredConsent], on: str | None) -> list[dict[str, Any]]:
+    """Each consent in the file format with its validity as recorded and its ``standing`` on
+    ``on`` (today by default), as the decision engine judges it."""
+    day = None if on is None else _date(on, "--on")
+    container = bootstrap()
+    with container.uow(write=False) as uow:
+        stood = standings(uow, [s.consent for s in found], day, deps=container.deps)
+    return [
+        {**to_jsonable(consent_to_document(s.consent, s.problems)), "standing": st.as_document()}
+        for s, st in zip(found, stood, strict=True)
+    ]
+
+
+OnOption = Annotated[
+    str | None,
+    typer.Option("--on", help="The date to judge each consent's standing on (default: today)."),
+]
+
+
+@app.command("show")
+def show(
+    consent_id: Annotated[str, typer.Argument(help="Id of the consent.")],
+    on: OnOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one consent and its standing on a date: valid, revoked, not authorized, ended at
+    death, expired, suspended or invalid, as a decision on that date would judge it."""
+    with bootstrap().uow(write=False) as uow:
+        found = service.get_consent(uow, current(), consent_id)
+    (record,) = _documents_with_standing([found], on)
+    if as_json:
+        print_json(record)
+        return
+    standing = record.pop("standing")
+    record["standing"] = f"{standing['text']} (on {standing['on']})"
+    width = max(len(k) for k in record)
+    for key, value in record.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        print(f"{key:<{width}}  {'' if shown is None else shown}")
+
+
 @app.command("list")
 def list_(
     performer: Annotated[
         str | None, typer.Option(help="Only consents naming this performer or their replicas.")
     ] = None,
+    on: OnOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """List consents in the order they were recorded, with their validity."""
+    """List consents in the order they were recorded, each with its standing on a date."""
     with bootstrap().uow(write=False) as uow:
-        found = service.list_consents(uow, current(), performer)
-    records = [to_jsonable(consent_to_document(s.consent, s.problems)) for s in found]
+        found = list(service.list_consents(uow, current(), performer))
+    records = _documents_with_standing(found, on)
     if as_json:
         print_json(records)
         return
@@ -204,18 +247,9 @@ def list_(
         {
             **r,
             "subject": r.get("replica") or r.get("performer"),
-            "problems": r["problems"] or "",
+            "standing": r["standing"]["text"],
         }
         for r in records
     ]
-    columns = [
-        "id",
-        "subject",
-        "given_by",
-        "uses",
-        "valid_until",
-        "revoked_on",
-        "suspended_on",
-        "problems",
-    ]
+    columns = ["id", "subject", "given_by", "uses", "valid_until", "standing"]
     print_table("Consents", columns, rows)
