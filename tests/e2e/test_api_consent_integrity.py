@@ -64,3 +64,36 @@ def test_a_consent_s_json_carries_its_standing_today(api):
     union = api.get("union", "/v1/consents/C2").json()["standing"]
     assert union["state"] == "invalid"
     assert union["codes"][:2] == ["consent-invalid", "not-separately-signed"]
+
+
+def test_the_api_refuses_a_replica_whose_made_in_contradicts_its_kind(api):
+    size = _stored(api)[0]
+    body = {"id": "D70", "performer": "P1", "kind": "independently-created", "media": ["face"]}
+    refused = api.post("producer", "/v1/replicas", body | {"made_in": "F1"})
+    assert refused.status_code in (400, 422)
+    assert refused.json()["detail"].startswith(
+        "replica D70: made_in 'F1' (expected no made_in for an independently-created replica"
+    )
+    assert _stored(api)[0] == size
+
+
+def test_the_api_refuses_a_consent_given_by_a_stranger_or_for_an_unknown_production(api):
+    size = _stored(api)[0]
+    consent = {
+        "id": "C70",
+        "replica": "D1",
+        "given_by": "P1",
+        "signed_on": "2024-02-28",
+        "separately_signed": True,
+        "productions": ["F99"],
+        "uses": ["crowd-multiplication"],
+        "description": "Crowd duplication in the harbour festival scene, scenes 12 to 14",
+        "valid_until": "2025-06-30",
+        "compensation": {"amount": "216.00", "per": "day"},
+    }
+    unknown = api.post("performer", "/v1/consents", consent)
+    assert unknown.status_code in (400, 422)
+    assert unknown.json()["detail"] == (
+        "consent C70: productions 'F99' (expected the id of a registered production)"
+    )
+    assert _stored(api)[0] == size

@@ -261,3 +261,52 @@ def test_consent_list_shows_each_standing_in_the_table_and_the_json(world):
     assert "ended at death on 2025-05-01" in table
     shown = world("consent", "show", "C1", "--on", "2025-06-01").stdout
     assert "standing           revoked since 2024-08-02 (on 2025-06-01)\n" in shown
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ("performer", "add", "--id", "P2", "--name", "Kid", "--category", "principal",
+             "--born", "2999-01-01"),
+            "error: performer P2: born '2999-01-01' (expected a date not after today ({today}))\n",
+        ),
+        (
+            ("replica", "add", "--id", "D9", "--performer", "P1", "--kind",
+             "independently-created", "--media", "face", "--made-in", "F1"),
+            "error: replica D9: made_in 'F1' (expected no made_in for an independently-created"
+            " replica (made without the performer, in no production); use kind employment-based"
+            " if it was made in one)\n",
+        ),
+        (
+            ("replica", "add", "--id", "D9", "--performer", "P1", "--kind", "employment-based",
+             "--media", "face"),
+            "error: replica D9: made_in missing (expected the production an employment-based"
+            " replica was made in)\n",
+        ),
+        (
+            ("consent", "add", "--id", "C8", "--replica", "D1", "--given-by", "P1",
+             "--signed-on", "2024-02-28", "--separately-signed", "--production", "F99",
+             "--use", "as-scripted", "--description", "x", "--valid-until", "2025-01-01"),
+            "error: stored nothing: consent C8: productions 'F99' (expected the id of a"
+            " registered production)\n",
+        ),
+        (
+            ("consent", "add", "--id", "C8", "--replica", "D1", "--given-by", "X9",
+             "--signed-on", "2024-02-28", "--separately-signed", "--production", "F1",
+             "--use", "as-scripted", "--description", "x", "--valid-until", "2025-01-01"),
+            "error: stored nothing: consent C8: given_by 'X9' (expected who may consent for"
+            " P1: P1, union)\n",
+        ),
+    ],
+)  # fmt: skip
+def test_a_registration_that_contradicts_spec_2_is_refused_naming_the_field(ready, args, message):
+    before = _state(ready)
+    refused = ready(*args)
+    today = dt.datetime.now(dt.UTC).date().isoformat()
+    assert (refused.returncode, refused.stdout, refused.stderr) == (
+        2,
+        "",
+        message.format(today=today),
+    )
+    assert _state(ready) == before

@@ -32,6 +32,7 @@ from likeness.services.collaborators import Collaborators
 from likeness.services.consent_world import consent_problems, world_for
 from likeness.services.notices import consent_changed_notices
 from likeness.services.records import acts_for, consent_record
+from likeness.services.registration_checks import check_new_consent
 from likeness.services.unit_of_work import UnitOfWork
 
 
@@ -146,6 +147,7 @@ def _grant(
         day=consent.signed_on,
     )
     _as_party(principal, consent.given_by, "give consent")
+    check_new_consent(uow, consent, performer)
     if uow.consents.get(consent.id) is not None:
         raise ConflictError(f"consent {consent.id} already exists (expected a new id)")
     problems = consent_problems(uow, consent, deps=deps)
