@@ -102,7 +102,11 @@ def worlds(draw: st.DrawFn) -> World:
             world.replicas[rid] = Replica(
                 rid,
                 draw(st.sampled_from(sorted(world.performers))),
-                draw(st.sampled_from(ReplicaKind)),
+                # SPEC §2: only an employment-based replica is made in a production (and
+                # registration refuses the other pairings)
+                ReplicaKind.INDEPENDENTLY_CREATED
+                if made_in is None
+                else ReplicaKind.EMPLOYMENT_BASED,
                 tuple(media),
                 draw(st.none() | dates),
                 made_in,

@@ -33,7 +33,7 @@ def test_an_invalid_consent_is_refused_then_kept_for_the_record(ready, tmp_path)
     refused = ready("consent", "add", str(PROPOSAL))
     assert refused.returncode == 2
     assert refused.stderr == (
-        "error: consent C2 is invalid (expected a consent that passes SPEC §5; use"
+        "error: stored nothing: consent C2 is invalid (expected a consent that passes SPEC §5; use"
         " --store-invalid to keep it for the record); its problems:\n"
         "  - not-separately-signed\n"
         "  - blanket-scope\n"
@@ -45,6 +45,7 @@ def test_an_invalid_consent_is_refused_then_kept_for_the_record(ready, tmp_path)
     assert kept.stdout == (
         "recorded consent C2 (invalid, kept for the record: not-separately-signed,"
         " blanket-scope, perpetual-term, no-compensation)\n"
+        f"stored 1 consent from {PROPOSAL}\n"
     )
     listed = json.loads(ready("consent", "list", "--performer", "P2", "--json").stdout)
     assert [(c["id"], c["valid"]) for c in listed] == [("C2", False)]

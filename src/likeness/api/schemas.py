@@ -53,8 +53,17 @@ class CompensationPublic(_Public):
     currency: str
 
 
+class StandingPublic(_Public):
+    """A consent's standing on a date, as a decision that day would judge it (SPEC §4.2)."""
+
+    on: str
+    state: str
+    codes: list[str]
+    text: str
+
+
 class ConsentPublic(_Public):
-    """A consent with its validity as recorded (SPEC §2, §5)."""
+    """A consent with its validity as recorded (SPEC §2, §5) and its standing today."""
 
     id: str
     replica: str | None = None
@@ -74,6 +83,7 @@ class ConsentPublic(_Public):
     request: str | None = None
     valid: bool
     problems: list[str]
+    standing: StandingPublic | None = None
 
 
 class PayLinePublic(_Public):

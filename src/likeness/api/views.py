@@ -14,6 +14,7 @@ from likeness.domain.uses import UseRecord
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.report import consent_to_document
 from likeness.interchange.statements import pay_line_json
+from likeness.policy.standing import Standing
 from likeness.services.pages import Page
 
 T = TypeVar("T")
@@ -75,9 +76,11 @@ def use_view(record: UseRecord) -> dict[str, Any]:
     }
 
 
-def consent_view(stored: StoredConsent) -> dict[str, Any]:
-    """A consent with its validity as recorded."""
+def consent_view(stored: StoredConsent, standing: Standing | None = None) -> dict[str, Any]:
+    """A consent with its validity as recorded and, when given, its ``standing`` on a date."""
     view: dict[str, Any] = to_jsonable(consent_to_document(stored.consent, stored.problems))
+    if standing is not None:
+        view["standing"] = standing.as_document()
     return view
 
 

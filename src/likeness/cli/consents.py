@@ -1,5 +1,5 @@
-"""``likeness consent add|revoke|suspend|list``: record, revoke, suspend and list consents
-(SPEC §2, §5, §7)."""
+"""``likeness consent add|revoke|suspend|show|list``: record, revoke, suspend, show and list
+consents, each shown with its standing on a date (SPEC §2, §4.2, §5, §7)."""
 
 from __future__ import annotations
 
@@ -17,6 +17,7 @@ from likeness.errors import InvalidInputError
 from likeness.interchange.documents import read_document, to_jsonable
 from likeness.interchange.report import consent_to_document
 from likeness.services import consents as service
+from likeness.services.consent_world import standings
 
 app = typer.Typer(
     help=(
@@ -99,7 +100,8 @@ def add(
         typer.Option(help="Keep a consent that fails SPEC §5, marked invalid, for the record."),
     ] = False,
 ) -> None:
-    """Record a consent from FILE or from options; an invalid one is refused with its problems."""
+    """Record the consents of FILE, all or nothing, or one consent from options; an invalid
+    one is refused with its problems (and then nothing of the file is stored)."""
     if file is not None:
         items = _documents(file)
     else:
@@ -123,27 +125,36 @@ def add(
             "lifetime_only": lifetime_only,
         }
         items = [(f"consent {id}", {k: v for k, v in data.items() if v is not None})]
-    consents = [service.parse_consent_document(raw, label) for label, raw in items]
     container = bootstrap()
-    for consent in consents:
-        with container.uow() as uow:
-            stored = service.grant_consent(
-                uow, current(), consent, store_invalid=store_invalid, deps=container.deps
-            )
-        print(_describe(stored))
+    with container.uow() as uow:
+        # one transaction: every consent of the file is stored, or none is
+        stored = service.grant_consents(
+            uow, current(), items, store_invalid=store_invalid, deps=container.deps
+        )
+    for each in stored:
+        print(_describe(each))
+    if file is not None:
+        print(f"stored {len(stored)} consent{'' if len(stored) == 1 else 's'} from {file}")
 
 
 @app.command("revoke")
 def revoke(
     consent_id: Annotated[str, typer.Argument(help="Id of the consent to revoke.")],
-    on: Annotated[str, typer.Option("--on", help="Revoked from this date on, YYYY-MM-DD.")],
+    on: Annotated[
+        str | None,
+        typer.Option("--on", help="Revoked from this date on, YYYY-MM-DD (default: today)."),
+    ] = None,
 ) -> None:
-    """Revoke a consent from a date on (uses before it stay valid; nothing is deleted)."""
-    day = _date(on, "--on")
+    """Revoke a consent from a date on (uses before it stay valid; nothing is deleted).
+
+    Refused for a date before the consent was signed, or on or before the date of a use
+    already recorded under it: a revocation never rewrites the past.
+    """
+    day = None if on is None else _date(on, "--on")
     container = bootstrap()
     with container.uow() as uow:
-        service.revoke_consent(uow, current(), consent_id, day, deps=container.deps)
-    print(f"revoked consent {consent_id} on {day.isoformat()}")
+        stored = service.revoke_consent(uow, current(), consent_id, day, deps=container.deps)
+    print(f"revoked consent {consent_id} on {stored.consent.revoked_on}")
 
 
 @app.command("suspend")
@@ -176,17 +187,59 @@ def suspend(
     )
 
 
+def _documents_with_standing(found: list[StoredConsent], on: str | None) -> list[dict[str, Any]]:
+    """Each consent in the file format with its validity as recorded and its ``standing`` on
+    ``on`` (today by default), as the decision engine judges it."""
+    day = None if on is None else _date(on, "--on")
+    container = bootstrap()
+    with container.uow(write=False) as uow:
+        stood = standings(uow, [s.consent for s in found], day, deps=container.deps)
+    return [
+        {**to_jsonable(consent_to_document(s.consent, s.problems)), "standing": st.as_document()}
+        for s, st in zip(found, stood, strict=True)
+    ]
+
+
+OnOption = Annotated[
+    str | None,
+    typer.Option("--on", help="The date to judge each consent's standing on (default: today)."),
+]
+
+
+@app.command("show")
+def show(
+    consent_id: Annotated[str, typer.Argument(help="Id of the consent.")],
+    on: OnOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Show one consent and its standing on a date: valid, revoked, not authorized, ended at
+    death, expired, suspended or invalid, as a decision on that date would judge it."""
+    with bootstrap().uow(write=False) as uow:
+        found = service.get_consent(uow, current(), consent_id)
+    (record,) = _documents_with_standing([found], on)
+    if as_json:
+        print_json(record)
+        return
+    standing = record.pop("standing")
+    record["standing"] = f"{standing['text']} (on {standing['on']})"
+    width = max(len(k) for k in record)
+    for key, value in record.items():
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else value
+        print(f"{key:<{width}}  {'' if shown is None else shown}")
+
+
 @app.command("list")
 def list_(
     performer: Annotated[
         str | None, typer.Option(help="Only consents naming this performer or their replicas.")
     ] = None,
+    on: OnOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """List consents in the order they were recorded, with their validity."""
+    """List consents in the order they were recorded, each with its standing on a date."""
     with bootstrap().uow(write=False) as uow:
-        found = service.list_consents(uow, current(), performer)
-    records = [to_jsonable(consent_to_document(s.consent, s.problems)) for s in found]
+        found = list(service.list_consents(uow, current(), performer))
+    records = _documents_with_standing(found, on)
     if as_json:
         print_json(records)
         return
@@ -194,18 +247,9 @@ def list_(
         {
             **r,
             "subject": r.get("replica") or r.get("performer"),
-            "problems": r["problems"] or "",
+            "standing": r["standing"]["text"],
         }
         for r in records
     ]
-    columns = [
-        "id",
-        "subject",
-        "given_by",
-        "uses",
-        "valid_until",
-        "revoked_on",
-        "suspended_on",
-        "problems",
-    ]
+    columns = ["id", "subject", "given_by", "uses", "valid_until", "standing"]
     print_table("Consents", columns, rows)

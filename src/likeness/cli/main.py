@@ -27,6 +27,7 @@ from likeness.cli import payments as payments_cli
 from likeness.cli import registry as registry_cli
 from likeness.cli import residuals as residuals_cli
 from likeness.cli import scenario as scenario_cli
+from likeness.cli import strikes as strikes_cli
 from likeness.cli import uses as uses_cli
 from likeness.cli._output import exit_code_for, print_table
 from likeness.domain.principals import Principal
@@ -210,6 +211,7 @@ app.command("decide")(decide_cli.decide)
 app.add_typer(uses_cli.app, name="use")
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(residuals_cli.app, name="residuals")
+app.add_typer(strikes_cli.app, name="strike")
 
 # payments, statements and the union's reports (SPEC §12)
 app.command("statement")(payments_cli.statement)

@@ -66,12 +66,19 @@ class ConsentOutlivesPerformer:
 
     def failures(self, asked: Asked, facts: ConsentFacts) -> tuple[str, ...]:
         """See the class docstring."""
-        if not facts.lifetime_only:
-            return ()
-        performer = facts.performer
-        if performer is not None and performer.is_dead_on(asked.date):
-            return _CONSENT_ENDED_AT_DEATH
+        return ended_at_death(facts, asked.date)
+
+
+def ended_at_death(facts: ConsentFacts, day: dt.date) -> tuple[str, ...]:
+    """``consent-ended-at-death`` when the consent is ``lifetime_only`` and its performer died
+    before ``day`` (the check of :class:`ConsentOutlivesPerformer`, and of a consent's
+    standing)."""
+    if not facts.lifetime_only:
         return ()
+    performer = facts.performer
+    if performer is not None and performer.is_dead_on(day):
+        return _CONSENT_ENDED_AT_DEATH
+    return ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,18 +92,23 @@ class ConsentInForce:
 
     def failures(self, asked: Asked, facts: ConsentFacts) -> tuple[str, ...]:
         """See the class docstring."""
-        day = asked.date
-        codes: tuple[str, ...] = ()
-        valid_from = facts.valid_from
-        if valid_from is not None and day < valid_from:
-            codes = _CONSENT_NOT_YET_VALID
-        valid_until = facts.valid_until
-        if valid_until is not None and day > valid_until:
-            codes += _CONSENT_EXPIRED
-        revoked_on = facts.revoked_on
-        if revoked_on is not None and revoked_on <= day:
-            codes += _CONSENT_REVOKED
-        return codes
+        return out_of_force(facts, asked.date)
+
+
+def out_of_force(facts: ConsentFacts, day: dt.date) -> tuple[str, ...]:
+    """``consent-not-yet-valid`` / ``consent-expired`` / ``consent-revoked`` on ``day`` (the
+    check of :class:`ConsentInForce`, and of a consent's standing)."""
+    codes: tuple[str, ...] = ()
+    valid_from = facts.valid_from
+    if valid_from is not None and day < valid_from:
+        codes = _CONSENT_NOT_YET_VALID
+    valid_until = facts.valid_until
+    if valid_until is not None and day > valid_until:
+        codes += _CONSENT_EXPIRED
+    revoked_on = facts.revoked_on
+    if revoked_on is not None and revoked_on <= day:
+        codes += _CONSENT_REVOKED
+    return codes
 
 
 @dataclass(frozen=True, slots=True)

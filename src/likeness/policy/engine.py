@@ -34,6 +34,7 @@ How SPEC's terse places are read (each decided here, once):
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from typing import Protocol
 
@@ -158,6 +159,10 @@ class DecisionEngine:
                 if code not in found:
                     found.append(code)
         return tuple(found)
+
+    def struck(self, productions: Iterable[str], day: dt.date) -> bool:
+        """Whether a strike against the producer of one of ``productions`` covers ``day``."""
+        return self._index.struck(productions, day)
 
     def rule_set(self, rule_set: str) -> RuleSet:
         """The rule set with this id (loaded on first use)."""

@@ -24,7 +24,7 @@ from likeness.policy.consent_rules import may_consent_for
 from likeness.services.access import Action, require
 from likeness.services.collaborators import Collaborators
 from likeness.services.consent_requests import missing_request, today_of, visible_request
-from likeness.services.consents import consent_problems
+from likeness.services.consent_world import consent_problems
 from likeness.services.notices import answered_notices
 from likeness.services.records import acts_for, consent_request_record
 from likeness.services.unit_of_work import UnitOfWork

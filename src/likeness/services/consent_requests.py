@@ -29,7 +29,7 @@ from likeness.interchange.schemas import ConsentRequestRecord
 from likeness.policy.consent_rules import who_may_consent
 from likeness.services.access import Action, may, require
 from likeness.services.collaborators import Collaborators
-from likeness.services.consents import consent_problems
+from likeness.services.consent_world import consent_problems
 from likeness.services.notices import Recipient, party_of, requested_notices
 from likeness.services.records import (
     acts_for,

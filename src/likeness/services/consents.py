@@ -11,12 +11,12 @@ from typing import Any
 
 from likeness.domain.consents import Consent, StoredConsent
 from likeness.domain.decisions import Reason
-from likeness.domain.ids import ProductionId
 from likeness.domain.notices import NoticeKind
+from likeness.domain.performers import Performer
 from likeness.domain.principals import Principal, Role
-from likeness.domain.world import World
 from likeness.errors import (
     ConflictError,
+    Error,
     ForbiddenError,
     InvalidInputError,
     NotFoundError,
@@ -29,8 +29,10 @@ from likeness.interchange.schemas import ConsentRecord, consent_from_record
 from likeness.policy.consent_rules import may_consent_for
 from likeness.services.access import Action, Record, RecordKind, may, require
 from likeness.services.collaborators import Collaborators
+from likeness.services.consent_world import consent_problems, world_for
 from likeness.services.notices import consent_changed_notices
 from likeness.services.records import acts_for, consent_record
+from likeness.services.registration_checks import check_new_consent
 from likeness.services.unit_of_work import UnitOfWork
 
 
@@ -63,42 +65,6 @@ def parse_consent_document(data: Mapping[str, Any], label: str = "consent") -> C
         raise InvalidInputError(f"{label}: {exc}") from None
 
 
-def _world_for(uow: UnitOfWork, consent: Consent) -> World:
-    """The slice of the registry a consent's validity and authority depend on (with every
-    strike: a consent signed during one against its producer is invalid)."""
-    world = World()
-    if consent.replica is not None:
-        replica = uow.replicas.get(consent.replica)
-        if replica is None:
-            raise NotFoundError(
-                f"consent {consent.id}: replica {consent.replica!r} does not exist"
-                " (expected a registered replica)"
-            )
-        world.replicas[replica.id] = replica
-        performer_id: str = replica.performer
-    else:
-        performer_id = str(consent.performer)
-    performer = uow.performers.get(performer_id)
-    if performer is None:
-        raise NotFoundError(
-            f"consent {consent.id}: performer {performer_id!r} does not exist"
-            " (expected a registered performer)"
-        )
-    world.performers[performer.id] = performer
-    for pid in consent.productions:
-        production = uow.productions.get(pid)
-        if production is not None:
-            world.productions[ProductionId(pid)] = production
-    world.strikes.extend(uow.strikes.list())
-    return world
-
-
-def consent_problems(uow: UnitOfWork, consent: Consent, *, deps: Collaborators) -> tuple[str, ...]:
-    """SPEC §5 problems of ``consent`` under the rule sets of the productions it names."""
-    engine = deps.engine(_world_for(uow, consent))
-    return engine.problems_of(consent)
-
-
 def grant_consent(
     uow: UnitOfWork,
     principal: Principal,
@@ -117,6 +83,51 @@ def grant_consent(
 
     Example: ``grant_consent(uow, OPERATOR, consent)`` returns ``StoredConsent(consent, ())``.
     """
+    stored = _grant(uow, principal, consent, store_invalid=store_invalid, deps=deps)
+    uow.commit()
+    return stored
+
+
+def grant_consents(
+    uow: UnitOfWork,
+    principal: Principal,
+    documents: Sequence[tuple[str, Mapping[str, Any]]],
+    *,
+    store_invalid: bool = False,
+    deps: Collaborators,
+) -> list[StoredConsent]:
+    """Record every consent of ``documents`` (``(label, mapping)`` pairs, e.g. the consents
+    of one file) in one transaction: all of them, or none.
+
+    The first refusal (a malformed record, an invalid or unauthorized consent, a used id)
+    raises its error with ``stored nothing: `` before its message, and nothing is written.
+
+    Example: ``grant_consents(uow, OPERATOR, [("f.yaml: consent", {...})])`` returns one
+    ``StoredConsent``.
+    """
+    stored: list[StoredConsent] = []
+    try:
+        for label, data in documents:
+            consent = parse_consent_document(data, label)
+            stored.append(_grant(uow, principal, consent, store_invalid=store_invalid, deps=deps))
+    except Error as exc:
+        uow.rollback()
+        exc.message = f"stored nothing: {exc.message}"
+        exc.args = (exc.message, *exc.args[1:])
+        raise
+    uow.commit()
+    return stored
+
+
+def _grant(
+    uow: UnitOfWork,
+    principal: Principal,
+    consent: Consent,
+    *,
+    store_invalid: bool,
+    deps: Collaborators,
+) -> StoredConsent:
+    """:func:`grant_consent` without the commit (the caller commits)."""
     record = consent_record(uow, consent)
     missing = f"consent {consent.id}: {consent.subject!r} does not exist"
     whom = acts_for(uow, principal)
@@ -124,7 +135,7 @@ def grant_consent(
     if principal.consents_as is None and principal.role is not Role.OPERATOR:
         # gives no consent at all: the same refusal whatever the subject (it may not exist)
         require(principal, Action.GIVE_CONSENT, record, missing, acts_for=whom)
-    world = _world_for(uow, consent)
+    world = world_for(uow, consent)
     performer = deps.engine(world).performer_of(consent)
     require(
         principal,
@@ -136,6 +147,7 @@ def grant_consent(
         day=consent.signed_on,
     )
     _as_party(principal, consent.given_by, "give consent")
+    check_new_consent(uow, consent, performer)
     if uow.consents.get(consent.id) is not None:
         raise ConflictError(f"consent {consent.id} already exists (expected a new id)")
     problems = consent_problems(uow, consent, deps=deps)
@@ -149,23 +161,32 @@ def grant_consent(
     uow.ledger.append(
         "consent-granted", principal.actor, to_jsonable(consent_to_document(consent, problems))
     )
-    uow.commit()
     return StoredConsent(consent, problems)
 
 
 def revoke_consent(
-    uow: UnitOfWork, principal: Principal, consent_id: str, on: dt.date, *, deps: Collaborators
+    uow: UnitOfWork,
+    principal: Principal,
+    consent_id: str,
+    on: dt.date | None = None,
+    *,
+    deps: Collaborators,
 ) -> StoredConsent:
-    """Revoke a consent from ``on`` (uses before it stay valid); nothing is deleted.
+    """Revoke a consent from ``on`` (today by the installation's clock when None); uses before
+    it stay valid and nothing is deleted: a revocation never rewrites the past (SPEC §4.2).
 
     Whoever may give the consent on ``on`` may revoke it (SPEC §10). Raises
     :class:`NotFoundError` for an unknown or invisible id, :class:`ForbiddenError` without
-    authority, and :class:`ConflictError` when the consent was already revoked.
+    authority, :class:`InvalidInputError` for a date before ``signed_on``, and
+    :class:`ConflictError` when the consent was already revoked or a use recorded under it is
+    dated on or after ``on`` (the revocation would undo it).
     """
+    if on is None:
+        on = deps.clock().date()
     stored = uow.consents.get(consent_id)
     if stored is None:
         raise NotFoundError(_missing(consent_id))
-    performer = deps.engine(_world_for(uow, stored.consent)).performer_of(stored.consent)
+    performer = deps.engine(world_for(uow, stored.consent)).performer_of(stored.consent)
     require(
         principal,
         Action.REVOKE_CONSENT,
@@ -180,6 +201,12 @@ def revoke_consent(
             f"consent {consent_id} was already revoked on {stored.consent.revoked_on}"
             f" (expected a consent in force; asked to revoke on {on})"
         )
+    if on < stored.consent.signed_on:
+        raise InvalidInputError(
+            f"consent {consent_id}: revoked_on {on} is before it was signed on"
+            f" {stored.consent.signed_on} (expected a date on or after the signature)"
+        )
+    _refuse_undoing_uses(uow, consent_id, performer, on)
     uow.consents.revoke(consent_id, on)
     uow.ledger.append(
         "consent-revoked",
@@ -200,6 +227,26 @@ def revoke_consent(
     )
     uow.commit()
     return StoredConsent(stored.consent.revoked(on), stored.problems)
+
+
+def _refuse_undoing_uses(
+    uow: UnitOfWork, consent_id: str, performer: Performer | None, on: dt.date
+) -> None:
+    """:class:`ConflictError` naming the first use recorded under the consent on or after
+    ``on``: revoking from then would deny, after the fact, a use that was allowed."""
+    if performer is None:
+        return
+    for record in uow.uses.of_performer(performer.id):
+        decision = record.decision
+        if record.use_id is None or decision.consent != consent_id:
+            continue
+        if record.request.date >= on:
+            raise ConflictError(
+                f"consent {consent_id}: revoked_on {on} would undo use {record.use_id}"
+                f" (key {record.key}, dated {record.request.date}) recorded under it"
+                f" (expected a date after {record.request.date}: a revocation never rewrites"
+                " the past)"
+            )
 
 
 def suspend_consent(
@@ -228,7 +275,7 @@ def suspend_consent(
     if stored is None:
         raise NotFoundError(_missing(consent_id))
     consent = stored.consent
-    world = _world_for(uow, consent)
+    world = world_for(uow, consent)
     engine = deps.engine(world)
     record = consent_record(uow, consent)
     whom = acts_for(uow, principal)

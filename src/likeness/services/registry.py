@@ -6,6 +6,7 @@ principal as its actor; every read and write asks :mod:`likeness.services.access
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -35,6 +36,7 @@ from likeness.services.records import (
     production_record,
     replica_record,
 )
+from likeness.services.registration_checks import check_new_world
 from likeness.services.strikes import strike_document
 from likeness.services.unit_of_work import UnitOfWork
 
@@ -167,12 +169,18 @@ def _require_registration(principal: Principal, new: World, known: World) -> Non
             )
 
 
-def import_world(uow: UnitOfWork, principal: Principal, document: Mapping[str, Any]) -> World:
+def import_world(
+    uow: UnitOfWork,
+    principal: Principal,
+    document: Mapping[str, Any],
+    today: dt.date | None = None,
+) -> World:
     """Register every record of the world sections of ``document``, all or nothing.
 
     References may name records of the document or records already registered; an id that is
-    already registered is refused. Raises :class:`RecordInvalidError` naming the first bad
-    record; nothing is written then.
+    already registered is refused, and so is a birth or death after ``today`` (the UTC date by
+    default) or a replica whose ``made_in`` contradicts its kind. Raises
+    :class:`RecordInvalidError` naming the first bad record; nothing is written then.
     """
     registers = may_register(principal)
     if not registers.allowed:
@@ -184,6 +192,7 @@ def import_world(uow: UnitOfWork, principal: Principal, document: Mapping[str, A
     # refused exactly like one that does not exist
     seen = seen_world(uow, principal, known)
     world = parse_world(document, known=seen)
+    check_new_world(world, today or dt.datetime.now(dt.UTC).date())
     _refuse_duplicates(world, known)
     _require_registration(principal, world, seen)
     _store(uow, world, principal.actor)

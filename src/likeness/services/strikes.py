@@ -11,7 +11,13 @@ import datetime as dt
 
 from likeness.domain.principals import Principal
 from likeness.domain.strikes import Strike
-from likeness.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
+from likeness.errors import (
+    ConflictError,
+    ForbiddenError,
+    InvalidInputError,
+    NotFoundError,
+    RecordInvalidError,
+)
 from likeness.services.access import Action, Record, RecordKind, may, require
 from likeness.services.unit_of_work import UnitOfWork
 
@@ -28,13 +34,19 @@ def strike_document(strike: Strike) -> dict[str, object]:
 
 def declare_strike(uow: UnitOfWork, principal: Principal, strike: Strike) -> Strike:
     """Store ``strike`` and its ``strike-declared`` ledger entry, then commit (the union, or
-    the operator; :class:`ForbiddenError` / :class:`NotFoundError` for anyone else)."""
+    the operator; :class:`ForbiddenError` for anyone else, :class:`RecordInvalidError` for a
+    producer that is not registered)."""
     permission = may(principal, Action.DECLARE_STRIKE, Record(RecordKind.STRIKE, "new"))
     if not permission.allowed:  # a new strike has no existence to hide: 403, not 404
         raise ForbiddenError(
             f"{principal.actor} may not declare a strike (the union declares strikes)",
             errors=permission.reasons,
         )
+    for producer in strike.against or ():
+        if uow.producers.get(producer) is None:
+            raise RecordInvalidError(
+                "strike", "against", producer, "the id of a registered producer, or all"
+            )
     strike = dataclasses.replace(strike, id=uow.strikes.add(strike))
     uow.ledger.append("strike-declared", principal.actor, strike_document(strike))
     uow.commit()
@@ -61,3 +73,13 @@ def end_strike(uow: UnitOfWork, principal: Principal, strike_id: int, until: dt.
     uow.ledger.append("strike-ended", principal.actor, strike_document(ended))
     uow.commit()
     return ended
+
+
+def list_strikes(uow: UnitOfWork, principal: Principal) -> list[Strike]:
+    """The strikes ``principal`` sees (the union and the operator: all; anyone else: none),
+    in the order they were declared."""
+    return [
+        strike
+        for strike in uow.strikes.list()
+        if may(principal, Action.SEE, Record(RecordKind.STRIKE, str(strike.id))).visible
+    ]

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
-from likeness.deps import ReadUow
+from likeness.deps import ContainerDep, ReadUow
 from likeness.services import registry
 from likeness.services.overview import performer_overview
 from likeness.web import sessions
@@ -78,10 +78,15 @@ def performers(request: Request, uow: ReadUow, principal: PortalPrincipal) -> HT
 
 @router.get("/performers/{performer_id}", response_class=HTMLResponse)
 def performer(
-    request: Request, performer_id: str, uow: ReadUow, principal: PortalPrincipal
+    request: Request,
+    performer_id: str,
+    uow: ReadUow,
+    principal: PortalPrincipal,
+    container: ContainerDep,
 ) -> HTMLResponse:
-    """One performer: representatives, replicas, consents and the pay their likeness earned."""
-    overview = performer_overview(uow, principal, performer_id)
+    """One performer: representatives, replicas, consents (each with its standing today) and
+    the pay their likeness earned."""
+    overview = performer_overview(uow, principal, performer_id, deps=container.deps)
     return _render(
         request,
         "performer.html",

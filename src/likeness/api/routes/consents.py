@@ -14,12 +14,21 @@ from likeness.api.responses import READ, WRITE
 from likeness.api.schemas import ConsentCreate, ConsentPage, ConsentPublic, DayBody
 from likeness.api.views import consent_view, page_view
 from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
+from likeness.domain.consents import StoredConsent
 from likeness.errors import RecordInvalidError
 from likeness.interchange.schemas import consent_from_record
 from likeness.services import consents
-from likeness.services.pages import page_of
+from likeness.services.consent_world import standings
+from likeness.services.pages import Page, page_of
+from likeness.services.unit_of_work import UnitOfWork
 
 router = APIRouter(prefix="/v1", tags=["consents"])
+
+
+def _views(uow: UnitOfWork, found: list[StoredConsent], container: ContainerDep) -> list[Json]:
+    """Each consent with its standing today, as the decision engine judges it."""
+    stood = standings(uow, [s.consent for s in found], deps=container.deps)
+    return [consent_view(s, st) for s, st in zip(found, stood, strict=True)]
 
 
 @router.get(
@@ -28,9 +37,12 @@ router = APIRouter(prefix="/v1", tags=["consents"])
     response_model_exclude_unset=True,
     responses=READ,
 )
-def get_consent(consent_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
-    """One consent, with its validity as recorded (SPEC §5 problems)."""
-    return consent_view(consents.get_consent(uow, principal, consent_id))
+def get_consent(
+    consent_id: str, uow: ApiReadUow, principal: ApiPrincipal, container: ContainerDep
+) -> Json:
+    """One consent, with its validity as recorded (SPEC §5 problems) and its ``standing``
+    today: valid, or revoked, not authorized, ended at death, expired, suspended, invalid."""
+    return _views(uow, [consents.get_consent(uow, principal, consent_id)], container)[0]
 
 
 @router.get(
@@ -43,13 +55,18 @@ def performer_consents(
     performer_id: str,
     uow: ApiReadUow,
     principal: ApiPrincipal,
+    container: ContainerDep,
     limit: Limit = 100,
     offset: Offset = 0,
 ) -> Json:
-    """The consents naming the performer or their replicas that the caller sees."""
+    """The consents naming the performer or their replicas that the caller sees, each with
+    its ``standing`` today."""
     found = consents.list_consents(uow, principal, performer_id)
     page = page_of(found, limit, offset)
-    return page_view(page, consent_view)
+    views: Page[Json] = Page(
+        _views(uow, page.items, container), page.total, page.limit, page.offset
+    )
+    return page_view(views, lambda view: view)
 
 
 @router.post(
@@ -69,7 +86,7 @@ def give_consent(
     except ValueError as exc:
         raise RecordInvalidError(f"consent {body.id}", "consent", None, str(exc)) from None
     stored = consents.grant_consent(uow, principal, consent, deps=container.deps)
-    return consent_view(stored)
+    return _views(uow, [stored], container)[0]
 
 
 @router.post(
@@ -87,7 +104,7 @@ def revoke_consent(
 ) -> Json:
     """Revoke a consent from ``on`` (uses before stay valid; nothing is deleted)."""
     stored = consents.revoke_consent(uow, principal, consent_id, body.on, deps=container.deps)
-    return consent_view(stored)
+    return _views(uow, [stored], container)[0]
 
 
 @router.post(
@@ -105,4 +122,4 @@ def suspend_consent(
 ) -> Json:
     """Suspend a consent from ``on`` during a video-game strike (SPEC §7)."""
     stored = consents.suspend_consent(uow, principal, consent_id, body.on, deps=container.deps)
-    return consent_view(stored)
+    return _views(uow, [stored], container)[0]
