@@ -10,7 +10,13 @@ import typer
 from likeness.bootstrap import bootstrap
 from likeness.cli._output import print_json
 from likeness.cli._principal import current
-from likeness.interchange.documents import read_document, to_jsonable
+from likeness.cli._request_options import (
+    REQUEST_FILE_HELP,
+    request_documents,
+    with_request_options,
+)
+from likeness.errors import InvalidInputError
+from likeness.interchange.documents import to_jsonable
 from likeness.interchange.report import decision_json
 from likeness.services.uses import RecordedUse, record_use
 
@@ -46,10 +52,9 @@ def _report(result: RecordedUse) -> dict[str, Any]:
 
 
 @app.command("record")
+@with_request_options
 def record(
-    request: Annotated[
-        Path, typer.Option("--request", help="The request as YAML/JSON (scenario request format).")
-    ],
+    ctx: typer.Context,
     key: Annotated[
         str,
         typer.Option(
@@ -58,12 +63,24 @@ def record(
             "answer and stores nothing new.",
         ),
     ],
+    request: Annotated[Path | None, typer.Option("--request", help=REQUEST_FILE_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    **options: Any,
 ) -> None:
     """Decide a use request (SPEC §4); if allowed, store the use and its pay lines, each with a
     ledger entry. A denied request stores only its decision, and the reasons are printed.
-    Exits 1 when the use was denied."""
-    document = read_document(request)
+    Exits 1 when the use was denied.
+
+    The request options are decide's; given with --request FILE they override its fields.
+    """
+    del options  # read from the context, with where each came from (request_documents)
+    documents, many = request_documents(ctx, request)
+    if many:
+        raise InvalidInputError(
+            f"{request}: holds a list of requests (expected one request: a use is recorded"
+            " once per key)"
+        )
+    document = documents[0]
     container = bootstrap()
     with container.uow() as uow:
         result = record_use(uow, current(), document, key, deps=container.deps)
