@@ -144,3 +144,53 @@ def test_use_record_days_0_says_at_least_1(ready):
     out = ready("use", "record", "--key", "k4", *OPTIONS, "--days", "0")
     assert out.returncode == 2
     assert out.stderr == "error: request: days 0 (expected a whole number of days, at least 1)\n"
+
+
+BARGAINED_BASIS = (
+    "bargained: 300.00 per day x 2 (floor 432.00: 2 x max(daily rate 216.00, day minimum 216.00))"
+)
+BARGAINED_RULE = (
+    "sag-aftra-tv-theatrical-2023 §6 pay = max(bargained, floor): bargained,"
+    " the consent's compensation"
+)
+
+
+def test_a_bargained_pay_line_says_the_bargain_set_it_in_every_cli_output(ready):
+    decided = json.loads(ready("decide", *OPTIONS, "--days", "2").stdout)
+    assert _pay(decided)["basis"] == BARGAINED_BASIS
+    out = ready("use", "record", "--key", "k5", *OPTIONS, "--days", "2")
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.splitlines()[2:5] == [
+        "  pay: 600.00 USD",
+        f"    how: {BARGAINED_BASIS}",
+        f"    rule: {BARGAINED_RULE}; rate row background-day-rate@2024-07-01",
+    ]
+    report = json.loads(
+        ready("use", "record", "--key", "k5", *OPTIONS, "--days", "2", "--json").stdout
+    )
+    pay = report["pay_lines"][0]
+    assert (pay["basis"], pay["rule"]) == (BARGAINED_BASIS, BARGAINED_RULE)
+    shown = json.loads(ready("pay-line", "show", str(pay["id"])).stdout)
+    assert (shown["basis"], shown["rule"]) == (BARGAINED_BASIS, BARGAINED_RULE)
+    statement = json.loads(
+        ready("statement", "P1", "--from", "2024-01-01", "--until", "2025-01-01", "--json").stdout
+    )
+    line = statement["lines"][0]
+    assert (line["basis"], line["rule"]) == (BARGAINED_BASIS, BARGAINED_RULE)
+
+
+def test_a_pay_line_at_the_floor_says_the_floor_set_it(ready):
+    low = [*CONSENT[:3], "C8", *CONSENT[4:14], "stunt", *CONSENT[15:-1], "100.00", "--per", "use"]
+    added = ready(*low)
+    assert added.returncode == 0, added.stderr
+    ask = [*OPTIONS[:9], "stunt", *OPTIONS[10:], "--days", "2"]
+    report = json.loads(ready("use", "record", "--key", "k6", *ask, "--json").stdout)
+    pay = report["pay_lines"][0]
+    assert pay["amount"] == "432.00"
+    assert pay["basis"] == (
+        "floor: 2 x max(daily rate 216.00, day minimum 216.00) (bargained 100.00 is below it)"
+    )
+    assert pay["rule"] == (
+        "sag-aftra-tv-theatrical-2023 §6 replica performance in its original production:"
+        " days x max(daily rate, day minimum)"
+    )

@@ -16,8 +16,8 @@ from likeness.cli._request_options import (
     with_request_options,
 )
 from likeness.errors import InvalidInputError
-from likeness.interchange.documents import to_jsonable
 from likeness.interchange.report import decision_json
+from likeness.interchange.statements import pay_line_json
 from likeness.services.uses import RecordedUse, record_use
 
 app = typer.Typer(
@@ -34,20 +34,7 @@ def _report(result: RecordedUse) -> dict[str, Any]:
         "recorded_at": record.recorded_at,
         "decision": decision_json(record.decision),
         "explanation": record.decision.explain(),
-        "pay_lines": [
-            to_jsonable(
-                {
-                    "kind": str(p.kind),
-                    "performer": p.performer,
-                    "production": p.production,
-                    "amount": p.amount,
-                    "currency": p.currency,
-                    "rule": p.rule,
-                    "rate_row": p.rate_row,
-                }
-            )
-            for p in record.pay_lines
-        ],
+        "pay_lines": [pay_line_json(p) for p in record.pay_lines],
     }
 
 
@@ -97,10 +84,9 @@ def record(
                 + (f" (consent {decision.consent})" if decision.consent else "")
             )
             for line in report["pay_lines"]:
-                print(
-                    f"  {line['kind']}: {line['amount']} {line['currency']}"
-                    f" ({line['rule']}; {line['rate_row']})"
-                )
+                print(f"  {line['kind']}: {line['amount']} {line['currency']}")
+                print(f"    how: {line['basis']}")
+                print(f"    rule: {line['rule']}; rate row {line['rate_row']}")
         else:
             print(f"denied: {', '.join(decision.reasons)}{again}")
             for line in decision.explain():
