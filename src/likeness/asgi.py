@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.middleware.sessions import SessionMiddleware
 
 from likeness import __version__
+from likeness.api.docs import install_docs
 from likeness.api.middleware import GuardMiddleware
 from likeness.api.params import known_query
 from likeness.api.problems import install_error_handlers
@@ -64,7 +65,7 @@ def create_app(container: Container | None = None) -> FastAPI:
         version=__version__,
         description="Consent, decisions, ledger and pay for performers' digital replicas "
         "(SPEC §10). Authenticate with `Authorization: Bearer TOKEN`.",
-        docs_url=None,
+        docs_url=None,  # served from the installation by install_docs, not from a CDN
         redoc_url=None,
     )
     app.state.container = container or bootstrap()
@@ -75,6 +76,7 @@ def create_app(container: Container | None = None) -> FastAPI:
     app.include_router(web_auth.router)
     app.include_router(web_routes.router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
+    install_docs(app)
     settings = app.state.container.settings
     app.add_middleware(
         SessionMiddleware,

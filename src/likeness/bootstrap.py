@@ -22,6 +22,7 @@ from likeness.storage.database import (
     head_revision,
     is_up_to_date,
     make_engine,
+    sqlite_file,
     upgrade,
 )
 from likeness.storage.unit_of_work import SqlUnitOfWork
@@ -96,9 +97,14 @@ def bootstrap(settings: Settings | None = None, *, require_schema: bool = True) 
     """Connect to the configured database.
 
     With ``require_schema`` a database that is not at the newest migration raises
-    :class:`StorageError` telling to run ``likeness init``.
+    :class:`StorageError` telling to run ``likeness init``; a SQLite file that does not exist
+    is not created (only :func:`initialize` creates the database).
     """
     settings = settings or Settings()
+    if require_schema:
+        missing = sqlite_file(settings.resolved_database_url)
+        if missing is not None and not missing.exists():
+            raise StorageError(f"no Likeness database at {missing}: run `likeness init` first")
     if not settings.database_url:
         ensure_home(settings.home)
     engine = make_engine(settings.resolved_database_url)

@@ -60,8 +60,12 @@ def test_the_demo_background_performer_s_statement_matches_a_computation_by_hand
     }
     line = body["lines"][0]
     assert line["rate_row"] == "background-day-rate@2024-07-01"
-    assert "days x max(daily rate, day minimum)" in line["rule"]
-    # the branch that set the amount, with its numbers: her consent's 216.00 a day meets the floor
+    # the branch that set the amount, with its numbers: her consent's 216.00 a day meets the
+    # floor, so the bargain set it (the rule says so; the basis shows the floor beside it)
+    assert line["rule"] == (
+        "sag-aftra-tv-theatrical-2023 §6 pay = max(bargained, floor): bargained,"
+        " the consent's compensation"
+    )
     assert line["basis"] == (
         "bargained: 216.00 per day x 2 (floor 432.00: 2 x max(daily rate 216.00,"
         " day minimum 216.00))"

@@ -67,7 +67,29 @@ def test_init_then_demo_loads_the_seed_stories(ready):
     assert again.stdout == "the registry already holds data; demo not loaded\n"
 
 
-def test_a_command_before_init_says_to_run_init(cli):
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("performer", "list"),
+        ("production", "show", "F1"),
+        ("consent", "list"),
+        ("ledger", "verify"),
+        ("statement", "P1", "--from", "2025-01-01", "--until", "2025-02-01"),
+        ("demo",),
+    ],
+)
+def test_a_command_before_init_says_to_run_init_and_creates_nothing(cli, command):
+    out = cli(*command)
+    assert out.returncode == 1
+    assert out.stderr == (
+        f"error: no Likeness database at {cli.home / 'likeness.db'}: run `likeness init` first\n"
+    )
+    assert not cli.home.exists()
+
+
+def test_a_database_left_empty_says_to_run_init(cli, tmp_path):
+    cli.home.mkdir()
+    (cli.home / "likeness.db").touch()
     out = cli("performer", "list")
     assert out.returncode == 1
     assert out.stderr == (

@@ -150,3 +150,24 @@ def test_an_unknown_page_shows_the_error_page(server, page):
     response = page.goto(server + "/replicas/D404")
     assert response is not None and response.status == 404
     assert "replica 'D404' does not exist" in page.get_by_test_id("error-message").inner_text()
+
+
+def test_the_api_docs_show_the_routes_without_internet(server, page):
+    """Swagger UI starts under the content security policy with every other host cut off."""
+    offsite: list[str] = []
+
+    def only_this_server(route):  # type: ignore[no-untyped-def]
+        if route.request.url.startswith(server):
+            route.continue_()
+        else:
+            offsite.append(route.request.url)
+            route.abort()
+
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.route("**/*", only_this_server)
+    page.goto(f"{server}/docs")
+    page.wait_for_selector(".opblock", timeout=20_000)
+    assert page.locator(".opblock-summary-path", has_text="/v1/health").count() >= 1
+    assert offsite == []
+    assert [e for e in errors if "Content Security Policy" in e] == []

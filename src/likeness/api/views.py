@@ -13,7 +13,7 @@ from likeness.domain.payments import PayLine
 from likeness.domain.uses import UseRecord
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.report import consent_to_document
-from likeness.interchange.statements import pay_line_json
+from likeness.interchange.statements import basis_of, pay_line_json
 from likeness.policy.standing import Standing
 from likeness.services.pages import Page
 
@@ -33,7 +33,7 @@ def decision_view(decision: Decision) -> dict[str, Any]:
                 "kind": str(o.kind),
                 "amount": None if o.amount is None else format_money(o.amount),
                 "currency": o.currency,
-                "basis": o.basis,
+                "basis": basis_of(o),
                 "rule": o.rule,
                 "rate_row": o.rate_row,
             }

@@ -209,7 +209,11 @@ def replica_add(
     ] = None,
     made_on: Annotated[str | None, typer.Option(help="Date made, YYYY-MM-DD.")] = None,
     asset: Annotated[
-        list[Path] | None, typer.Option(help="An asset file to digest and record; repeatable.")
+        list[Path] | None,
+        typer.Option(
+            help="An asset file to digest and record (a regular file, not a symbolic link);"
+            " repeatable."
+        ),
     ] = None,
 ) -> None:
     """Register a replica, optionally with its asset files (each digested with SHA-256)."""
@@ -235,9 +239,18 @@ def replica_add(
 @replica_app.command("add-asset")
 def replica_add_asset(
     replica_id: Annotated[str, typer.Argument(help="Replica id.")],
-    file: Annotated[Path, typer.Argument(help="The asset file (read in a stream, any size).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The asset file (read in a stream, any size): a regular file, not a symbolic"
+            " link, directory, device or FIFO."
+        ),
+    ],
 ) -> None:
-    """Digest FILE (size and SHA-256) and record it as an asset of the replica."""
+    """Digest FILE (size and SHA-256) and record it as an asset of the replica.
+
+    FILE must be a regular file: a symbolic link, directory, device or FIFO is refused.
+    """
     container = _container()
     with container.uow() as uow:
         found = registry.register_asset(uow, _principal.current(), replica_id, file)

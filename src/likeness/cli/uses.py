@@ -10,8 +10,14 @@ import typer
 from likeness.bootstrap import bootstrap
 from likeness.cli._output import print_json
 from likeness.cli._principal import current
-from likeness.interchange.documents import read_document, to_jsonable
+from likeness.cli._request_options import (
+    REQUEST_FILE_HELP,
+    request_documents,
+    with_request_options,
+)
+from likeness.errors import InvalidInputError
 from likeness.interchange.report import decision_json
+from likeness.interchange.statements import pay_line_json
 from likeness.services.uses import RecordedUse, record_use
 
 app = typer.Typer(
@@ -28,28 +34,14 @@ def _report(result: RecordedUse) -> dict[str, Any]:
         "recorded_at": record.recorded_at,
         "decision": decision_json(record.decision),
         "explanation": record.decision.explain(),
-        "pay_lines": [
-            to_jsonable(
-                {
-                    "kind": str(p.kind),
-                    "performer": p.performer,
-                    "production": p.production,
-                    "amount": p.amount,
-                    "currency": p.currency,
-                    "rule": p.rule,
-                    "rate_row": p.rate_row,
-                }
-            )
-            for p in record.pay_lines
-        ],
+        "pay_lines": [pay_line_json(p) for p in record.pay_lines],
     }
 
 
 @app.command("record")
+@with_request_options
 def record(
-    request: Annotated[
-        Path, typer.Option("--request", help="The request as YAML/JSON (scenario request format).")
-    ],
+    ctx: typer.Context,
     key: Annotated[
         str,
         typer.Option(
@@ -58,12 +50,24 @@ def record(
             "answer and stores nothing new.",
         ),
     ],
+    request: Annotated[Path | None, typer.Option("--request", help=REQUEST_FILE_HELP)] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+    **options: Any,
 ) -> None:
     """Decide a use request (SPEC §4); if allowed, store the use and its pay lines, each with a
     ledger entry. A denied request stores only its decision, and the reasons are printed.
-    Exits 1 when the use was denied."""
-    document = read_document(request)
+    Exits 1 when the use was denied.
+
+    The request options are decide's; given with --request FILE they override its fields.
+    """
+    del options  # read from the context, with where each came from (request_documents)
+    documents, many = request_documents(ctx, request)
+    if many:
+        raise InvalidInputError(
+            f"{request}: holds a list of requests (expected one request: a use is recorded"
+            " once per key)"
+        )
+    document = documents[0]
     container = bootstrap()
     with container.uow() as uow:
         result = record_use(uow, current(), document, key, deps=container.deps)
@@ -80,10 +84,9 @@ def record(
                 + (f" (consent {decision.consent})" if decision.consent else "")
             )
             for line in report["pay_lines"]:
-                print(
-                    f"  {line['kind']}: {line['amount']} {line['currency']}"
-                    f" ({line['rule']}; {line['rate_row']})"
-                )
+                print(f"  {line['kind']}: {line['amount']} {line['currency']}")
+                print(f"    how: {line['basis']}")
+                print(f"    rule: {line['rule']}; rate row {line['rate_row']}")
         else:
             print(f"denied: {', '.join(decision.reasons)}{again}")
             for line in decision.explain():

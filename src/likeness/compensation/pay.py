@@ -40,6 +40,8 @@ _RULE_TEXT = {
     ),
     PayBasis.OTHER_USE: "§6 other consented use: days x day minimum",
 }
+#: the rule of a pay line whose bargained amount is at or above the floor
+_BARGAINED_RULE = "§6 pay = max(bargained, floor): bargained, the consent's compensation"
 
 
 def daily_rate(performer: Performer, day_minimum: Decimal) -> Decimal:
@@ -109,6 +111,7 @@ class RateBookPay:
         floor, how, row_name = self.floor(terms)
         comp = terms.compensation
         currency = book.currency
+        rule = rules[terms.basis]
         if comp is None:
             amount, basis = floor, "floor: " + how
         else:
@@ -123,10 +126,12 @@ class RateBookPay:
             if bargained >= floor:
                 per = f"{comp.amount} per day x {days}" if per_day else f"{comp.amount} per use"
                 amount, basis = bargained, f"bargained: {per} (floor {floor}: {how})"
+                # the rule that set the amount is the bargain, not the floor it is above
+                rule = f"{terms.rule_set} {_BARGAINED_RULE}"
             else:
                 amount, basis = floor, f"floor: {how} (bargained {bargained} is below it)"
         return (
-            Obligation(ObligationKind.PAY, amount, currency, basis, rules[terms.basis], row_name),
+            Obligation(ObligationKind.PAY, amount, currency, basis, rule, row_name),
             Obligation(
                 ObligationKind.PENSION_HEALTH,
                 round_money(amount * book.pension_health_rate),

@@ -129,8 +129,20 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
     return path or "(record)"
 
 
+#: what a person should write in a field whose name says more than its type (``days: 0``)
+_EXPECTED_OF_FIELD = {
+    "days": ("a whole number of days, at least 1", {"greater_than_equal", "greater_than"}),
+}
+
+
 def _expected(error: Mapping[str, Any]) -> str:
     kind = str(error.get("type", ""))
+    loc = error.get("loc") or ("",)
+    special = _EXPECTED_OF_FIELD.get(str(loc[-1]))
+    if special is not None and kind in special[1]:
+        return special[0]
+    if kind == "greater_than_equal" and error.get("ctx", {}).get("ge") not in (0, None):
+        return f"a number of at least {error['ctx']['ge']}"
     if kind in ("enum", "literal_error"):
         allowed = error.get("ctx", {}).get("expected", "")
         return f"one of {allowed}"
@@ -178,10 +190,26 @@ def section_of(doc: Mapping[str, Any], key: str) -> list[Any]:
     return value
 
 
+def located(label: str, message: str) -> str:
+    """``message`` prefixed with ``label``, unless it already starts with it: domain messages
+    name their record (``consent C4: valid_until ...``) and a label must not say it twice.
+
+    >>> located("consent C4", "consent C4: valid_until 2025-01-01 is before valid_from")
+    'consent C4: valid_until 2025-01-01 is before valid_from'
+    >>> located("consent request", "consent request R1: uses ['x'] (expected codes)")
+    "consent request R1: uses ['x'] (expected codes)"
+    >>> located("consents[2]", "consent C4: given_by is empty")
+    'consents[2]: consent C4: given_by is empty'
+    """
+    if message.startswith((f"{label}:", f"{label} ")):
+        return message
+    return f"{label}: {message}"
+
+
 def build_checked(label: str, build: Callable[[], T]) -> T:
     """Run a domain constructor; its ``ValueError`` (a broken invariant) becomes an
-    :class:`InvalidInputError` naming ``label``."""
+    :class:`InvalidInputError` naming ``label`` once."""
     try:
         return build()
     except ValueError as exc:
-        raise InvalidInputError(f"{label}: {exc}") from None
+        raise InvalidInputError(located(label, str(exc))) from None

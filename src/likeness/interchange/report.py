@@ -17,6 +17,7 @@ from likeness.compensation.rounding import format_money
 from likeness.domain.consents import Consent
 from likeness.domain.decisions import Decision
 from likeness.interchange.parsing import DecisionExpect, Scenario
+from likeness.interchange.statements import basis_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,7 +87,7 @@ def decision_json(decision: Decision) -> dict[str, Any]:
                 "kind": str(o.kind),
                 "amount": _money(o.amount),
                 "currency": o.currency,
-                "basis": o.basis,
+                "basis": basis_of(o),
             }
             for o in decision.obligations
         ],

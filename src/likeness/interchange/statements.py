@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from likeness.compensation.rounding import format_money
+from likeness.domain.decisions import Obligation
 from likeness.domain.payments import FundShare, LineKind, PayLine, ProducerDues
 from likeness.domain.statements import Statement, StatementLine, Totals
 
@@ -62,6 +63,14 @@ def describe(line: PayLine) -> str:
     return f"{text}, production {line.production}"
 
 
+def basis_of(line: PayLine | Obligation) -> str | None:
+    """How a pay line's (or pay obligation's) amount came about, in the words every output
+    shows (statements, pay lines, decisions, recorded uses): the branch of SPEC §6 that set it
+    with its numbers, ``bargained: 300.00 per day x 2 (floor 432.00: ...)`` or ``floor: ...``;
+    what a residual run or a correction paid; a line stored without one shows its rule."""
+    return line.basis if line.basis is not None else line.rule
+
+
 def totals_json(totals: Totals) -> dict[str, Any]:
     return {
         "lines": totals.lines,
@@ -84,7 +93,7 @@ def line_json(item: StatementLine) -> dict[str, Any]:
         "replica_or_title": line.subject,
         "use_or_year": line.what,
         "description": describe(line),
-        "basis": line.basis,
+        "basis": basis_of(line),
         "rule": line.rule,
         "rate_row": line.rate_row,
         "quantity": line.quantity,
@@ -157,7 +166,7 @@ def pay_line_json(line: PayLine) -> dict[str, Any]:
         "kind": str(line.kind),
         "amount": format_money(line.amount),
         "currency": line.currency,
-        "basis": line.basis,
+        "basis": basis_of(line),
         "rule": line.rule,
         "rate_row": line.rate_row,
         "replica_or_title": line.subject,

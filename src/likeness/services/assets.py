@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import stat
 import tempfile
 from pathlib import Path
 
@@ -18,28 +19,65 @@ from likeness.errors import InvalidInputError, TooLargeError
 CHUNK = 1 << 20
 
 
-def digest_file(path: Path) -> AssetFile:
-    """Size and SHA-256 of the file at ``path``, with its absolute location.
+#: what a path that is not a regular file is, by the file type bits of its mode
+_NOT_REGULAR = (
+    (stat.S_ISLNK, "a symbolic link"),
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
 
-    Raises :class:`InvalidInputError` when the file is missing, a directory or unreadable.
+#: what an asset file must be, as every refusal says
+REGULAR_FILE = "a regular file, not a symbolic link, directory, device or FIFO"
+
+
+def _not_regular(path: Path, mode: int) -> InvalidInputError | None:
+    if stat.S_ISREG(mode):
+        return None
+    what = next((name for test, name in _NOT_REGULAR if test(mode)), "not a regular file")
+    return InvalidInputError(f"asset file {path}: is {what} (expected {REGULAR_FILE})")
+
+
+def digest_file(path: Path) -> AssetFile:
+    """Size and SHA-256 of the regular file at ``path``, with its absolute location.
+
+    Only a regular file is read: a symbolic link (which could point at any file the process
+    may read, e.g. ``/etc/passwd``), a directory, a device or a FIFO is refused. The file is
+    opened without following links and checked again once open, so it cannot be swapped.
+
+    Raises :class:`InvalidInputError` when the file is missing, not a regular file or
+    unreadable.
     """
-    resolved = path.expanduser().resolve()
-    if not resolved.exists():
-        raise InvalidInputError(f"asset file {path}: no such file (expected a path to a scan file)")
-    if not resolved.is_file():
-        raise InvalidInputError(f"asset file {path}: is not a regular file")
+    given = path.expanduser().absolute()
+    try:
+        refusal = _not_regular(path, given.lstat().st_mode)
+    except FileNotFoundError:
+        raise InvalidInputError(
+            f"asset file {path}: no such file (expected a path to a scan file)"
+        ) from None
+    except OSError as exc:
+        raise InvalidInputError(f"asset file {path}: cannot be read: {exc.strerror}") from exc
+    if refusal is not None:
+        raise refusal
     sha = hashlib.sha256()
     size = 0
     buffer = bytearray(CHUNK)
     view = memoryview(buffer)
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        with resolved.open("rb", buffering=0) as handle:
+        descriptor = os.open(given, flags)
+        with os.fdopen(descriptor, "rb", buffering=0) as handle:
+            refusal = _not_regular(path, os.fstat(descriptor).st_mode)
+            if refusal is not None:
+                raise refusal
             while read := handle.readinto(buffer):
                 sha.update(view[:read])
                 size += read
     except OSError as exc:
         raise InvalidInputError(f"asset file {path}: cannot be read: {exc.strerror}") from exc
-    return AssetFile(location=str(resolved), size=size, sha256=sha.hexdigest())
+    return AssetFile(location=str(given.resolve()), size=size, sha256=sha.hexdigest())
 
 
 #: an asset's name in an upload: letters, digits, dot, dash, underscore; not hidden

@@ -24,7 +24,7 @@ from likeness.domain.performers import Performer
 from likeness.domain.principals import Principal, Role
 from likeness.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from likeness.interchange.documents import to_jsonable
-from likeness.interchange.records import parse_record
+from likeness.interchange.records import located, parse_record
 from likeness.interchange.schemas import ConsentRequestRecord
 from likeness.policy.consent_rules import who_may_consent
 from likeness.services.access import Action, may, require
@@ -143,7 +143,7 @@ def _draft(
             lifetime_only=rec.lifetime_only,
         )
     except ValueError as exc:
-        raise InvalidInputError(f"consent request: {exc}") from None
+        raise InvalidInputError(located("consent request", str(exc))) from None
     return request, performer
 
 

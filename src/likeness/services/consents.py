@@ -23,7 +23,7 @@ from likeness.errors import (
     RecordInvalidError,
 )
 from likeness.interchange.documents import to_jsonable
-from likeness.interchange.records import parse_record
+from likeness.interchange.records import build_checked, parse_record
 from likeness.interchange.report import consent_to_document
 from likeness.interchange.schemas import ConsentRecord, consent_from_record
 from likeness.policy.consent_rules import may_consent_for
@@ -59,10 +59,7 @@ def parse_consent_document(data: Mapping[str, Any], label: str = "consent") -> C
     rec = parse_record(ConsentRecord, data, label)
     if rec.expect is not None:
         raise RecordInvalidError(label, "expect", "…", "no expect outside a scenario file")
-    try:
-        return consent_from_record(rec)
-    except ValueError as exc:
-        raise InvalidInputError(f"{label}: {exc}") from None
+    return build_checked(label, lambda: consent_from_record(rec))
 
 
 def grant_consent(

@@ -11,6 +11,7 @@ from likeness.compensation.rounding import format_money
 from likeness.domain.principals import Principal
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.report import consent_to_document
+from likeness.interchange.statements import basis_of
 from likeness.services import registry
 from likeness.services.collaborators import Collaborators
 from likeness.services.consent_world import standings
@@ -64,7 +65,7 @@ def performer_overview(
                     "kind": str(p.kind),
                     "amount": format_money(p.amount),
                     "currency": p.currency,
-                    "basis": p.basis,
+                    "basis": basis_of(p),
                     "rule": p.rule,
                     "rate_row": p.rate_row,
                 }

@@ -60,6 +60,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
+def sqlite_file(url: str) -> Path | None:
+    """The file a SQLite ``url`` names; None for another database, an in-memory one or a URL
+    that cannot be parsed (:func:`make_engine` reports that one)."""
+    try:
+        parsed = make_url(normalize_database_url(url))
+    except ArgumentError:
+        return None
+    if parsed.get_backend_name() != "sqlite" or parsed.database in (None, "", ":memory:"):
+        return None
+    return Path(parsed.database).expanduser()
+
+
 def _configure_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

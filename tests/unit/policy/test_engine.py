@@ -215,10 +215,23 @@ class TestObligations:
         d = decide(world(), req, c)
         assert amounts(d)["pay"] == Decimal("1600.00")
 
-    def test_pay_lines_name_their_rule_and_rate_row(self):
+    def test_pay_lines_name_the_bargain_as_their_rule_when_it_set_the_amount(self):
         d = decide(world(), request(), consent())
         pay = next(o for o in d.obligations if o.kind == "pay")
         assert pay.rate_row == "background-day-rate@2024-07-01"
+        assert pay.basis is not None and pay.basis.startswith("bargained: ")
+        assert pay.rule == (
+            "sag-aftra-tv-theatrical-2023 §6 pay = max(bargained, floor): bargained,"
+            " the consent's compensation"
+        )
+
+    def test_pay_lines_name_the_floor_rule_when_the_floor_set_the_amount(self):
+        d = decide(
+            world(), request(), consent(compensation=Compensation(Decimal("1.00"), PayPer.USE))
+        )
+        pay = next(o for o in d.obligations if o.kind == "pay")
+        assert pay.rate_row == "background-day-rate@2024-07-01"
+        assert pay.basis is not None and pay.basis.startswith("floor: ")
         assert pay.rule == (
             "sag-aftra-tv-theatrical-2023 §6 replica performance in its original production:"
             " days x max(daily rate, day minimum)"
