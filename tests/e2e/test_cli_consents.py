@@ -6,6 +6,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from tests.e2e.worlds import world_only
+
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
 PROPOSAL = SHARED / "02-studio-proposal-2023.yaml"
 BACKGROUND = SHARED / "01-background-scan.yaml"
@@ -15,17 +17,6 @@ BACKGROUND = SHARED / "01-background-scan.yaml"
 def ready(cli):
     assert cli("init").returncode == 0
     return cli
-
-
-def world_only(path, tmp_path):
-    """A copy of a scenario file with only its world (import now stores consents and strikes
-    too; these tests add the consents themselves)."""
-
-    keys = ("agreement", "performers", "producers", "productions", "replicas")
-    doc = yaml.safe_load(path.read_text())
-    out = tmp_path / f"world-{path.name}"
-    out.write_text(yaml.safe_dump({k: doc[k] for k in keys if k in doc}))
-    return out
 
 
 def test_an_invalid_consent_is_refused_then_kept_for_the_record(ready, tmp_path):

@@ -4,6 +4,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.worlds import world_only
+
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
 BACKGROUND = SHARED / "01-background-scan.yaml"
 
@@ -25,9 +27,9 @@ ASK = [
 
 
 @pytest.fixture
-def ready(cli):
+def ready(cli, tmp_path):
     assert cli("init").returncode == 0
-    assert cli("import", str(BACKGROUND)).returncode == 0
+    assert cli("import", str(world_only(BACKGROUND, tmp_path))).returncode == 0
     return cli
 
 
@@ -36,7 +38,7 @@ def test_days_below_one_says_a_whole_number_of_days_at_least_1(ready, days):
     out = ready(*ASK, "--days", days)
     assert out.returncode == 2
     assert out.stderr == (
-        f"error: request Q1: days {days} (expected a whole number of days, at least 1)\n"
+        f"error: request Q1: days {days} (expected a whole number of days from 1 to 3,650)\n"
     )
 
 
@@ -50,7 +52,7 @@ def test_days_below_one_in_a_request_file_says_the_same(ready, tmp_path):
     out = ready("decide", "--request", str(request))
     assert out.returncode == 2
     assert out.stderr == (
-        f"error: {request}: request: days 0 (expected a whole number of days, at least 1)\n"
+        f"error: {request}: request: days 0 (expected a whole number of days from 1 to 3,650)\n"
     )
 
 
@@ -79,5 +81,6 @@ def test_a_consent_message_names_the_consent_once(ready):
     )
     assert out.returncode == 2
     assert out.stderr == (
-        "error: consent CZ4: valid_until 2025-01-01 is before valid_from 2025-02-01\n"
+        "error: stored nothing: consent CZ4: valid_until 2025-01-01 is before valid_from"
+        " 2025-02-01\n"
     )

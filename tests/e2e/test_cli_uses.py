@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.e2e.worlds import world_only
+
 SHARED = Path(__file__).resolve().parents[3] / "shared" / "scenarios"
 BACKGROUND = SHARED / "01-background-scan.yaml"
 
@@ -57,9 +59,9 @@ OPTIONS = [
 
 
 @pytest.fixture
-def ready(cli):
+def ready(cli, tmp_path):
     assert cli("init").returncode == 0
-    assert cli("import", str(BACKGROUND)).returncode == 0
+    assert cli("import", str(world_only(BACKGROUND, tmp_path))).returncode == 0
     added = cli(*CONSENT)
     assert added.returncode == 0, added.stderr
     return cli
@@ -143,7 +145,9 @@ def test_use_record_refuses_a_file_with_a_list_of_requests(ready, tmp_path):
 def test_use_record_days_0_says_at_least_1(ready):
     out = ready("use", "record", "--key", "k4", *OPTIONS, "--days", "0")
     assert out.returncode == 2
-    assert out.stderr == "error: request: days 0 (expected a whole number of days, at least 1)\n"
+    assert (
+        out.stderr == "error: request: days 0 (expected a whole number of days from 1 to 3,650)\n"
+    )
 
 
 BARGAINED_BASIS = (

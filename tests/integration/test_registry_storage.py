@@ -11,7 +11,7 @@ from likeness.domain.principals import OPERATOR
 from likeness.errors import RecordInvalidError
 from likeness.interchange.documents import read_document
 from likeness.interchange.world import parse_world
-from likeness.services import registry
+from likeness.services import registry, replica_assets
 from likeness.storage import tables as t
 from tests.strategies import worlds
 
@@ -170,7 +170,7 @@ def test_registering_an_asset_records_size_and_digest(container, shared_scenario
     scan = tmp_path / "scan.obj"
     scan.write_bytes(b"v 0 0 0\n" * 1000)
     with container.uow() as uow:
-        asset = registry.register_asset(uow, OPERATOR, "D1", scan)
+        asset = replica_assets.register_asset(uow, OPERATOR, "D1", scan)
     assert asset.size == 8000
     assert asset.sha256 == hashlib.sha256(scan.read_bytes()).hexdigest()
     with container.uow(write=False) as uow:

@@ -13,7 +13,7 @@ from likeness.bootstrap import Container, bootstrap
 from likeness.cli import _principal
 from likeness.cli._output import print_json, print_table
 from likeness.errors import InvalidInputError
-from likeness.services import registry
+from likeness.services import registry, replica_assets
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -253,7 +253,7 @@ def replica_add_asset(
     """
     container = _container()
     with container.uow() as uow:
-        found = registry.register_asset(uow, _principal.current(), replica_id, file)
+        found = replica_assets.register_asset(uow, _principal.current(), replica_id, file)
     print(f"replica {replica_id}: {found.location} {found.size} bytes sha256 {found.sha256}")
 
 

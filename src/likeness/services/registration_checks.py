@@ -15,7 +15,7 @@ import datetime as dt
 from likeness.domain.consents import WILDCARD, Consent
 from likeness.domain.ids import UNION
 from likeness.domain.performers import Performer
-from likeness.domain.replicas import ReplicaKind
+from likeness.domain.replicas import Replica, ReplicaKind
 from likeness.domain.world import World
 from likeness.errors import RecordInvalidError
 from likeness.services.unit_of_work import UnitOfWork
@@ -25,30 +25,40 @@ def check_new_world(world: World, today: dt.date) -> None:
     """Refuse, naming the record and field, the first new performer born or dead after
     ``today`` and the first replica whose ``made_in`` contradicts its kind."""
     for performer in world.performers.values():
-        for field, day in (("born", performer.born), ("died", performer.died)):
-            if day is not None and day > today:
-                raise RecordInvalidError(
-                    f"performer {performer.id}",
-                    field,
-                    day.isoformat(),
-                    f"a date not after today ({today})",
-                )
+        check_new_performer(performer, today)
     for replica in world.replicas.values():
-        if replica.kind is ReplicaKind.INDEPENDENTLY_CREATED and replica.made_in is not None:
+        check_new_replica(replica)
+
+
+def check_new_performer(performer: Performer, today: dt.date) -> None:
+    """Refuse a performer born or dead after ``today``."""
+    for field, day in (("born", performer.born), ("died", performer.died)):
+        if day is not None and day > today:
             raise RecordInvalidError(
-                f"replica {replica.id}",
-                "made_in",
-                replica.made_in,
-                "no made_in for an independently-created replica (made without the performer,"
-                " in no production); use kind employment-based if it was made in one",
+                f"performer {performer.id}",
+                field,
+                day.isoformat(),
+                f"a date not after today ({today})",
             )
-        if replica.kind is ReplicaKind.EMPLOYMENT_BASED and replica.made_in is None:
-            raise RecordInvalidError(
-                f"replica {replica.id}",
-                "made_in",
-                None,
-                "the production an employment-based replica was made in",
-            )
+
+
+def check_new_replica(replica: Replica) -> None:
+    """Refuse a replica whose ``made_in`` contradicts its kind (SPEC §2)."""
+    if replica.kind is ReplicaKind.INDEPENDENTLY_CREATED and replica.made_in is not None:
+        raise RecordInvalidError(
+            f"replica {replica.id}",
+            "made_in",
+            replica.made_in,
+            "no made_in for an independently-created replica (made without the performer,"
+            " in no production); use kind employment-based if it was made in one",
+        )
+    if replica.kind is ReplicaKind.EMPLOYMENT_BASED and replica.made_in is None:
+        raise RecordInvalidError(
+            f"replica {replica.id}",
+            "made_in",
+            None,
+            "the production an employment-based replica was made in",
+        )
 
 
 def check_new_consent(uow: UnitOfWork, consent: Consent, performer: Performer | None) -> None:

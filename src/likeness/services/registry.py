@@ -7,16 +7,15 @@ principal as its actor; every read and write asks :mod:`likeness.services.access
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
 from likeness.domain.performers import Performer
 from likeness.domain.principals import Principal
 from likeness.domain.productions import Producer, Production
-from likeness.domain.replicas import AssetFile, Replica
+from likeness.domain.replicas import Replica
 from likeness.domain.world import World
-from likeness.errors import ConflictError, ForbiddenError, NotFoundError, RecordInvalidError
+from likeness.errors import ForbiddenError, NotFoundError, RecordInvalidError
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.report import consent_to_document
 from likeness.interchange.world import parse_world, world_to_document
@@ -29,7 +28,6 @@ from likeness.services.access import (
     may_register,
     require,
 )
-from likeness.services.assets import digest_file
 from likeness.services.records import (
     acts_for,
     performer_record,
@@ -230,63 +228,6 @@ def add_record(
     world = import_world(uow, principal, {section: [dict(data)]})
     collection: dict[Any, Any] = getattr(world, section)
     return next(iter(collection.values()))  # type: ignore[no-any-return]
-
-
-def check_upload(uow: UnitOfWork, principal: Principal, replica_id: str) -> Replica:
-    """The replica, if ``principal`` may upload assets to it (asked before any byte is
-    written): :class:`NotFoundError` / :class:`ForbiddenError` otherwise."""
-    missing = f"replica {replica_id!r} does not exist (expected a registered replica)"
-    replica = uow.replicas.get(replica_id)
-    if replica is None:
-        raise NotFoundError(missing)
-    whom = acts_for(uow, principal)
-    require(principal, Action.UPLOAD_ASSET, replica_record(uow, replica), missing, acts_for=whom)
-    return replica
-
-
-def record_asset(
-    uow: UnitOfWork,
-    principal: Principal,
-    replica_id: str,
-    asset: AssetFile,
-    place: Callable[[], None] | None = None,
-) -> tuple[AssetFile, bool]:
-    """Record ``asset`` (already digested) for the replica with its ledger entry; the same
-    file again is no change (``False``), another file at the same location a conflict.
-    ``place`` puts a new file at its location just before the transaction commits."""
-    replica = check_upload(uow, principal, replica_id)
-    same = next((a for a in replica.assets if a.location == asset.location), None)
-    if same is not None:
-        if same.sha256 == asset.sha256 and same.size == asset.size:
-            return same, False
-        raise ConflictError(
-            f"replica {replica_id}: {asset.location} is already registered with other content"
-            f" (sha256 {same.sha256}; expected a new name for a new file)"
-        )
-    uow.replicas.add_asset(replica_id, asset)
-    uow.ledger.append(
-        "replica-asset-registered",
-        principal.actor,
-        {
-            "replica": replica_id,
-            "location": asset.location,
-            "size": asset.size,
-            "sha256": asset.sha256,
-        },
-    )
-    if place is not None:
-        place()
-    uow.commit()
-    return asset, True
-
-
-def register_asset(uow: UnitOfWork, principal: Principal, replica_id: str, path: Path) -> AssetFile:
-    """Digest the file at ``path`` (streamed) and record it as an asset of the replica."""
-    replica = check_upload(uow, principal, replica_id)
-    asset = digest_file(path)
-    if any(a.location == asset.location for a in replica.assets):
-        raise ConflictError(f"replica {replica_id}: {asset.location} is already registered")
-    return record_asset(uow, principal, replica_id, asset)[0]
 
 
 def _found(item: T | None, kind: str, ident: str) -> T:

@@ -13,7 +13,7 @@ from likeness.api.responses import WRITE
 from likeness.api.schemas import AssetPublic
 from likeness.deps import ApiPrincipal, ContainerDep
 from likeness.errors import TooLargeError
-from likeness.services import registry
+from likeness.services import replica_assets
 from likeness.services.assets import AssetUpload
 
 router = APIRouter(prefix="/v1", tags=["registry"])
@@ -23,7 +23,7 @@ ASSET_PATH = "/v1/replicas/{replica_id}/assets/{name}"
 
 def _check(container: ContainerDep, principal: ApiPrincipal, replica_id: str) -> None:
     with container.uow(write=False) as uow:
-        registry.check_upload(uow, principal, replica_id)
+        replica_assets.check_upload(uow, principal, replica_id)
 
 
 def _record(
@@ -31,7 +31,7 @@ def _record(
 ) -> tuple[dict[str, Any], bool]:
     asset = upload.complete()
     with container.uow() as uow:
-        recorded, new = registry.record_asset(uow, principal, replica_id, asset, upload.place)
+        recorded, new = replica_assets.record_asset(uow, principal, replica_id, asset, upload.place)
     if not new:
         upload.discard()
     return {"location": recorded.location, "size": recorded.size, "sha256": recorded.sha256}, new
