@@ -9,9 +9,12 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import sqlite3
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -192,3 +195,81 @@ def test_the_likeness_command_runs_residuals(basic, expected, home):
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == expected
+
+
+# ---- nothing hangs, nothing is half written (issue #17) --------------------------------------
+
+
+def test_out_naming_a_file_is_refused_before_anything_runs(basic, home, tmp_path):
+    out = tmp_path / "results"
+    out.write_text("mine")
+    done = residuals("run", str(basic), "--out", str(out), "--no-store", home=home)
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"error: --out {out} is a file (expected a folder to write residuals.json and the tables"
+        " into: a new one, or one whose files of those names may be replaced)\n"
+    )
+    assert out.read_text() == "mine"
+
+
+def test_a_malformed_spark_master_is_refused_naming_the_forms(basic, home):
+    done = residuals("run", str(basic), "--engine", "spark", "--spark-master", "bogus", home=home)
+    assert done.returncode == 2
+    assert done.stderr == (
+        "error: --spark-master 'bogus' (expected local, local[N], local[*] or spark://HOST:PORT,"
+        " as Spark takes it)\n"
+    )
+
+
+def test_a_master_nobody_listens_on_fails_at_once(basic, home):
+    with socket.socket() as probe:  # a port that was free a moment ago: nothing listens there
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    master = f"spark://127.0.0.1:{port}"
+    started = time.monotonic()
+    done = residuals("run", str(basic), "--engine", "spark", "--spark-master", master, home=home)
+    assert time.monotonic() - started < 30
+    assert done.returncode == 1
+    assert done.stderr.endswith(
+        f"error: Spark master {master} did not answer within 10 s (expected a running master at"
+        " that address, or --spark-master local[2] to run Spark in this process)\n"
+    )
+
+
+@pytest.mark.spark
+def test_a_master_that_answers_nonsense_is_given_up_after_the_timeout(basic, home):
+    """A port that accepts connections and answers garbage, as a firewall or another service
+    would: Spark alone retries for a minute; the run gives up after --spark-timeout."""
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(8)
+    stop = threading.Event()
+
+    def answer() -> None:
+        server.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                conn, _ = server.accept()
+            except OSError:
+                continue
+            conn.sendall(b"HTTP/1.0 400 nonsense\r\n\r\n" * 4)
+
+    threading.Thread(target=answer, daemon=True).start()
+    master = f"spark://127.0.0.1:{server.getsockname()[1]}"
+    try:
+        started = time.monotonic()
+        done = residuals(
+            "run", str(basic), "--engine", "spark", "--spark-master", master,
+            "--spark-timeout", "15", "--no-store", home=home,
+        )  # fmt: skip
+        elapsed = time.monotonic() - started
+    finally:
+        stop.set()
+        server.close()
+    assert done.returncode == 1
+    assert done.stderr.splitlines()[-1] == (
+        f"error: Spark did not start on {master} within 15 s (expected a master that registers"
+        " the application; see --spark-timeout, or run --spark-master local[2])"
+    )
+    assert "Traceback" not in done.stderr
+    assert elapsed < 45

@@ -213,6 +213,24 @@ def test_wrong_types_are_counted_with_the_offending_rows(backend, basic):
     assert viewership.rows[0]["territory"] is None
 
 
+def test_a_production_kind_that_is_not_one_is_a_wrong_type_naming_the_kinds(backend, basic):
+    edit(basic, "productions", lambda t: t.replace("V2,theatrical,", "V2,hb-svodX,"))
+    outcome = run(basic, backend)
+    assert outcome.result is None
+    # its titles, cast and viewership then name a production that is not in productions
+    assert problems(outcome) == {
+        ("productions", "wrong-types"): 1,
+        ("titles", "unknown-productions"): 1,
+        ("cast", "unknown-productions"): 1,
+        ("viewership", "unknown-titles"): 1,
+    }
+    problem = outcome.report.problems[0]
+    assert "kind: one of theatrical, television, hb-svod, commercial, video-game" in (
+        problem.message
+    )
+    assert problem.rows == ({"production": "V2", "kind": "hb-svodX", "platform": "streamflix"},)
+
+
 def test_negative_hours_are_reported_with_the_first_20_rows_in_key_order(backend, basic):
     append_rows(
         basic,

@@ -97,6 +97,14 @@ def run(
         str,
         typer.Option(help="Spark master URL: local[N] or a cluster (spark://host:7077)."),
     ] = DEFAULT_SPARK_MASTER,
+    spark_timeout: Annotated[
+        float,
+        typer.Option(
+            min=1,
+            help="Seconds Spark has to start (and a cluster master to register the run) before"
+            " the run is given up with an error.",
+        ),
+    ] = 120,
     as_json: Annotated[
         bool, typer.Option("--json", help="Print the SPEC §6.1 JSON on stdout instead of tables.")
     ] = False,
@@ -127,6 +135,11 @@ def run(
     """Validate DIR and compute every production-year's residuals, bonuses and fund shares."""
     if not directory.is_dir():
         raise InvalidInputError(f"residual input {directory} is not a folder (expected a folder)")
+    if out is not None and out.exists() and not out.is_dir():
+        raise InvalidInputError(
+            f"--out {out} is a file (expected a folder to write residuals.json and the tables"
+            " into: a new one, or one whose files of those names may be replaced)"
+        )
     from likeness.compensation.residuals.engines import create_engine
     from likeness.compensation.residuals.outputs import (
         REPORT_FILE,
@@ -140,7 +153,9 @@ def run(
     started = time.perf_counter()
     with _progress(progress and _stderr.is_terminal) as step:
         step(f"starting {engine.value}")
-        backend = create_engine(engine.value, spark_master=spark_master)
+        backend = create_engine(
+            engine.value, spark_master=spark_master, spark_timeout=spark_timeout
+        )
         try:
             outcome = run_residuals(
                 directory, backend, settings, skip_bad_rows=skip_bad_rows, step=step

@@ -14,6 +14,9 @@ pipeline language and compiler (``ibis.to_sql``) and run the SQL through each en
 
 from __future__ import annotations
 
+import re
+import socket
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -31,6 +34,12 @@ if TYPE_CHECKING:
     from pyspark.sql import SparkSession
 
 ENGINES = ("duckdb", "spark")
+#: how long a standalone Spark master has to accept a connection before a run gives up
+SPARK_CONNECT_SECONDS = 10.0
+_LOCAL_MASTER = re.compile(r"local(\[(\*|[1-9][0-9]*)(,[0-9]+)?\])?")
+_STANDALONE_MASTER = re.compile(
+    r"spark://((?:[A-Za-z0-9.\-]+:[0-9]{1,5})(?:,[A-Za-z0-9.\-]+:[0-9]{1,5})*)"
+)
 __all__ = [
     "ENGINES",
     "DuckDBEngine",
@@ -100,11 +109,17 @@ class SparkEngine:
     dialect = "pyspark"
 
     def __init__(
-        self, master: str = DEFAULT_SPARK_MASTER, *, session: SparkSession | None = None
+        self,
+        master: str = DEFAULT_SPARK_MASTER,
+        *,
+        session: SparkSession | None = None,
+        timeout: float | None = None,
     ) -> None:
         self._owns_session = session is None
         # a shared session gets a child with its own temporary views (same SparkContext)
-        self.spark = spark_session(master) if session is None else session.newSession()
+        self.spark = (
+            spark_session(master, timeout=timeout) if session is None else session.newSession()
+        )
 
     def load(self, view: str, path: Path) -> dict[str, str]:
         reader = self.spark.read
@@ -153,11 +168,19 @@ class SparkEngine:
             self.spark.stop()
 
 
-def spark_session(master: str = DEFAULT_SPARK_MASTER, **config: Any) -> SparkSession:
+def spark_session(
+    master: str = DEFAULT_SPARK_MASTER, *, timeout: float | None = None, **config: Any
+) -> SparkSession:
     """A Spark session set up for the residual pipeline (UTC, case-sensitive, no web UI).
 
-    :raises CompensationError: when pyspark is not installed (``pip install likeness[spark]``).
+    With ``timeout``, a session that has not started within that many seconds (a master that
+    accepts connections but never registers the application: Spark retries for minutes) is
+    given up.
+
+    :raises CompensationError: when pyspark is not installed (``pip install likeness[spark]``),
+        Spark cannot start, or it did not start in time.
     """
+    check_master(master)
     try:
         from pyspark.sql import SparkSession
     except ImportError as exc:  # pragma: no cover - the dev environment has pyspark
@@ -173,18 +196,69 @@ def spark_session(master: str = DEFAULT_SPARK_MASTER, **config: Any) -> SparkSes
     )
     for key, value in config.items():
         builder = builder.config(key, value)
-    session = builder.getOrCreate()
+    started: dict[str, Any] = {}
+
+    def start() -> None:
+        try:
+            started["session"] = builder.getOrCreate()
+        except Exception as exc:  # py4j and pyspark raise their own trees; reported below
+            started["error"] = exc
+
+    thread = threading.Thread(target=start, name="spark-start", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive():
+        raise CompensationError(
+            f"Spark did not start on {master} within {timeout:g} s (expected a master that"
+            " registers the application; see --spark-timeout, or run --spark-master local[2])"
+        )
+    if "error" in started:
+        first = str(started["error"]).strip().splitlines()[0][:300]
+        raise CompensationError(f"Spark could not start on {master}: {first}") from started["error"]
+    session: SparkSession = started["session"]
     session.sparkContext.setLogLevel("ERROR")
     return session
 
 
-def create_engine(name: str, *, spark_master: str = DEFAULT_SPARK_MASTER) -> Engine:
-    """The engine called ``name`` (``duckdb`` or ``spark``).
+def check_master(master: str, *, timeout: float = SPARK_CONNECT_SECONDS) -> None:
+    """Refuse a Spark master URL Spark would hang on: one of no known form, or a standalone
+    master (``spark://host:port[,host:port]``) none of whose hosts accepts a connection within
+    ``timeout`` seconds (Spark itself retries for minutes before giving up).
+
+    :raises InvalidInputError: for a malformed URL.
+    :raises CompensationError: when no master answers.
+    """
+    if _LOCAL_MASTER.fullmatch(master) or master.startswith(("yarn", "k8s://", "mesos://")):
+        return
+    match = _STANDALONE_MASTER.fullmatch(master)
+    if match is None:
+        raise InvalidInputError(
+            f"--spark-master {master!r} (expected local, local[N], local[*] or"
+            " spark://HOST:PORT, as Spark takes it)"
+        )
+    addresses = [part.rsplit(":", 1) for part in match.group(1).split(",")]
+    for host, port in addresses:
+        try:
+            socket.create_connection((host, int(port)), timeout=timeout).close()
+            return
+        except OSError:
+            continue
+    raise CompensationError(
+        f"Spark master {master} did not answer within {timeout:g} s (expected a running"
+        " master at that address, or --spark-master local[2] to run Spark in this process)"
+    )
+
+
+def create_engine(
+    name: str, *, spark_master: str = DEFAULT_SPARK_MASTER, spark_timeout: float | None = None
+) -> Engine:
+    """The engine called ``name`` (``duckdb`` or ``spark``; Spark given up after
+    ``spark_timeout`` seconds if it has not started).
 
     :raises InvalidInputError: for any other name.
     """
     if name == "duckdb":
         return DuckDBEngine()
     if name == "spark":
-        return SparkEngine(spark_master)
+        return SparkEngine(spark_master, timeout=spark_timeout)
     raise InvalidInputError(f"engine {name!r} (expected one of {', '.join(ENGINES)})")

@@ -21,7 +21,10 @@ Example::
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import shutil
+import tempfile
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -49,6 +52,11 @@ _EPOCH = dt.date(1970, 1, 1)
 #: hours (in cents) of a row of the most popular title, before the territory and day factors
 HOURS_SCALE = 1_000_000_000
 _KINDS_OTHER = ("theatrical", "television")
+#: the largest dataset generated: 10,000,000,000 viewership rows over 10,000,000 titles
+MAX_ROWS = 10_000_000_000
+MAX_TITLES = 10_000_000
+#: the most performers in one production's cast
+_MOST_CAST = 12
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,23 +84,51 @@ def generate_dataset(
     """Write the five tables of SPEC §6.1 as Parquet files into ``directory``.
 
     ``rows`` is the number of viewership rows, ``duplicates`` of them exact copies of others.
-    The same arguments always give the same data.
+    The same arguments always give the same data. The tables are written into a temporary
+    folder beside ``directory`` and moved into place at the end, so a failed run leaves nothing.
 
     :raises InvalidInputError: when the arguments cannot give such a dataset (for instance more
-        rows than titles x territories x days can hold).
+        rows than titles x territories x days can hold), or ``directory`` holds anything.
     """
-    if rows < 0 or titles < 1 or duplicates < 0 or duplicates > rows:
+    if not (0 <= rows <= MAX_ROWS and 1 <= titles <= MAX_TITLES and 0 <= duplicates <= rows):
         raise InvalidInputError(
-            f"generate: rows={rows}, titles={titles}, duplicates={duplicates} "
-            "(expected rows >= 0, titles >= 1, 0 <= duplicates <= rows)"
+            f"generate: rows={rows}, titles={titles}, duplicates={duplicates} (expected 0 <= rows"
+            f" <= {MAX_ROWS:,}, 1 <= titles <= {MAX_TITLES:,}, 0 <= duplicates <= rows)"
         )
     if not 1 <= platforms <= len(PLATFORMS) or not 2 <= territories <= len(TERRITORIES):
         raise InvalidInputError(
             f"generate: platforms={platforms}, territories={territories} "
             f"(expected 1..{len(PLATFORMS)} platforms and 2..{len(TERRITORIES)} territories)"
         )
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise InvalidInputError(
+            f"generate: {directory} already exists and is not an empty folder (expected a new"
+            " or empty folder, so that no earlier table is mixed with new ones)"
+        )
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix=f".{directory.name}-", dir=directory.parent))
+    try:
+        made = _generate(work, rows, titles, seed, duplicates, platforms, territories, threads)
+        if directory.exists():
+            directory.rmdir()
+        work.rename(directory)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return dataclasses.replace(made, directory=directory)
+
+
+def _generate(
+    directory: Path,
+    rows: int,
+    titles: int,
+    seed: int,
+    duplicates: int,
+    platforms: int,
+    territories: int,
+    threads: int | None,
+) -> GeneratedDataset:
+    """:func:`generate_dataset` into the (new, empty) folder ``directory``."""
     rng = np.random.default_rng(seed)
-    directory.mkdir(parents=True, exist_ok=True)
     platform_names = PLATFORMS[:platforms]
     territory_names = TERRITORIES[:territories]
 
@@ -170,8 +206,10 @@ def generate_dataset(
         }
     )
     has_rows = np.flatnonzero(allocation)
-    dup_title = rng.choice(
-        has_rows, size=duplicates, p=allocation[has_rows] / allocation[has_rows].sum()
+    dup_title = (
+        rng.choice(has_rows, size=duplicates, p=allocation[has_rows] / allocation[has_rows].sum())
+        if duplicates
+        else np.zeros(0, dtype=np.int64)
     )
     dup_j = (rng.random(duplicates) * allocation[dup_title]).astype(np.int64)
     dups = pa.table({"title": pa.array(title_ids[dup_title], pa.string()), "j": dup_j})
@@ -252,11 +290,11 @@ def _territory_weights(territories: int) -> npt.NDArray[np.int64]:
 
 
 def _write_cast(path: Path, rng: np.random.Generator, production_ids: npt.NDArray[np.str_]) -> None:
-    pool = max(10, len(production_ids) * 3)
+    pool = max(_MOST_CAST, len(production_ids) * 3)  # enough performers for any cast
     productions: list[str] = []
     performers: list[int] = []
     for production in production_ids:
-        size = int(rng.integers(2, 13))
+        size = int(rng.integers(2, _MOST_CAST + 1))
         productions.extend([str(production)] * size)
         performers.extend(int(p) for p in rng.choice(pool, size=size, replace=False))
     bases = rng.integers(50_000, 2_500_001, size=len(performers))  # cents

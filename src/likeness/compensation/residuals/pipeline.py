@@ -66,11 +66,12 @@ def convert(column: Column, value: ir.Value, raw_type: str) -> ir.Value:
     kind = column.kind
     text = value.cast("string").strip() if raw_type == "string" else None
     if kind is Kind.STRING:
-        if raw_type in {"string"}:
-            return value
         if raw_type == "binary":
             return ibis.null().cast("string")
-        return value.cast("string")
+        text_value = value if raw_type == "string" else value.cast("string")
+        if column.allowed:
+            return text_value.isin(list(column.allowed)).ifelse(text_value, ibis.null())
+        return text_value
     if kind is Kind.INTEGER:
         if raw_type == "int64":
             return value

@@ -19,6 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from likeness.domain.productions import ProductionKind
+
 
 class Kind(StrEnum):
     """The kind of a column's values."""
@@ -44,10 +46,14 @@ class Column:
     name: str
     kind: Kind
     sign: Sign = Sign.ANY
+    #: for a string column: the only values it may hold (any other is of the wrong type)
+    allowed: tuple[str, ...] = ()
 
     @property
     def expected(self) -> str:
         """What a value of this column must be, for messages."""
+        if self.allowed:
+            return f"one of {', '.join(self.allowed)}"
         if self.sign is Sign.NON_NEGATIVE:
             return f"a non-negative {self.kind}"
         if self.sign is Sign.POSITIVE:
@@ -85,7 +91,7 @@ PRODUCTIONS = TableSchema(
     "productions",
     (
         Column("production", Kind.STRING),
-        Column("kind", Kind.STRING),
+        Column("kind", Kind.STRING, allowed=tuple(k.value for k in ProductionKind)),
         Column("platform", Kind.STRING),
     ),
     key=("production",),

@@ -100,6 +100,8 @@ def expectations(schema: TableSchema) -> str:
     parts = []
     for column in schema.columns:
         kind = "a date YYYY-MM-DD" if column.kind == "date" else f"a {column.kind}"
+        if column.allowed:
+            kind = f"one of {', '.join(column.allowed)}"
         parts.append(f"{column.name}: {kind}")
     return "; ".join(parts)
 
