@@ -57,10 +57,16 @@ def surplus_slots(
         if found and (e1 + root) % 2:
             found = []
     width = (len(bitstring) - 1) * 8 - bitstring[0]
-    if not found or any(not 0 <= slot < width for slot in found):
+    if not found or any(not 0 <= slot < width or not _is_set(bitstring, slot) for slot in found):
         return None
-    held = set(positions.tolist())
-    return found if all(slot in held for slot in found) else None
+    return found
+
+
+def _is_set(bitstring: bytes, slot: int) -> bool:
+    """Whether bit ``slot`` of a DuckDB ``BIT`` value is set (bits run from the high bit of each
+    byte, after the padding)."""
+    bit = bitstring[0] + slot
+    return bool(bitstring[1 + bit // 8] >> (7 - bit % 8) & 1)
 
 
 @dataclass(frozen=True, slots=True)

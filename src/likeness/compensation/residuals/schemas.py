@@ -75,6 +75,11 @@ class TableSchema:
         return tuple(column.name for column in self.columns)
 
     @property
+    def signed(self) -> tuple[Column, ...]:
+        """The columns whose values must have a sign."""
+        return tuple(column for column in self.columns if column.sign is not Sign.ANY)
+
+    @property
     def values(self) -> tuple[str, ...]:
         """The columns outside the key."""
         return tuple(name for name in self.column_names if name not in self.key)

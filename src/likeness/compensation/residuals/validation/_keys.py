@@ -41,8 +41,9 @@ def fetch_checked(engine: Engine, schema: TableSchema, types: Mapping[str, str])
 
 def good_rows(report: ValidationReport, schema: TableSchema, rows: list[Row]) -> list[Row]:
     """Report wrong types, bad signs and duplicates of a small table; return its good rows."""
-    wrong = [row for row in rows if any(row[name] is None for name in schema.column_names)]
-    converted = [row for row in rows if all(row[name] is not None for name in schema.column_names)]
+    names = schema.column_names
+    wrong = [row for row in rows if any(row[name] is None for name in names)]
+    converted = [row for row in rows if all(row[name] is not None for name in names)]
     if wrong:
         report.problems.append(
             Problem(
@@ -128,7 +129,7 @@ def _values(schema: TableSchema, row: Row) -> tuple[Any, ...]:
 
 
 def _in_range(schema: TableSchema, row: Row) -> bool:
-    for column in schema.columns:
+    for column in schema.signed:
         if column.sign is Sign.NON_NEGATIVE and row[column.name] < 0:
             return False
         if column.sign is Sign.POSITIVE and row[column.name] <= 0:
