@@ -17,6 +17,7 @@ from likeness.compensation.residuals.engines import DuckDBEngine
 from likeness.compensation.residuals.run import run_residuals
 from likeness.compensation.residuals.settings import load_settings
 from likeness.domain.principals import OPERATOR, Principal, Role
+from likeness.errors import NotFoundError
 from likeness.services import payments, registry, statements
 from likeness.services.demo import load_demo
 from likeness.services.residuals import record_residual_run
@@ -191,3 +192,20 @@ def test_the_migration_fills_in_the_lines_recorded_before_it(database_url):
         ("S1", "use", "D1", "crowd-multiplication", 2, 10),
         ("S1", "use", "D1", "crowd-multiplication", 2, 11),
     ]
+
+
+def test_a_producer_stores_a_run_of_its_own_productions_and_no_other(demo, shared_scenarios):
+    with demo.uow() as uow:
+        registry.import_world(uow, OPERATOR, STREAMER)
+        uow.commit()
+    outcome = _outcome(shared_scenarios / "residuals-basic")  # V1 is S9's
+    with demo.uow() as uow, pytest.raises(NotFoundError, match="residual run 'q1' does not exist"):
+        record_residual_run(
+            uow, Principal.parse("producer:S1"), outcome, source="q1", deps=DEPS, now=lambda: NOW
+        )
+    with demo.uow() as uow:
+        recorded = record_residual_run(
+            uow, Principal.parse("producer:S9"), outcome, source="q1", deps=DEPS, now=lambda: NOW
+        )
+        uow.commit()
+    assert recorded.pay.unlinked == () and len(recorded.pay.owed) > 0

@@ -6,6 +6,7 @@ Spark tests share one local session (``spark`` fixture, session scope) and are m
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import json
 import shutil
 from collections.abc import Callable, Iterator
@@ -16,6 +17,7 @@ import duckdb
 import pytest
 
 from likeness.compensation.residuals.engines import DuckDBEngine, Engine, SparkEngine, spark_session
+from likeness.compensation.residuals.from_registry import registry_tables
 from likeness.compensation.residuals.generate import generate_dataset
 from likeness.compensation.residuals.outputs import result_json
 from likeness.compensation.residuals.run import RunOutcome, run_residuals
@@ -89,6 +91,45 @@ def test_residuals_basic_gives_the_expected_json(backend, basic, expected):
     assert outcome.report.ok
     assert outcome.result is not None
     assert result_json(outcome.result) == expected
+
+
+def test_productions_titles_and_cast_given_from_the_registry_give_the_same_result(
+    backend, basic, expected
+):
+    """``--from-registry``: the folder holds only viewership and subscribers; the other three
+    tables come as registry rows, checked like files."""
+    rows: dict[str, list[dict[str, object]]] = {}
+    for name in ("productions", "titles", "cast"):
+        path = basic / f"{name}.csv"
+        with path.open(newline="") as f:
+            rows[name] = list(csv.DictReader(f))
+        path.unlink()
+    for row in rows["titles"]:
+        row["runtime_minutes"] = int(str(row["runtime_minutes"]))
+        row["premiere"] = dt.date.fromisoformat(str(row["premiere"]))
+    for row in rows["cast"]:
+        row["residual_base"] = Decimal(str(row["residual_base"]))
+    outcome = run_residuals(basic, backend, SETTINGS, given=registry_tables(rows))
+    assert outcome.report.problems == []
+    assert outcome.result is not None and result_json(outcome.result) == expected
+
+
+def test_a_registry_table_is_checked_like_a_file(backend, basic):
+    rows = {
+        "productions": [{"production": "V1", "kind": "hb-svod", "platform": "streamflix"}],
+        "titles": [
+            {"production": "V1", "title": "V1-E1", "runtime_minutes": 60,
+             "premiere": dt.date(2024, 3, 1)},
+            {"production": "V9", "title": "V1-E2", "runtime_minutes": 60,
+             "premiere": dt.date(2024, 3, 1)},
+        ],
+        "cast": [],
+    }  # fmt: skip
+    for name in rows:
+        (basic / f"{name}.csv").unlink()
+    outcome = run_residuals(basic, backend, SETTINGS, given=registry_tables(rows))
+    assert outcome.result is None
+    assert problems(outcome)[("titles", "unknown-productions")] == 1
 
 
 def test_parquet_tables_give_the_same_result_as_csv(backend, basic, expected, tmp_path):

@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from likeness.compensation.residuals.compute import ResidualResult
 from likeness.compensation.residuals.outputs import result_json
 from likeness.compensation.residuals.run import RunOutcome
 from likeness.compensation.rounding import format_money
@@ -48,6 +49,20 @@ def result_digest(outcome: RunOutcome) -> str:
     return hashlib.sha256(canonicalize(result_json(outcome.result))).hexdigest()
 
 
+def _producer_of(uow: UnitOfWork, result: ResidualResult) -> frozenset[str]:
+    """The producer a run belongs to: the one whose registered productions are every
+    production of the run. A run with a production the registry does not hold, or with
+    productions of several producers, belongs to none (only the operator and the union may
+    store it)."""
+    producers = set()
+    for production_id in {year.production for year in result.productions}:
+        production = uow.productions.get(production_id)
+        if production is None:
+            return frozenset()
+        producers.add(str(production.producer))
+    return frozenset(producers) if len(producers) == 1 else frozenset()
+
+
 def record_residual_run(
     uow: UnitOfWork,
     principal: Principal,
@@ -70,9 +85,7 @@ def record_residual_run(
         )
     result = outcome.result
     moment = (now or deps.clock)()
-    # the run is linked to no registry production yet (residuals issue): only whoever sees
-    # every record (the operator, the union) may store one
-    record = Record(RecordKind.RESIDUAL_RUN, source)
+    record = Record(RecordKind.RESIDUAL_RUN, source, producers=_producer_of(uow, result))
     require(principal, Action.RUN_RESIDUALS, record, f"residual run {source!r} does not exist")
     run = ResidualRun(
         rule_set=outcome.rule_set,

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+import pyarrow as pa
+
 _DECIMAL = re.compile(r"^decimal\((\d+),\s*(\d+)\)$", re.IGNORECASE)
 
 
@@ -46,4 +48,24 @@ def spark_ibis_type(type_name: str) -> str:
     match = _DECIMAL.match(lower.replace(" ", ""))
     if match:
         return f"decimal({match.group(1)},{match.group(2)})"
+    return "binary"
+
+
+def arrow_ibis_type(arrow_type: pa.DataType) -> str:
+    """The Ibis type of an Arrow column type (tables given in memory, e.g. from the registry),
+    or ``binary`` for types the pipeline rejects."""
+    if pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type):
+        return "string"
+    if pa.types.is_integer(arrow_type):
+        return "int64"
+    if pa.types.is_floating(arrow_type):
+        return "float64"
+    if pa.types.is_date(arrow_type):
+        return "date"
+    if pa.types.is_timestamp(arrow_type):
+        return "timestamp"
+    if pa.types.is_boolean(arrow_type):
+        return "boolean"
+    if pa.types.is_decimal(arrow_type):
+        return f"decimal({arrow_type.precision},{arrow_type.scale})"
     return "binary"

@@ -10,7 +10,7 @@ Example::
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -63,8 +63,10 @@ def run_residuals(
     *,
     skip_bad_rows: bool = False,
     step: Callable[[str], None] = lambda _: None,
+    given: Mapping[str, pa.Table] | None = None,
 ) -> RunOutcome:
-    """Validate ``directory`` and, when the input allows, compute every production-year.
+    """Validate ``directory`` and, when the input allows, compute every production-year;
+    tables in ``given`` (e.g. productions, titles and cast from the registry) replace files.
 
     Nothing is computed when validation finds a problem, unless ``skip_bad_rows`` (then the
     good rows are used; missing tables or columns still stop the run).
@@ -73,7 +75,9 @@ def run_residuals(
     """
     timings = Timings()
     started = time.perf_counter()
-    report, inputs = validate(engine, directory, settings, skip_bad_rows=skip_bad_rows, step=step)
+    report, inputs = validate(
+        engine, directory, settings, skip_bad_rows=skip_bad_rows, step=step, given=given
+    )
     timings.validate_seconds = time.perf_counter() - started
     if inputs is None:
         return RunOutcome(report, None, 0, engine.name, settings.rule_set, timings)

@@ -8,10 +8,12 @@ the subscribers of each production-year (:mod:`._subscribers`).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
+
+import pyarrow as pa
 
 from likeness.compensation.residuals import pipeline
 from likeness.compensation.residuals.compute import (
@@ -71,18 +73,21 @@ def validate(
     *,
     skip_bad_rows: bool = False,
     step: Callable[[str], None] = lambda _: None,
+    given: Mapping[str, pa.Table] | None = None,
 ) -> tuple[ValidationReport, Inputs | None]:
-    """Load the five tables of ``directory`` into ``engine`` and check them.
+    """Load the five tables of ``directory`` into ``engine`` and check them; a table in
+    ``given`` (productions, titles and cast from the registry) is taken from there instead of
+    a file, and checked the same way.
 
     Returns the report and, when the computation can go on (no problem, or ``skip_bad_rows``
     and no fatal problem), the good inputs. ``step`` is called with a short description before
     each stage (for progress display).
     """
     report = ValidationReport(str(directory))
-    files, missing = find_table_files(directory)
+    files, missing = find_table_files(directory, given=given or {})
     report.problems.extend(missing)
     step("reading the input tables")
-    types = load_tables(report, engine, files)
+    types = load_tables(report, engine, files, given)
     if len(types) < len(TABLES):
         report.fatal = True
         return report, None
