@@ -7,6 +7,7 @@ import datetime as dt
 from pydantic import BaseModel, ConfigDict, Field
 
 from likeness.api.schemas import PayLinePublic
+from likeness.interchange.records import Amount
 
 
 class _Public(BaseModel):
@@ -24,9 +25,7 @@ class CorrectBody(_Public):
     """The union's correction: why, and the right amount (omit it to cancel the line)."""
 
     reason: str = Field(min_length=1, max_length=500)
-    amount: str | None = Field(
-        default=None, pattern=r"^[0-9]{1,9}(\.[0-9]{1,2})?$", examples=["624.00"]
-    )
+    amount: Amount | None = Field(default=None, examples=["624.00"])
 
 
 class PayLineDetail(PayLinePublic):
