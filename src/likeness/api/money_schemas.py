@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from likeness.api.schemas import PayLinePublic
-from likeness.interchange.records import Amount
+from likeness.interchange.records import Amount, Day
 
 
 class _Public(BaseModel):
@@ -18,7 +16,7 @@ class MarkPaidBody(_Public):
     """The producer's record of a payment: the transfer's reference and the day paid."""
 
     reference: str = Field(min_length=1, max_length=200, examples=["ACH 2026-11-30 0042"])
-    paid_on: dt.date
+    paid_on: Day
 
 
 class CorrectBody(_Public):
