@@ -38,6 +38,21 @@ def _bounded(text: str, limit: int = MAX_MESSAGE_CHARS) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def shown_value(value: Any) -> str:
+    r"""``value`` as a message quotes it: ``repr`` (so a NUL, a right-to-left override or a
+    zero-width character shows escaped and cannot reorder or hide part of the line), cut to
+    :data:`MAX_QUOTED_CHARS`; ``missing`` for None.
+
+    >>> shown_value("P1\u202e\u200b"), shown_value(None), len(shown_value("x" * 10**6))
+    ("'P1\\u202e\\u200b'", 'missing', 80)
+    """
+    if value is None:
+        return "missing"
+    if isinstance(value, str) and len(value) > MAX_QUOTED_CHARS:
+        value = value[:MAX_QUOTED_CHARS]  # never repr a 50 MB value to show 80 characters
+    return _bounded(repr(value), MAX_QUOTED_CHARS)
+
+
 class Error(Exception):
     """Base of every Likeness error; ``str(error)`` is a one-line message for a person."""
 
@@ -64,13 +79,16 @@ class InvalidInputError(Error):
 
 
 class RecordInvalidError(InvalidInputError):
-    """One record of an import or a request has a bad field; nothing was written."""
+    """One record of an import or a request has a bad field; nothing was written. Without a
+    ``record`` the message names the field alone (a command-line argument, a URL parameter)."""
 
     def __init__(
         self, record: str, field: str, value: Any, expected: str, *, errors: Sequence[str] = ()
     ) -> None:
-        shown = "missing" if value is None else _bounded(repr(value), MAX_QUOTED_CHARS)
-        super().__init__(f"{record}: {field} {shown} (expected {expected})", errors=errors)
+        where = f"{record}: " if record else ""
+        super().__init__(
+            f"{where}{field} {shown_value(value)} (expected {expected})", errors=errors
+        )
         self.record = record
         self.field = field
         self.value = value

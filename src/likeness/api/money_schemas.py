@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from pydantic import BaseModel, ConfigDict, Field
 
 from likeness.api.schemas import PayLinePublic
+from likeness.interchange.records import Amount, Day
 
 
 class _Public(BaseModel):
@@ -17,16 +16,14 @@ class MarkPaidBody(_Public):
     """The producer's record of a payment: the transfer's reference and the day paid."""
 
     reference: str = Field(min_length=1, max_length=200, examples=["ACH 2026-11-30 0042"])
-    paid_on: dt.date
+    paid_on: Day
 
 
 class CorrectBody(_Public):
     """The union's correction: why, and the right amount (omit it to cancel the line)."""
 
     reason: str = Field(min_length=1, max_length=500)
-    amount: str | None = Field(
-        default=None, pattern=r"^[0-9]{1,9}(\.[0-9]{1,2})?$", examples=["624.00"]
-    )
+    amount: Amount | None = Field(default=None, examples=["624.00"])
 
 
 class PayLineDetail(PayLinePublic):

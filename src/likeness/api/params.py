@@ -1,15 +1,38 @@
-"""What the API's routes share in their signatures: the page parameters of every list route,
-the JSON body type they answer with, and the refusal of query parameters a route does not take."""
+"""What the API's routes share in their signatures: the ids and numbers in their paths, the page
+parameters of every list route, the JSON body type they answer with, and the refusal of query
+parameters a route does not take.
+
+A malformed id in a path (a NUL, a right-to-left override, a zero-width character, more than 64
+characters, an empty one) is bad input like any other: 422 problem details naming the parameter
+and the grammar, before anything is looked up. A well-formed id of a record the caller may not
+see answers 404, exactly like one that does not exist (SPEC §10).
+"""
 
 from __future__ import annotations
 
 from typing import Annotated, Any
 
-from fastapi import Query, Request
+from fastapi import Path, Query, Request
 from fastapi.dependencies.models import Dependant
 
+from likeness.domain.ids import ID_GRAMMAR, ID_PATTERN
 from likeness.errors import InvalidInputError
+from likeness.interchange.records import Id
 from likeness.services.pages import MAX_LIMIT
+
+#: the largest record number a path may name (a database's 64-bit integer)
+MAX_NUMBER = 2**63 - 1
+
+#: a record's id in a route's path: the one grammar of ids, else 422 naming the parameter
+PathId = Annotated[
+    Id,
+    Path(
+        description=f"the record's id: {ID_GRAMMAR}",
+        json_schema_extra={"pattern": f"^{ID_PATTERN.pattern}$"},
+    ),
+]
+#: a record's number in a route's path (a use, a pay line, a strike): 1 or more
+PathNumber = Annotated[int, Path(ge=1, le=MAX_NUMBER, description="the record's number")]
 
 #: a JSON object as a route answers it (the route's response model documents its shape)
 Json = dict[str, Any]

@@ -76,7 +76,14 @@ def is_api(request: Request) -> bool:
 
 
 def _field(loc: Any) -> str:
-    return ".".join(str(p) for p in loc if p not in ("body", "query", "path", "header"))
+    """The field a validation error is about: its location without where it came from
+    (``body``, ``path`` ...) nor the union member pydantic tried (``list[...]``), e.g.
+    ``against.0`` of a ``list[Id] | Id``."""
+    return ".".join(
+        str(p)
+        for p in loc
+        if p not in ("body", "query", "path", "header") and not (isinstance(p, str) and "[" in p)
+    )
 
 
 def _status_of(exc: Error) -> int:

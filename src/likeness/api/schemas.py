@@ -12,7 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from pydantic.json_schema import SkipJsonSchema
 
 from likeness.domain.replicas import Medium, ReplicaKind
-from likeness.interchange.records import Day
+from likeness.interchange.records import Day, Id
 from likeness.interchange.schemas import (
     ConsentExpectRecord,
     ConsentRecord,
@@ -215,7 +215,7 @@ class StrikePublic(_Public):
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
     id: int
-    against: list[str] | str
+    against: list[Id] | Id
     from_: str = Field(alias="from")
     until: str | None
 
@@ -247,11 +247,11 @@ ProductionCreate = ProductionRecord
 class ReplicaCreate(_Public):
     """A replica as SPEC §9 writes it; its asset files are uploaded one by one afterwards."""
 
-    id: str = Field(min_length=1, max_length=200)
-    performer: str = Field(min_length=1)
+    id: Id
+    performer: Id
     kind: ReplicaKind
     media: list[Medium] = Field(min_length=1)
-    made_in: str | None = None
+    made_in: Id | None = None
     made_on: Day | None = None
 
 
@@ -284,7 +284,7 @@ class StrikeCreate(_Public):
 
     model_config = ConfigDict(extra="forbid", populate_by_name=True)
 
-    against: list[str] | str
+    against: list[Id] | Id
     from_: Day = Field(alias="from")
     until: Day | None = None
 

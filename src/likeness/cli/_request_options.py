@@ -17,6 +17,7 @@ from typing import Annotated, Any
 
 import typer
 
+from likeness.cli._ids import id_value
 from likeness.errors import InvalidInputError
 from likeness.interchange.documents import read_document
 from likeness.interchange.schemas import REQUEST_FILE_ONLY, RequestRecord
@@ -39,13 +40,22 @@ _GIVEN = frozenset({"COMMANDLINE", "ENVIRONMENT"})
 
 
 def _options(
-    id: Annotated[str, typer.Option("--id", help="Request id.")] = "Q1",
+    id: Annotated[str, typer.Option("--id", help="Request id.", callback=id_value)] = "Q1",
     kind: Annotated[str | None, typer.Option(help="create, use, alteration or synthetic.")] = None,
-    producer: Annotated[str | None, typer.Option(help="The producer asking.")] = None,
-    production: Annotated[str | None, typer.Option(help="The production.")] = None,
-    replica: Annotated[str | None, typer.Option(help="The replica (use, alteration).")] = None,
+    producer: Annotated[
+        str | None, typer.Option(help="The producer asking.", callback=id_value)
+    ] = None,
+    production: Annotated[
+        str | None, typer.Option(help="The production.", callback=id_value)
+    ] = None,
+    replica: Annotated[
+        str | None, typer.Option(help="The replica (use, alteration).", callback=id_value)
+    ] = None,
     performer: Annotated[
-        str | None, typer.Option(help="The performer (create; alteration instead of replica).")
+        str | None,
+        typer.Option(
+            help="The performer (create; alteration instead of replica).", callback=id_value
+        ),
     ] = None,
     use: Annotated[str | None, typer.Option(help="The use (SPEC §3).")] = None,
     date: Annotated[str | None, typer.Option(help="Date of the use, YYYY-MM-DD.")] = None,
@@ -70,7 +80,8 @@ def _options(
         bool, typer.Option(help="The replica counts toward background performers hired.")
     ] = False,
     resembles: Annotated[
-        str | None, typer.Option(help="Performer a synthetic performer resembles.")
+        str | None,
+        typer.Option(help="Performer a synthetic performer resembles.", callback=id_value),
     ] = None,
     feature: Annotated[
         list[str] | None,

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 import typer
 
 from likeness.bootstrap import bootstrap
+from likeness.cli._ids import id_value
 from likeness.cli._output import print_json, print_table
 from likeness.cli._principal import current
 from likeness.domain.consent_requests import RequestState
@@ -236,7 +237,7 @@ def list_(
 
 @app.command("show")
 def show(
-    request_id: Annotated[str, typer.Argument(help="The request id.")],
+    request_id: Annotated[str, typer.Argument(help="The request id.", callback=id_value)],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """One request, its full terms and its state today."""
@@ -257,7 +258,7 @@ def show(
 
 @app.command("grant")
 def grant(
-    request_id: Annotated[str, typer.Argument(help="The request id.")],
+    request_id: Annotated[str, typer.Argument(help="The request id.", callback=id_value)],
     by: Annotated[str | None, _BY] = None,
 ) -> None:
     """Grant a pending request: the consent is made, signed today, separately signed."""
@@ -273,7 +274,7 @@ def grant(
 
 @app.command("refuse")
 def refuse(
-    request_id: Annotated[str, typer.Argument(help="The request id.")],
+    request_id: Annotated[str, typer.Argument(help="The request id.", callback=id_value)],
     reason: Annotated[str | None, typer.Option(help="Why (the producer reads it).")] = None,
     by: Annotated[str | None, _BY] = None,
 ) -> None:
@@ -287,7 +288,9 @@ def refuse(
 
 
 @app.command("withdraw")
-def withdraw(request_id: Annotated[str, typer.Argument(help="The request id.")]) -> None:
+def withdraw(
+    request_id: Annotated[str, typer.Argument(help="The request id.", callback=id_value)],
+) -> None:
     """Withdraw your pending request (producers)."""
     container = bootstrap()
     with container.uow() as uow:

@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from likeness.bootstrap import bootstrap
+from likeness.cli._ids import id_value
 from likeness.cli._output import print_json, print_table
 from likeness.cli._principal import current
 from likeness.domain.consents import StoredConsent
@@ -139,7 +140,9 @@ def add(
 
 @app.command("revoke")
 def revoke(
-    consent_id: Annotated[str, typer.Argument(help="Id of the consent to revoke.")],
+    consent_id: Annotated[
+        str, typer.Argument(help="Id of the consent to revoke.", callback=id_value)
+    ],
     on: Annotated[
         str | None,
         typer.Option("--on", help="Revoked from this date on, YYYY-MM-DD (default: today)."),
@@ -159,7 +162,9 @@ def revoke(
 
 @app.command("suspend")
 def suspend(
-    consent_id: Annotated[str, typer.Argument(help="Id of the consent to suspend.")],
+    consent_id: Annotated[
+        str, typer.Argument(help="Id of the consent to suspend.", callback=id_value)
+    ],
     on: Annotated[str, typer.Option("--on", help="Suspended from this date on, YYYY-MM-DD.")],
     by: Annotated[
         str | None,
@@ -208,7 +213,7 @@ OnOption = Annotated[
 
 @app.command("show")
 def show(
-    consent_id: Annotated[str, typer.Argument(help="Id of the consent.")],
+    consent_id: Annotated[str, typer.Argument(help="Id of the consent.", callback=id_value)],
     on: OnOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:

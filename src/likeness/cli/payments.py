@@ -13,6 +13,7 @@ from typing import Annotated, Any
 import typer
 
 from likeness.bootstrap import bootstrap
+from likeness.cli._ids import MAX_NUMBER, id_value
 from likeness.cli._output import console, print_json, print_table
 from likeness.cli._principal import current
 from likeness.compensation.rounding import format_money
@@ -67,7 +68,9 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def statement(
-    performer: Annotated[str, typer.Argument(help="The performer's id, e.g. P1.")],
+    performer: Annotated[
+        str, typer.Argument(help="The performer's id, e.g. P1.", callback=id_value)
+    ],
     start: Annotated[str, typer.Option("--from", help="First day, YYYY-MM-DD.")],
     until: Annotated[str, typer.Option("--until", help="Last day (included), YYYY-MM-DD.")],
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON on stdout.")] = False,
@@ -114,7 +117,9 @@ def _line_json(line: PayLine, reversed_by: int | None) -> dict[str, Any]:
 
 
 @pay_line_app.command("show")
-def show(line_id: Annotated[int, typer.Argument(help="The pay line's id.")]) -> None:
+def show(
+    line_id: Annotated[int, typer.Argument(help="The pay line's id.", min=1, max=MAX_NUMBER)],
+) -> None:
     """One pay line as JSON: what it is for, how it was computed, paid or due."""
     container = bootstrap()
     with container.uow(write=False) as uow:
@@ -124,7 +129,7 @@ def show(line_id: Annotated[int, typer.Argument(help="The pay line's id.")]) -> 
 
 @pay_line_app.command("mark-paid")
 def mark_paid(
-    line_id: Annotated[int, typer.Argument(help="The pay line's id.")],
+    line_id: Annotated[int, typer.Argument(help="The pay line's id.", min=1, max=MAX_NUMBER)],
     reference: Annotated[str, typer.Option(help="The transfer's or cheque's reference.")],
     on: Annotated[str | None, typer.Option(help="Day paid, YYYY-MM-DD (default: today).")] = None,
 ) -> None:
@@ -149,7 +154,7 @@ def mark_paid(
 
 @pay_line_app.command("correct")
 def correct(
-    line_id: Annotated[int, typer.Argument(help="The pay line's id.")],
+    line_id: Annotated[int, typer.Argument(help="The pay line's id.", min=1, max=MAX_NUMBER)],
     reason: Annotated[str, typer.Option(help="What was wrong with the line.")],
     amount: Annotated[
         str | None, typer.Option(help="The right amount, e.g. 624.00 (omit to cancel the line).")

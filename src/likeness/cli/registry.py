@@ -11,6 +11,7 @@ import typer
 
 from likeness.bootstrap import Container, bootstrap
 from likeness.cli import _principal
+from likeness.cli._ids import id_value
 from likeness.cli._output import print_json, print_table
 from likeness.errors import InvalidInputError
 from likeness.services import registry, replica_assets
@@ -119,7 +120,8 @@ def performer_list(as_json: JsonOption = False) -> None:
 
 @performer_app.command("show")
 def performer_show(
-    performer_id: Annotated[str, typer.Argument(help="Performer id.")], as_json: JsonOption = False
+    performer_id: Annotated[str, typer.Argument(help="Performer id.", callback=id_value)],
+    as_json: JsonOption = False,
 ) -> None:
     """Show one performer."""
     _show(registry.get_performer, performer_id, as_json)
@@ -142,7 +144,8 @@ def producer_list(as_json: JsonOption = False) -> None:
 
 @producer_app.command("show")
 def producer_show(
-    producer_id: Annotated[str, typer.Argument(help="Producer id.")], as_json: JsonOption = False
+    producer_id: Annotated[str, typer.Argument(help="Producer id.", callback=id_value)],
+    as_json: JsonOption = False,
 ) -> None:
     """Show one producer."""
     _show(registry.get_producer, producer_id, as_json)
@@ -189,7 +192,7 @@ def production_list(as_json: JsonOption = False) -> None:
 
 @production_app.command("show")
 def production_show(
-    production_id: Annotated[str, typer.Argument(help="Production id.")],
+    production_id: Annotated[str, typer.Argument(help="Production id.", callback=id_value)],
     as_json: JsonOption = False,
 ) -> None:
     """Show one production."""
@@ -238,7 +241,7 @@ def replica_add(
 
 @replica_app.command("add-asset")
 def replica_add_asset(
-    replica_id: Annotated[str, typer.Argument(help="Replica id.")],
+    replica_id: Annotated[str, typer.Argument(help="Replica id.", callback=id_value)],
     file: Annotated[
         Path,
         typer.Argument(
@@ -273,7 +276,8 @@ def replica_list(
 
 @replica_app.command("show")
 def replica_show(
-    replica_id: Annotated[str, typer.Argument(help="Replica id.")], as_json: JsonOption = False
+    replica_id: Annotated[str, typer.Argument(help="Replica id.", callback=id_value)],
+    as_json: JsonOption = False,
 ) -> None:
     """Show one replica with its asset files."""
     _show(registry.get_replica, replica_id, as_json)

@@ -12,6 +12,7 @@ from typing import Annotated
 import typer
 
 from likeness.bootstrap import bootstrap
+from likeness.cli._ids import MAX_NUMBER
 from likeness.cli._output import console, print_json, print_table
 from likeness.cli._principal import current
 from likeness.domain.ids import ProducerId
@@ -72,7 +73,9 @@ def declare(
 
 @app.command("end")
 def end(
-    strike_id: Annotated[int, typer.Argument(help="The id of the strike (see strike list).")],
+    strike_id: Annotated[
+        int, typer.Argument(help="The id of the strike (see strike list).", min=1, max=MAX_NUMBER)
+    ],
     on: Annotated[str, typer.Option("--on", help="The day work resumed, YYYY-MM-DD.")],
 ) -> None:
     """End a strike: --on is the day work resumed (it is not a strike day)."""

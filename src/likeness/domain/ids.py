@@ -28,6 +28,25 @@ ID_GRAMMAR = (
 )
 
 
+#: the grammar of an idempotency key (``POST /v1/uses``, ``likeness use record --key``): the
+#: characters of an id, 1 to 128 long. It is stored as ``PRODUCER/KEY`` (at most 64 + 1 + 128
+#: characters, within its column of 200), so a key holds no ``/``.
+KEY_PATTERN = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+#: the key grammar in words, for messages
+KEY_GRAMMAR = (
+    "a key of 1 to 128 letters, digits, '.', '_', ':' or '-', starting with a letter or digit"
+)
+
+
+def is_valid_key(text: object) -> bool:
+    """Whether ``text`` is an idempotency key of :data:`KEY_PATTERN`.
+
+    >>> is_valid_key("scene-40"), is_valid_key("a/b"), is_valid_key("k" * 129)
+    (True, False, False)
+    """
+    return isinstance(text, str) and KEY_PATTERN.fullmatch(text) is not None
+
+
 def is_valid_id(text: object) -> bool:
     """Whether ``text`` is an id of :data:`ID_PATTERN`.
 

@@ -16,7 +16,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Val
 from pydantic_core import PydanticCustomError
 
 from likeness.domain.bounds import AMOUNT_RULE, DAYS_RULE, MAX_DAYS, amount_problem
-from likeness.domain.ids import ID_GRAMMAR, is_valid_id
+from likeness.domain.ids import ID_GRAMMAR, KEY_GRAMMAR, is_valid_id, is_valid_key
 from likeness.errors import InvalidInputError, RecordInvalidError
 from likeness.interchange._loader import quoted
 
@@ -49,6 +49,7 @@ _EXPECTED = {
     "greater_than_equal": "a number that is not negative",
     "greater_than": "a positive number",
     "id_grammar": ID_GRAMMAR,
+    "key_grammar": KEY_GRAMMAR,
     "amount_bounds": AMOUNT_RULE,
     "days_bounds": DAYS_RULE,
 }
@@ -70,7 +71,30 @@ def _written_moment(value: Any) -> Any:
 
 def _id(value: str) -> str:
     if not is_valid_id(value):
-        raise PydanticCustomError("id_grammar", "not an id")
+        raise PydanticCustomError("id_grammar", f"expected {ID_GRAMMAR}")
+    return value
+
+
+def _key(value: str) -> str:
+    if not is_valid_key(value):
+        raise PydanticCustomError("key_grammar", f"expected {KEY_GRAMMAR}")
+    return value
+
+
+def checked_id(field: str, value: str) -> str:
+    """``value`` when it is an id of the one grammar (:data:`~likeness.domain.ids.ID_PATTERN`);
+    else :class:`RecordInvalidError` naming ``field``, the value shown escaped, and the grammar.
+    Every door that takes an id outside a record (a command-line argument) checks it here."""
+    if not is_valid_id(value):
+        raise RecordInvalidError("", field, value, ID_GRAMMAR)
+    return value
+
+
+def checked_key(field: str, value: str) -> str:
+    """``value`` when it is an idempotency key (:data:`~likeness.domain.ids.KEY_PATTERN`);
+    else :class:`RecordInvalidError` naming ``field``."""
+    if not is_valid_key(value):
+        raise RecordInvalidError("", field, value, KEY_GRAMMAR)
     return value
 
 
@@ -80,7 +104,7 @@ def _id_or_wildcard(value: str) -> str:
 
 def _amount(value: Decimal) -> Decimal:
     if amount_problem(value) is not None:
-        raise PydanticCustomError("amount_bounds", "not an amount")
+        raise PydanticCustomError("amount_bounds", f"expected {AMOUNT_RULE}")
     return value
 
 
@@ -97,12 +121,14 @@ def _days(value: Any) -> Any:
         or number != number.to_integral_value()
         or not 1 <= number <= MAX_DAYS
     ):
-        raise PydanticCustomError("days_bounds", "not a number of days")
+        raise PydanticCustomError("days_bounds", f"expected {DAYS_RULE}")
     return int(number)
 
 
 #: an id of the one grammar (:data:`likeness.domain.ids.ID_PATTERN`)
 Id = Annotated[str, AfterValidator(_id)]
+#: an idempotency key (:data:`likeness.domain.ids.KEY_PATTERN`)
+Key = Annotated[str, AfterValidator(_key)]
 #: an id, or ``*`` (a blanket grant: recorded, and found invalid)
 IdOrWildcard = Annotated[str, AfterValidator(_id_or_wildcard)]
 #: money: finite, 0 to MAX_AMOUNT, at most two decimals

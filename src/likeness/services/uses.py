@@ -15,10 +15,11 @@ from typing import Any
 from likeness.domain.principals import Principal, Role
 from likeness.domain.requests import Request
 from likeness.domain.uses import UseRecord, pay_lines_of
-from likeness.errors import ConflictError, InvalidInputError
+from likeness.errors import ConflictError
 from likeness.interchange.decisions import decision_to_json
 from likeness.interchange.documents import to_jsonable
 from likeness.interchange.parsing import parse_request
+from likeness.interchange.records import checked_key
 from likeness.services.access import Action, RecordKind, require
 from likeness.services.collaborators import Collaborators
 from likeness.services.decisions import decide_request, request_record
@@ -83,8 +84,7 @@ def record_use(
     Raises :class:`ConflictError` when ``key`` was used for a different request, and
     :class:`~likeness.errors.RecordInvalidError` for a malformed request.
     """
-    if not key.strip():
-        raise InvalidInputError("an idempotency key is required (expected a non-empty key)")
+    checked_key("idempotency key", key)
     key = scoped_key(principal, key)
     normalized = request_document(document)
     stored = uow.uses.get(key)

@@ -9,6 +9,7 @@ from typing import Any
 from fastapi import APIRouter, Request, Response, status
 from starlette.concurrency import run_in_threadpool
 
+from likeness.api.params import PathId
 from likeness.api.responses import WRITE
 from likeness.api.schemas import AssetPublic
 from likeness.deps import ApiPrincipal, ContainerDep
@@ -52,7 +53,7 @@ def _record(
     },
 )
 async def upload_asset(
-    replica_id: str,
+    replica_id: PathId,
     name: str,
     request: Request,
     response: Response,

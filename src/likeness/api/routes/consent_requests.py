@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, status
 
-from likeness.api.params import Json, Limit, Offset
+from likeness.api.params import Json, Limit, Offset, PathId
 from likeness.api.request_schemas import (
     ConsentRequestCreate,
     ConsentRequestPage,
@@ -107,7 +107,7 @@ def list_requests(
 
 @router.get("/consent-requests/{request_id}", response_model=ConsentRequestPublic, responses=READ)
 def get_request(
-    request_id: str, uow: ApiReadUow, principal: ApiPrincipal, container: ContainerDep
+    request_id: PathId, uow: ApiReadUow, principal: ApiPrincipal, container: ContainerDep
 ) -> Json:
     """One request as it stands today."""
     return request_view(requests.get_request(uow, principal, request_id, deps=container.deps))
@@ -115,7 +115,7 @@ def get_request(
 
 @router.post("/consent-requests/{request_id}/grant", response_model=GrantPublic, responses=WRITE)
 def grant_request(
-    request_id: str,
+    request_id: PathId,
     body: EmptyBody,
     uow: ApiWriteUow,
     principal: ApiPrincipal,
@@ -133,7 +133,7 @@ def grant_request(
     "/consent-requests/{request_id}/refuse", response_model=ConsentRequestPublic, responses=WRITE
 )
 def refuse_request(
-    request_id: str,
+    request_id: PathId,
     body: RefuseBody,
     uow: ApiWriteUow,
     principal: ApiPrincipal,
@@ -150,7 +150,7 @@ def refuse_request(
     responses=WRITE,
 )
 def withdraw_request(
-    request_id: str,
+    request_id: PathId,
     body: EmptyBody,
     uow: ApiWriteUow,
     principal: ApiPrincipal,

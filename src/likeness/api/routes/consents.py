@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from likeness.api.params import Json, Limit, Offset
+from likeness.api.params import Json, Limit, Offset, PathId
 from likeness.api.responses import READ, WRITE
 from likeness.api.schemas import ConsentCreate, ConsentPage, ConsentPublic, DayBody
 from likeness.api.views import consent_view, page_view
@@ -38,7 +38,7 @@ def _views(uow: UnitOfWork, found: list[StoredConsent], container: ContainerDep)
     responses=READ,
 )
 def get_consent(
-    consent_id: str, uow: ApiReadUow, principal: ApiPrincipal, container: ContainerDep
+    consent_id: PathId, uow: ApiReadUow, principal: ApiPrincipal, container: ContainerDep
 ) -> Json:
     """One consent, with its validity as recorded (SPEC §5 problems) and its ``standing``
     today: valid, or revoked, not authorized, ended at death, expired, suspended, invalid."""
@@ -52,7 +52,7 @@ def get_consent(
     responses=READ,
 )
 def performer_consents(
-    performer_id: str,
+    performer_id: PathId,
     uow: ApiReadUow,
     principal: ApiPrincipal,
     container: ContainerDep,
@@ -96,7 +96,7 @@ def give_consent(
     responses=WRITE,
 )
 def revoke_consent(
-    consent_id: str,
+    consent_id: PathId,
     body: DayBody,
     uow: ApiWriteUow,
     principal: ApiPrincipal,
@@ -114,7 +114,7 @@ def revoke_consent(
     responses=WRITE,
 )
 def suspend_consent(
-    consent_id: str,
+    consent_id: PathId,
     body: DayBody,
     uow: ApiWriteUow,
     principal: ApiPrincipal,

@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Response, status
 from fastapi.responses import JSONResponse
 
-from likeness.api.params import Json, Limit, Offset
+from likeness.api.params import Json, Limit, Offset, PathId, PathNumber
 from likeness.api.responses import READ, WRITE
 from likeness.api.schemas import (
     BatchPublic,
@@ -26,8 +26,9 @@ from likeness.api.schemas import (
 )
 from likeness.api.views import decision_view, page_view, pay_line_view, use_view
 from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
+from likeness.domain.ids import KEY_GRAMMAR, KEY_PATTERN
 from likeness.domain.requests import Request
-from likeness.interchange.records import build_checked
+from likeness.interchange.records import Key, build_checked
 from likeness.interchange.schemas import RequestRecord, request_from_record
 from likeness.services import use_queries
 from likeness.services.decisions import decide_requests
@@ -36,13 +37,13 @@ from likeness.services.uses import record_use
 router = APIRouter(prefix="/v1", tags=["decisions and uses"])
 
 IdempotencyKey = Annotated[
-    str,
+    Key,
     Header(
         alias="Idempotency-Key",
-        min_length=1,
-        max_length=150,
         description="The producer's key for this use: the same key and body answer the first"
-        " answer again; the same key with another body is a 409.",
+        f" answer again; the same key with another body is a 409. It is {KEY_GRAMMAR}; any"
+        " other answers 422 naming the header.",
+        json_schema_extra={"pattern": f"^{KEY_PATTERN.pattern}$"},
     ),
 ]
 
@@ -101,14 +102,14 @@ def record(
 
 
 @router.get("/uses/{use_id}", response_model=UsePublic, responses=READ)
-def get_use(use_id: int, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
+def get_use(use_id: PathNumber, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One recorded use: its request, the decision that allowed it, and its pay lines."""
     return use_view(use_queries.get_use(uow, principal, use_id))
 
 
 @router.get("/performers/{performer_id}/uses", response_model=UsePage, responses=READ)
 def performer_uses(
-    performer_id: str,
+    performer_id: PathId,
     uow: ApiReadUow,
     principal: ApiPrincipal,
     limit: Limit = 100,
@@ -121,7 +122,7 @@ def performer_uses(
 
 @router.get("/performers/{performer_id}/pay-lines", response_model=PayLinePage, responses=READ)
 def performer_pay_lines(
-    performer_id: str,
+    performer_id: PathId,
     uow: ApiReadUow,
     principal: ApiPrincipal,
     limit: Limit = 100,

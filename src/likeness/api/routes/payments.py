@@ -8,7 +8,6 @@ corrects a line by reversing it (never an edit) and reads the reports.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Header, Query
@@ -24,7 +23,7 @@ from likeness.api.money_schemas import (
     StatementPublic,
     UnpaidReportPublic,
 )
-from likeness.api.params import Json
+from likeness.api.params import Json, PathId, PathNumber
 from likeness.api.responses import READ, WRITE
 from likeness.api.views import pay_line_view
 from likeness.deps import ApiPrincipal, ApiReadUow, ApiWriteUow, ContainerDep
@@ -85,7 +84,7 @@ def _media_type(accept: str | None) -> str:
     responses={**READ, **_STATEMENT_CONTENT},  # type: ignore[dict-item]
 )
 def performer_statement(
-    performer_id: str,
+    performer_id: PathId,
     uow: ApiReadUow,
     principal: ApiPrincipal,
     container: ContainerDep,
@@ -110,7 +109,7 @@ def performer_statement(
 
 
 @router.get("/pay-lines/{line_id}", response_model=PayLineDetail, responses=READ)
-def get_pay_line(line_id: int, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
+def get_pay_line(line_id: PathNumber, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One pay line: what it is for, how it was computed, paid or due."""
     line, reversed_by = payments.get_line(uow, principal, line_id)
     return {**pay_line_view(line), "reversed_by": reversed_by}
@@ -118,7 +117,7 @@ def get_pay_line(line_id: int, uow: ApiReadUow, principal: ApiPrincipal) -> Json
 
 @router.post("/pay-lines/{line_id}/paid", response_model=PayLineDetail, responses=WRITE)
 def mark_paid(
-    line_id: int,
+    line_id: PathNumber,
     body: MarkPaidBody,
     uow: ApiWriteUow,
     principal: ApiPrincipal,
@@ -138,16 +137,15 @@ def mark_paid(
 
 @router.post("/pay-lines/{line_id}/correct", response_model=CorrectionPublic, responses=WRITE)
 def correct_pay_line(
-    line_id: int,
+    line_id: PathNumber,
     body: CorrectBody,
     uow: ApiWriteUow,
     principal: ApiPrincipal,
     container: ContainerDep,
 ) -> Json:
     """The union corrects a line: a reversing line, and one of the right amount if given."""
-    amount = None if body.amount is None else Decimal(body.amount)
     done = payments.correct_line(
-        uow, principal, line_id, reason=body.reason, amount=amount, deps=container.deps
+        uow, principal, line_id, reason=body.reason, amount=body.amount, deps=container.deps
     )
     replacement = done.replacement
     return {

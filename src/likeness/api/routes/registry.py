@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
-from likeness.api.params import Json
+from likeness.api.params import Json, PathId
 from likeness.api.responses import READ, WRITE
 from likeness.api.schemas import (
     Created,
@@ -28,7 +28,7 @@ router = APIRouter(prefix="/v1", tags=["registry"])
     response_model_exclude_unset=True,
     responses=READ,
 )
-def get_performer(performer_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
+def get_performer(performer_id: PathId, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One performer; a producer sees the id and name only."""
     permission = registry.see_performer(uow, principal, performer_id)
     performer = registry.get_performer(uow, principal, performer_id)
@@ -41,7 +41,7 @@ def get_performer(performer_id: str, uow: ApiReadUow, principal: ApiPrincipal) -
     response_model_exclude_unset=True,
     responses=READ,
 )
-def get_producer(producer_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
+def get_producer(producer_id: PathId, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One producer."""
     return registry.record_as_document(registry.get_producer(uow, principal, producer_id))
 
@@ -52,7 +52,7 @@ def get_producer(producer_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> 
     response_model_exclude_unset=True,
     responses=READ,
 )
-def get_production(production_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
+def get_production(production_id: PathId, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One production."""
     return registry.record_as_document(registry.get_production(uow, principal, production_id))
 
@@ -63,7 +63,7 @@ def get_production(production_id: str, uow: ApiReadUow, principal: ApiPrincipal)
     response_model_exclude_unset=True,
     responses=READ,
 )
-def get_replica(replica_id: str, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
+def get_replica(replica_id: PathId, uow: ApiReadUow, principal: ApiPrincipal) -> Json:
     """One replica, with its asset files, their sizes and SHA-256 digests."""
     return registry.record_as_document(registry.get_replica(uow, principal, replica_id))
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter, status
 
+from likeness.api.params import PathNumber
 from likeness.api.responses import WRITE
 from likeness.api.schemas import DayBody, StrikeCreate, StrikePublic
 from likeness.deps import ApiPrincipal, ApiWriteUow
@@ -45,7 +46,7 @@ def declare_strike(body: StrikeCreate, uow: ApiWriteUow, principal: ApiPrincipal
 
 @router.post("/strikes/{strike_id}/end", response_model=StrikePublic, responses=WRITE)
 def end_strike(
-    strike_id: int, body: DayBody, uow: ApiWriteUow, principal: ApiPrincipal
+    strike_id: PathNumber, body: DayBody, uow: ApiWriteUow, principal: ApiPrincipal
 ) -> dict[str, Any]:
     """End a strike: ``on`` is the day work resumed."""
     return _view(strikes.end_strike(uow, principal, strike_id, body.on))
