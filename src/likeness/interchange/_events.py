@@ -140,27 +140,42 @@ class EventValues:
         raise _Declined  # an alias, or anything unexpected
 
     def _mapping(self, depth: int) -> dict[Any, Any]:
+        # the hot loop of an import: a record is one mapping of scalars, so those are inlined
+        get, keep, scalar = self._loader.get_event, self._events.append, self._scalar
         result: dict[Any, Any] = {}
         seen: set[tuple[str, str]] = set()
-        while type(event := self._take()) is not MappingEndEvent:
-            if type(event) is not ScalarEvent:
+        while True:
+            event = get()
+            keep(event)
+            kind = type(event)
+            if kind is MappingEndEvent:
+                return result
+            if kind is not ScalarEvent:
                 raise _Declined  # a mapping or list as a key, or an alias
-            self._nodes += 1
-            tag, key = self._scalar(event)
+            tag, key = scalar(event)
             written = (tag, event.value)
             if written in seen:
                 raise _Declined  # the composer names the key and its line
             seen.add(written)
-            result[key] = self._value(self._take(), depth)
-        return result
+            event = get()
+            keep(event)
+            if type(event) is ScalarEvent:
+                self._nodes += 2
+                if self._nodes > MAX_EXPANDED_NODES:
+                    raise _Declined
+                result[key] = scalar(event)[1]
+            else:
+                self._nodes += 1
+                result[key] = self._value(event, depth)
 
     def _scalar(self, event: Any) -> tuple[str, Any]:
         if event.anchor is not None or event.tag is not None:
             raise _Declined
         text: str = event.value
-        tag = _STR
-        if event.implicit[0] and (self._always_resolve or text[:1] in self._first_chars):
-            tag = self._loader.resolve(ScalarNode, text, event.implicit)  # type: ignore[no-untyped-call]
+        implicit = event.implicit
+        if not implicit[0] or not (self._always_resolve or text[:1] in self._first_chars):
+            return _STR, text  # quoted, or plain and no implicit tag starts with its character
+        tag = self._loader.resolve(ScalarNode, text, implicit)  # type: ignore[no-untyped-call]
         if tag == _STR:
             return tag, text
         if tag not in _SCALAR_TAGS:
