@@ -16,6 +16,7 @@ stays theirs; the fast path only ever declines.
 from __future__ import annotations
 
 from collections import deque
+from collections.abc import Callable
 from typing import Any
 
 from yaml.events import (
@@ -141,7 +142,8 @@ class EventValues:
 
     def _mapping(self, depth: int) -> dict[Any, Any]:
         # the hot loop of an import: a record is one mapping of scalars, so those are inlined
-        get, keep, scalar = self._loader.get_event, self._events.append, self._scalar
+        get: Callable[[], Any] = self._loader.get_event
+        keep, scalar = self._events.append, self._scalar
         result: dict[Any, Any] = {}
         seen: set[tuple[str, str]] = set()
         while True:
