@@ -104,6 +104,11 @@ def dump_document(data: dict[str, Any]) -> str:
 
 def to_jsonable(value: Any) -> Any:
     """``value`` with dates as ISO strings and Decimals as strings, ready for JSON (no floats)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value  # the common leaves first: an import converts a million records
+    if kind is dict:
+        return {k if type(k) is str else str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, dict):
         return {str(k): to_jsonable(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -31,6 +31,7 @@ from yaml.events import (
 )
 
 from likeness.errors import InvalidInputError
+from likeness.interchange._events import EventValues
 from likeness.interchange._loader import BoundedLoader, DocumentRefusedError, quoted
 
 #: the most bytes ``likeness import`` reads of one file (4 GiB); it streams, so this bounds
@@ -81,12 +82,11 @@ class _Sections:
     def __init__(self, loader: BoundedLoader, source: str) -> None:
         self.loader = loader
         self.source = source
+        self.values = EventValues(loader)
 
     def _node(self) -> Any:
         """The next node, built into a value (each counts its own aliases and nodes)."""
-        self.loader.reset_bounds()
-        node = self.loader.compose_node(None, None)
-        return self.loader.construct_document(node)
+        return self.values.next()
 
     def _items(self) -> Iterator[Any]:
         loader = self.loader

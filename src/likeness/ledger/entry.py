@@ -47,6 +47,15 @@ def format_time(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+def entry_body(kind: str, actor: str, time: str, record: Mapping[str, Any]) -> bytes:
+    """The canonical JSON body of an entry whose time is already spelled by
+    :func:`format_time` (appending many entries at one moment spells it once).
+
+    :raises InvalidInputError: if the record holds a float or a non-JSON value.
+    """
+    return canonicalize({"actor": actor, "kind": kind, "record": record, "time": time})
+
+
 def parse_time(text: str) -> datetime:
     """Read a time written by :func:`format_time`.
 
@@ -108,14 +117,7 @@ class LedgerEntry:
 
         :raises InvalidInputError: if the record holds a float or a non-JSON value.
         """
-        return canonicalize(
-            {
-                "actor": self.actor,
-                "kind": self.kind,
-                "record": self.record,
-                "time": format_time(self.time),
-            }
-        )
+        return entry_body(self.kind, self.actor, format_time(self.time), self.record)
 
     def leaf_hash(self) -> bytes:
         """Return the RFC 9162 leaf hash of :meth:`body`."""

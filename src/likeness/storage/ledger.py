@@ -26,7 +26,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from likeness.errors import InvalidInputError, LedgerIntegrityError, NotFoundError, StorageError
-from likeness.ledger.entry import LedgerEntry, format_time, parse_time
+from likeness.ledger.entry import LedgerEntry, entry_body, format_time, parse_time
 from likeness.ledger.heads import SignedTreeHead, TreeHead, sign_head
 from likeness.ledger.tree import (
     CompactRange,
@@ -131,7 +131,7 @@ class SqlLedger:
                     f"ledger entry {entry.index}: kind has {len(kind)} characters and actor "
                     f"{len(actor)} (expected at most {_KIND_LENGTH} and {_ACTOR_LENGTH})"
                 )
-            body = entry.body()
+            body = entry_body(kind, actor, now_text, record)  # entry.body(), time spelled once
             leaf = hash_leaf(body)
             entry_rows.append((entry.index, kind, now_text, actor, body, leaf))
             node_rows.extend(
