@@ -27,7 +27,9 @@ def upgrade() -> None:
         sa.Column("production_id", sa.String(64), nullable=False),
         sa.Column("runtime_minutes", sa.Integer(), nullable=False),
         sa.Column("premiere", sa.Date(), nullable=False),
-        sa.CheckConstraint("runtime_minutes > 0", name="ck_production_titles_positive_runtime"),
+        sa.CheckConstraint(
+            "runtime_minutes > 0", name=op.f("ck_production_titles_positive_runtime")
+        ),
         sa.ForeignKeyConstraint(
             ["production_id"],
             ["productions.id"],
