@@ -224,3 +224,13 @@ def test_a_producer_imports_titles_and_cast_of_its_own_productions_only(ready, t
     assert out.stderr == (
         "error: title F2-E1: title 'F2-E1' (expected a title id no production has yet)\n"
     )
+
+
+def test_the_api_registers_and_shows_a_production_s_platform(container):
+    from tests.e2e.test_api_v1 import make_api
+
+    api = make_api(container)
+    body = {"id": "FX1", "title": "Harbor", "producer": "S1", "kind": "hb-svod", "platform": "Flix"}
+    assert api.post("producer", "/v1/productions", body).status_code == 201
+    shown = api.get("producer", "/v1/productions/FX1")
+    assert (shown.status_code, shown.json()["platform"]) == (200, "Flix")
