@@ -188,7 +188,7 @@ def production_list(as_json: JsonOption = False) -> None:
     """List the registered productions."""
     _list(
         "productions",
-        ["id", "title", "producer", "kind", "agreement", "principal_photography", "platform"],
+        ["id", "title", "producer", "kind", "agreement", "principal_photography"],
         as_json,
     )
 
