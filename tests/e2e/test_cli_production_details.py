@@ -176,6 +176,11 @@ def test_titles_and_cast_round_trip_through_export_and_import(ready, tmp_path):
         "imported 2 performers, 2 producers, 2 productions, 0 replicas, 2 titles, 2 cast,"
     )
     assert run_cli(home, "export", "-").stdout == first
+    # with a name it is a scenario file (titles and cast do not change decisions)
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text("name: exported\n" + first)
+    ran = ready("scenario", "run", str(scenario), "--json")
+    assert ran.returncode == 0, ran.stderr
 
 
 def test_an_export_without_titles_cast_or_platform_has_no_such_keys(cli):
