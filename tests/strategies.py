@@ -85,6 +85,7 @@ def worlds(draw: st.DrawFn) -> World:
                 draw(st.sampled_from(ProductionKind)),
                 world.agreement,
                 draw(st.none() | dates),
+                draw(st.none() | names),
             )
     if world.performers:
         for i in range(draw(st.integers(0, 3))):

@@ -9,7 +9,7 @@ import pytest
 from tests.e2e.conftest import run_cli
 
 EXPECTED = (
-    "agreement, performers, producers, productions, replicas, consents, strikes,"
+    "agreement, performers, producers, productions, replicas, titles, cast, consents, strikes,"
     " name, description, notes, requests"
 )
 
@@ -37,7 +37,8 @@ def test_a_scenario_world_keeps_its_consents_and_strikes(ready, shared_scenarios
     out = ready("import", str(scenario))
     assert out.returncode == 0, out.stderr
     assert out.stdout == (
-        f"imported 1 performers, 1 producers, 1 productions, 1 replicas, 1 consents, 1 strikes"
+        f"imported 1 performers, 1 producers, 1 productions, 1 replicas, 0 titles, 0 cast,"
+        " 1 consents, 1 strikes"
         f" from {scenario}\n"
         "not imported: name, requests (3): a scenario's questions and notes, not registry data"
         f" (`likeness scenario run {scenario}` decides its requests)\n"
@@ -91,7 +92,7 @@ def test_an_empty_file_is_nothing_to_import(ready, tmp_path, content):
     assert out.returncode == 2
     assert out.stderr == (
         f"error: {world}: nothing to import (expected at least one of performers, producers,"
-        " productions, replicas, consents, strikes)\n"
+        " productions, replicas, titles, cast, consents, strikes)\n"
     )
 
 

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
+from decimal import Decimal
 from typing import Any
 
 import pytest
 
-from likeness.domain.ids import PerformerId, ProducerId, ReplicaId
+from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
+from likeness.domain.productions import CastMember, ProductionTitle
 from likeness.domain.strikes import Strike
 from likeness.storage.unit_of_work import SqlUnitOfWork
 from tests.unit.fakes import FakeUnitOfWork
@@ -27,6 +29,16 @@ CONSENTS = (
     (consent("C4", replica=ReplicaId("I2"), given_by="P2"), ()),
     (consent("C5", separately_signed=False), ("not-separately-signed",)),
     (consent("C6", replica=None, performer=PerformerId("X2"), given_by="union"), ()),
+)
+TITLES = (
+    ProductionTitle(ProductionId("F2"), "F2-E1", 45, D(2025, 3, 1)),
+    ProductionTitle(ProductionId("F1"), "F1-E2", 60, D(2025, 3, 8)),
+    ProductionTitle(ProductionId("F1"), "F1-E1", 61, D(2025, 3, 1)),
+)
+CAST = (
+    CastMember(ProductionId("F1"), PerformerId("P2"), Decimal("1500.5")),
+    CastMember(ProductionId("F1"), PerformerId("P1"), Decimal("2000")),
+    CastMember(ProductionId("F2"), PerformerId("P1"), Decimal("0")),
 )
 STRIKES = (
     Strike((ProducerId("S1"),), D(2023, 7, 14), D(2023, 11, 9)),
@@ -48,6 +60,8 @@ def _load(uow: Any) -> None:
         uow.consents.add(c, problems)
     for strike in STRIKES:
         uow.strikes.add(strike)
+    uow.titles.add_many(TITLES)
+    uow.cast.add_many(CAST)
 
 
 def _reads(uow: Any) -> dict[str, Any]:
@@ -81,6 +95,12 @@ def _reads(uow: Any) -> dict[str, Any]:
         ],
         "all": list(uow.consents.iter_all()),
         "strikes": uow.strikes.list(),
+        "titles": uow.titles.list(),
+        "titles of": {p: uow.titles.of_production(p) for p in ("F1", "F2", "F9")},
+        "known titles": uow.titles.existing(["F1-E1", "F2-E1", "F9-E1"]),
+        "cast": uow.cast.list(),
+        "cast of": {p: uow.cast.of_production(p) for p in ("F1", "F2", "F9")},
+        "known cast": uow.cast.existing([("F1", "P1"), ("F2", "P2"), ("F9", "P1")]),
     }
 
 

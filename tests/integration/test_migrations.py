@@ -9,8 +9,10 @@ names), the schema the migrations build is reflected and compared with the one
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -20,8 +22,10 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.exc import IntegrityError
 
 import likeness.storage
+from likeness.storage import tables as t
 from likeness.storage.database import (
     current_revision,
     head_revision,
@@ -153,3 +157,63 @@ def test_upgrading_twice_changes_nothing(engine):
     upgrade(engine)
     assert schema_of(engine) == before
     assert _differences(engine) == []
+
+
+def test_0010_adds_platforms_titles_and_cast_to_a_registry_at_0009(database_url):
+    # a production registered before 0010 keeps its row, with no platform; titles and cast of
+    # it can then be stored, and the new keys hold
+    engine = make_engine(database_url)
+    try:
+        upgrade(engine, "0009_payments")
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO producers (id, name) VALUES ('S1', 'Studio One')"))
+            conn.execute(
+                text(
+                    "INSERT INTO productions (id, title, producer_id, kind, agreement)"
+                    " VALUES ('F1', 'Harbor', 'S1', 'hb-svod', 'sag-aftra-tv-theatrical-2023')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO performers (id, name, category, born)"
+                    " VALUES ('P1', 'Dana Ruiz', 'principal', '1990-04-02')"
+                )
+            )
+        assert "production_titles" not in inspect(engine).get_table_names()
+        upgrade(engine, "0010_production_details")
+        assert current_revision(engine) == "0010_production_details"
+        with engine.begin() as conn:
+            row = conn.execute(t.productions.select()).one()
+            assert (row.id, row.title, row.platform) == ("F1", "Harbor", None)
+            conn.execute(
+                t.production_titles.insert().values(
+                    title="F1-E1",
+                    production_id="F1",
+                    runtime_minutes=60,
+                    premiere=dt.date(2025, 3, 1),
+                )
+            )
+            conn.execute(
+                t.production_cast.insert().values(
+                    production_id="F1", performer_id="P1", residual_base=Decimal("2000.00")
+                )
+            )
+            cast = conn.execute(t.production_cast.select()).one()
+            assert cast.residual_base == Decimal("2000.00")
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(
+                t.production_titles.insert().values(
+                    title="F1-E2",
+                    production_id="F1",
+                    runtime_minutes=0,
+                    premiere=dt.date(2025, 3, 1),
+                )
+            )
+        with pytest.raises(IntegrityError), engine.begin() as conn:
+            conn.execute(
+                t.production_cast.insert().values(
+                    production_id="F1", performer_id="P1", residual_base=Decimal("1.00")
+                )
+            )
+    finally:
+        engine.dispose()

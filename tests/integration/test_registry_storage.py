@@ -32,6 +32,8 @@ def counts(engine):
 
 
 REGISTRY_TABLES = (
+    t.production_cast,
+    t.production_titles,
     t.replica_assets,
     t.replicas,
     t.representatives,

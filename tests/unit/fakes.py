@@ -26,6 +26,7 @@ from likeness.domain.uses import UseRecord
 from likeness.errors import ConflictError
 from tests.unit.fakes_money import FakePayments
 from tests.unit.fakes_parties import FakeAccounts, FakeConsentRequests, FakeNotices
+from tests.unit.fakes_productions import FakeCast, FakeTitles
 
 
 class _Repo:
@@ -280,6 +281,8 @@ class FakeUnitOfWork:
         self.consent_requests = FakeConsentRequests()
         self.notices = FakeNotices()
         self.ledger = FakeLedger()
+        self.titles = FakeTitles()
+        self.cast = FakeCast()
         self.committed = 0
         self._snapshot: tuple[Any, ...] = ()
 
@@ -300,6 +303,8 @@ class FakeUnitOfWork:
             list(self.notices.items),
             dict(self.notices.claims),
             self.payments.state(),
+            dict(self.titles.items),
+            dict(self.cast.items),
         )
 
     def __enter__(self) -> Self:
@@ -347,3 +352,5 @@ class FakeUnitOfWork:
         self.notices.items = list(self._snapshot[12])
         self.notices.claims = dict(self._snapshot[13])
         self.payments.restore(self._snapshot[14])
+        self.titles.items = dict(self._snapshot[15])
+        self.cast.items = dict(self._snapshot[16])

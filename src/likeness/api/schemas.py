@@ -142,6 +142,7 @@ class ProductionPublic(_Public):
     kind: str
     agreement: str | None = None
     principal_photography: str | None = None
+    platform: str | None = None
 
 
 class AssetPublic(_Public):

@@ -24,6 +24,7 @@ from likeness.cli import decide as decide_cli
 from likeness.cli import ledger as ledger_cli
 from likeness.cli import notices as notices_cli
 from likeness.cli import payments as payments_cli
+from likeness.cli import production_details as _production_details  # noqa: F401 (commands)
 from likeness.cli import registry as registry_cli
 from likeness.cli import residuals as residuals_cli
 from likeness.cli import scenario as scenario_cli

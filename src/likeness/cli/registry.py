@@ -64,7 +64,9 @@ def _list(section: str, columns: list[str], as_json: bool, **filters: Any) -> No
 
 performer_app = typer.Typer(help="Performers: add, list and show.", no_args_is_help=True)
 producer_app = typer.Typer(help="Producers: add, list and show.", no_args_is_help=True)
-production_app = typer.Typer(help="Productions: add, list and show.", no_args_is_help=True)
+production_app = typer.Typer(
+    help="Productions: add, list and show; their titles and cast.", no_args_is_help=True
+)
 replica_app = typer.Typer(help="Replicas and their asset files.", no_args_is_help=True)
 
 
@@ -165,6 +167,9 @@ def production_add(
     principal_photography: Annotated[
         str | None, typer.Option(help="Start of principal photography, YYYY-MM-DD.")
     ] = None,
+    platform: Annotated[
+        str | None, typer.Option(help="Streaming platform it is on (hb-svod, SPEC §6.1).")
+    ] = None,
 ) -> None:
     """Register a production."""
     _add(
@@ -176,6 +181,7 @@ def production_add(
             "kind": kind,
             "agreement": agreement,
             "principal_photography": principal_photography,
+            "platform": platform,
         },
     )
 

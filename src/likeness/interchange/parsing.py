@@ -20,6 +20,7 @@ from likeness.domain.requests import Request
 from likeness.domain.strikes import ALL_PRODUCERS, Strike
 from likeness.domain.world import World
 from likeness.errors import InvalidInputError, RecordInvalidError
+from likeness.interchange.production_details import DETAIL_SECTIONS
 from likeness.interchange.records import build_checked, parse_record, section_of
 from likeness.interchange.schemas import (
     ConsentRecord,
@@ -41,6 +42,8 @@ SCENARIO_KEYS = frozenset(
         "strikes",
         "requests",
         *WORLD_SECTIONS,
+        # what residual runs read (SPEC §6.1): an export carries them; decisions do not use them
+        *DETAIL_SECTIONS,
     }
 )
 

@@ -158,6 +158,11 @@ def _field_path(loc: tuple[int | str, ...]) -> str:
 #: what a person should write in a field whose name says more than its type (``days: 0``)
 _EXPECTED_OF_FIELD = {
     "days": ("a whole number of days, at least 1", {"greater_than_equal", "greater_than"}),
+    "platform": (
+        "a platform name of 1 to 64 characters, not only spaces",
+        {"string_pattern_mismatch", "string_too_short", "string_too_long"},
+    ),
+    "runtime_minutes": ("a whole number of minutes, at least 1", {"greater_than"}),
 }
 
 

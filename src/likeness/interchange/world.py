@@ -22,10 +22,19 @@ from likeness.domain.performers import (
     Representative,
     RepresentativeKind,
 )
-from likeness.domain.productions import DEFAULT_AGREEMENT, Producer, Production, ProductionKind
+from likeness.domain.productions import (
+    DEFAULT_AGREEMENT,
+    MAX_PLATFORM,
+    CastMember,
+    Producer,
+    Production,
+    ProductionKind,
+    ProductionTitle,
+)
 from likeness.domain.replicas import AssetFile, Medium, Replica, ReplicaKind
 from likeness.domain.world import World
 from likeness.errors import RecordInvalidError
+from likeness.interchange.production_details import cast_document, title_document
 from likeness.interchange.records import (
     Amount,
     Day,
@@ -78,6 +87,7 @@ class ProductionRecord(Record):
     kind: ProductionKind
     agreement: str | None = None
     principal_photography: Day | None = None
+    platform: str | None = Field(default=None, min_length=1, max_length=MAX_PLATFORM, pattern=r"\S")
 
 
 class AssetRecord(Record):
@@ -187,6 +197,7 @@ def parse_world(doc: Mapping[str, Any], *, known: World | None = None) -> World:
             rec_p.kind,
             rule_set,
             rec_p.principal_photography,
+            rec_p.platform,
         )
 
     for i, raw in enumerate(section_of(doc, "replicas")):
@@ -248,6 +259,7 @@ def production_document(f: Production) -> dict[str, Any]:
             "kind": str(f.kind),
             "agreement": f.agreement,
             "principal_photography": f.principal_photography,
+            "platform": f.platform,
         }
     )
 
@@ -269,12 +281,23 @@ def replica_document(r: Replica) -> dict[str, Any]:
     )
 
 
-def world_to_document(world: World) -> dict[str, Any]:
-    """The world as a scenario document (the inverse of :func:`parse_world`)."""
-    return {
+def world_to_document(
+    world: World,
+    titles: Iterable[ProductionTitle] = (),
+    cast: Iterable[CastMember] = (),
+) -> dict[str, Any]:
+    """The world as a scenario document (the inverse of :func:`parse_world`), with the
+    ``titles`` and ``cast`` sections (SPEC §6.1) when there are any: a world without them is
+    written exactly as before they existed."""
+    document = {
         "agreement": world.agreement,
         "performers": [performer_document(p) for p in world.performers.values()],
         "producers": [producer_document(s) for s in world.producers.values()],
         "productions": [production_document(f) for f in world.productions.values()],
         "replicas": [replica_document(r) for r in world.replicas.values()],
     }
+    if titles_found := [title_document(t) for t in titles]:
+        document["titles"] = titles_found
+    if cast_found := [cast_document(m) for m in cast]:
+        document["cast"] = cast_found
+    return document

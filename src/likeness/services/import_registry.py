@@ -49,7 +49,16 @@ T = TypeVar("T")
 #: records checked and inserted together (one executemany per table, one ledger append)
 BATCH = 1_000
 #: the sections that hold registry data, in the order an import reports them
-DATA_SECTIONS = ("performers", "producers", "productions", "replicas", "consents", "strikes")
+DATA_SECTIONS = (
+    "performers",
+    "producers",
+    "productions",
+    "replicas",
+    "titles",
+    "cast",
+    "consents",
+    "strikes",
+)
 
 
 @dataclass
@@ -183,6 +192,7 @@ class RegistryImporter:
                 r.kind,
                 rule_set,
                 r.principal_photography,
+                r.platform,
             )
             self._may_register(production_record(production))
             items.append(production)

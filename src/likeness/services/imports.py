@@ -34,11 +34,11 @@ from likeness.rulesets import RULE_SET_IDS
 from likeness.services.access import Action, Record, RecordKind, may, may_register
 from likeness.services.collaborators import Collaborators
 from likeness.services.consent_world import consent_problems
+from likeness.services.import_production_details import ProductionDetailsImporter
 from likeness.services.import_registry import (
     BATCH,
     DATA_SECTIONS,
     ImportResult,
-    RegistryImporter,
 )
 from likeness.services.registration_checks import (
     check_new_consent,
@@ -60,7 +60,7 @@ def _batches(items: Iterator[Any], size: int = BATCH) -> Iterator[list[tuple[int
         yield batch
 
 
-class _Importer(RegistryImporter):
+class _Importer(ProductionDetailsImporter):
     def strikes(self, batch: list[tuple[int, Any]]) -> None:
         permission = may(self.principal, Action.DECLARE_STRIKE, Record(RecordKind.STRIKE, "new"))
         if not permission.allowed:
@@ -164,6 +164,8 @@ class _Importer(RegistryImporter):
             "productions": self.productions_,
             "performers": self.performers,
             "replicas": self.replicas,
+            "titles": self.titles_,
+            "cast": self.cast_,
             "strikes": self.strikes,
             "consents": self.consents_,
         }[key]

@@ -199,14 +199,15 @@ def import_world(
 
 
 def export_world(uow: UnitOfWork, principal: Principal) -> dict[str, Any]:
-    """The registry as a scenario document: every performer, producer, production, replica,
-    consent and strike (``import`` of it into an empty database restores it, byte for byte).
+    """The registry as a scenario document: every performer, producer, production (with its
+    titles and cast), replica, consent and strike (``import`` of it into an empty database
+    restores it, byte for byte).
 
     A consent kept for the record although invalid carries ``expect: {valid: false,
     problems}``, which lets ``import`` keep it again. Only for whoever sees every record (the
     union, the operator)."""
     require(principal, Action.SEE, REGISTRY, "the registry is not visible to you")
-    document = world_to_document(load_world(uow))
+    document = world_to_document(load_world(uow), uow.titles.list(), uow.cast.list())
     document.pop("agreement")  # each production names its own agreement
     consents = []
     for stored in uow.consents.list():

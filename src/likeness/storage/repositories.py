@@ -139,6 +139,7 @@ def _production(row: Row[tuple[object, ...]]) -> Production:
         kind=ProductionKind(row.kind),
         agreement=row.agreement,
         principal_photography=row.principal_photography,
+        platform=row.platform,
     )
 
 
@@ -162,6 +163,7 @@ class SqlProductionRepository:
                 "kind": str(p.kind),
                 "agreement": p.agreement,
                 "principal_photography": p.principal_photography,
+                "platform": p.platform,
             }
             for p in productions
         ]

@@ -35,6 +35,12 @@ from likeness.storage.money_tables import (
 from likeness.storage.money_tables import (
     residual_years as residual_years,
 )
+from likeness.storage.production_tables import (
+    production_cast as production_cast,
+)
+from likeness.storage.production_tables import (
+    production_titles as production_titles,
+)
 from likeness.storage.types import Money
 
 # ---- registry (SPEC §1-§2) ------------------------------------------------------------------
@@ -55,6 +61,7 @@ productions = Table(
     Column("kind", String(32), nullable=False),
     Column("agreement", String(64), nullable=False),
     Column("principal_photography", Date, nullable=True),
+    Column("platform", String(64), nullable=True),  # migration 0010 (SPEC §6.1)
 )
 
 performers = Table(

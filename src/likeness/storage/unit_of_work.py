@@ -22,6 +22,7 @@ from likeness.storage.database import WRITE
 from likeness.storage.ledger import SqlLedger
 from likeness.storage.notices import SqlNoticeRepository
 from likeness.storage.payments import SqlPaymentRepository
+from likeness.storage.production_details import SqlCastRepository, SqlTitleRepository
 from likeness.storage.repositories import (
     SqlPerformerRepository,
     SqlProducerRepository,
@@ -83,6 +84,8 @@ class SqlUnitOfWork:
         self.accounts = SqlAccountRepository(conn)  # SPEC §10: accounts, tokens, sign-ins
         self.consent_requests = SqlConsentRequestRepository(conn)  # SPEC §11
         self.notices = SqlNoticeRepository(conn)  # SPEC §11: the outbox
+        self.titles = SqlTitleRepository(conn)  # SPEC §6.1: titles of productions
+        self.cast = SqlCastRepository(conn)  # SPEC §6.1: cast members and residual bases
         return self
 
     def __exit__(
