@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import socket
 import sqlite3
 import subprocess
@@ -21,7 +22,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from likeness.rulesets import RULE_SET_IDS
-from tests.e2e.conftest import LIKENESS
+from tests.e2e.conftest import LIKENESS, run_cli
 
 
 def residuals(*args: str, home: Path, timeout: int = 300) -> subprocess.CompletedProcess[str]:
@@ -273,3 +274,112 @@ def test_a_master_that_answers_nonsense_is_given_up_after_the_timeout(basic, hom
     )
     assert "Traceback" not in done.stderr
     assert elapsed < 45
+
+
+# ---- --from-registry: a producer reports only viewership and subscribers (issue #16) -----------
+
+REGISTRY_WORLD = """\
+producers:
+  - {id: S9, name: Streamflix Originals}
+  - {id: S8, name: Other Studio}
+performers:
+  - {id: P1, name: Ana One, category: principal, born: 1980-01-01}
+  - {id: P2, name: Ben Two, category: principal, born: 1981-01-01}
+  - {id: P3, name: Cy Three, category: principal, born: 1982-01-01}
+productions:
+  - {id: V1, title: Night Shift, producer: S9, kind: hb-svod, platform: streamflix}
+  - {id: V2, title: Harbor, producer: S9, kind: theatrical, platform: streamflix}
+  - {id: X1, title: Elsewhere, producer: S8, kind: hb-svod, platform: vidora}
+titles:
+  - {production: V1, title: V1-E1, runtime_minutes: 60, premiere: 2024-03-01}
+  - {production: V1, title: V1-E2, runtime_minutes: 60, premiere: 2024-03-08}
+  - {production: V2, title: V2-F, runtime_minutes: 120, premiere: 2024-02-01}
+  - {production: X1, title: X1-E1, runtime_minutes: 30, premiere: 2024-01-05}
+cast:
+  - {production: V1, performer: P1, residual_base: "10000.00"}
+  - {production: V1, performer: P2, residual_base: "4000.00"}
+  - {production: V2, performer: P3, residual_base: "9000.00"}
+  - {production: X1, performer: P3, residual_base: "500.00"}
+"""
+
+
+@pytest.fixture
+def reports(basic: Path, tmp_path: Path) -> Path:
+    """What a producer reports: subscribers and viewership only."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    for name in ("subscribers.csv", "viewership.csv"):
+        shutil.copy(basic / name, folder / name)
+    return folder
+
+
+@pytest.fixture
+def registered(tmp_path: Path) -> Path:
+    home = tmp_path / "registry-home"
+    assert run_cli(home, "init").returncode == 0
+    world = tmp_path / "world.yaml"
+    world.write_text(REGISTRY_WORLD)
+    imported = run_cli(home, "import", str(world))
+    assert imported.returncode == 0, imported.stderr
+    return home
+
+
+def test_from_registry_computes_from_the_producer_s_registered_titles_and_cast(
+    registered, reports, expected
+):
+    done = run_cli(
+        registered, "--as", "producer:S9", "residuals", "run", str(reports), "--from-registry",
+        "--json", "--no-store",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout) == expected
+
+
+def test_from_registry_stores_the_run_for_the_producer_and_owes_its_lines(registered, reports):
+    done = run_cli(
+        registered, "--as", "producer:S9", "residuals", "run", str(reports), "--from-registry",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "stored residual run 1: 4 residual line(s); 6 pay line(s) now owed" in done.stderr
+    statement = run_cli(
+        registered, "--as", "performer:P1", "statement", "P1", "--from", "2024-01-01",
+        "--until", "2026-12-31", "--json",
+    )  # fmt: skip
+    assert statement.returncode == 0, statement.stderr
+    owed = [line for line in json.loads(statement.stdout)["lines"] if line["production"] == "V1"]
+    assert sorted(line["amount"] for line in owed) == ["1687.50", "2250.00", "2500.00"]
+
+
+def test_another_producer_s_registry_does_not_cover_these_reports(registered, reports):
+    done = run_cli(
+        registered, "--as", "producer:S8", "residuals", "run", str(reports), "--from-registry",
+        "--json", "--no-store",
+    )  # fmt: skip
+    # S8 sees only X1: every title the reports name is unknown to it
+    assert done.returncode == 2
+    report = json.loads(done.stdout)
+    assert {(p["table"], p["code"]) for p in report["problems"]} >= {
+        ("viewership", "unknown-titles")
+    }
+
+
+def test_from_registry_refuses_a_folder_that_also_holds_those_tables(registered, basic):
+    done = run_cli(
+        registered, "--as", "producer:S9", "residuals", "run", str(basic), "--from-registry",
+        "--no-store",
+    )  # fmt: skip
+    assert done.returncode == 2
+    assert done.stderr == (
+        f"error: --from-registry takes productions, titles and cast from the registry, but {basic}"
+        " holds productions.csv, titles.csv, cast.csv (expected only subscribers and viewership:"
+        " remove those files, or run without --from-registry)\n"
+    )
+
+
+def test_from_registry_without_a_database_says_to_init(reports, tmp_path):
+    done = run_cli(tmp_path / "empty", "residuals", "run", str(reports), "--from-registry")
+    assert done.returncode == 2
+    assert done.stderr == (
+        "error: --from-registry needs the registry: no database (run `likeness init` and register"
+        " the productions, their titles and cast)\n"
+    )

@@ -25,7 +25,7 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from likeness.cli._principal import current
+from likeness.cli._residual_registry import registry_given, store
 from likeness.compensation.residuals.settings import DEFAULT_SPARK_MASTER, load_settings
 from likeness.domain.productions import DEFAULT_AGREEMENT
 from likeness.errors import InvalidInputError
@@ -87,7 +87,7 @@ def run(
         Path,
         typer.Argument(
             help="Folder with productions, titles, cast, subscribers and viewership "
-            "(each .csv or .parquet)."
+            "(each .csv or .parquet; only the last two with --from-registry)."
         ),
     ],
     engine: Annotated[
@@ -131,6 +131,14 @@ def run(
         typer.Option(help="Write the seconds spent validating, computing and writing (JSON)."),
     ] = None,
     progress: Annotated[bool, typer.Option(help="Show a progress bar on stderr.")] = True,
+    from_registry: Annotated[
+        bool,
+        typer.Option(
+            "--from-registry",
+            help="Take productions, titles and cast from the registry (those you may see): DIR"
+            " then holds only subscribers and viewership.",
+        ),
+    ] = False,
 ) -> None:
     """Validate DIR and compute every production-year's residuals, bonuses and fund shares."""
     if not directory.is_dir():
@@ -150,6 +158,7 @@ def run(
     from likeness.compensation.residuals.run import run_residuals
 
     settings = load_settings(agreement)
+    given = registry_given(directory) if from_registry else None
     started = time.perf_counter()
     with _progress(progress and _stderr.is_terminal) as step:
         step(f"starting {engine.value}")
@@ -158,7 +167,7 @@ def run(
         )
         try:
             outcome = run_residuals(
-                directory, backend, settings, skip_bad_rows=skip_bad_rows, step=step
+                directory, backend, settings, skip_bad_rows=skip_bad_rows, step=step, given=given
             )
         finally:
             backend.close()
@@ -185,7 +194,7 @@ def run(
         _print_tables(outcome)
     outcome.timings.output_seconds = time.perf_counter() - writing
     if not no_store:
-        _store(outcome, directory)
+        store(outcome, directory)
     _write_timings(timings, outcome, started)
 
 
@@ -230,42 +239,6 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     return str(value)
-
-
-def _store(outcome: RunOutcome, directory: Path) -> None:
-    """Store the run when a database is configured (LIKENESS_DATABASE_URL, or ``likeness init``
-    has created the default one); say so on stderr otherwise."""
-    from likeness.bootstrap import bootstrap
-    from likeness.config import Settings
-    from likeness.services.residuals import record_residual_run
-
-    config = Settings()
-    default_db = config.home.expanduser() / "likeness.db"
-    if not config.database_url and not default_db.exists():
-        print(
-            "residual lines not stored: no database (run `likeness init`, or pass --no-store)",
-            file=sys.stderr,
-        )
-        return
-    container = bootstrap(config)
-    with container.uow() as uow:
-        recorded = record_residual_run(
-            uow, current(), outcome, source=str(directory), deps=container.deps
-        )
-        uow.commit()
-    pay = recorded.pay
-    print(
-        f"stored residual run {recorded.id}:"
-        f" {len(outcome.result.performers) if outcome.result else 0} residual line(s);"
-        f" {len(pay.owed)} pay line(s) now owed, {len(pay.reversals)} earlier line(s) reversed,"
-        f" {pay.unchanged} unchanged",
-        file=sys.stderr,
-    )
-    for line in pay.unlinked:
-        print(
-            f"not owed: {line.production} year {line.year} {line.performer}: {line.reason}",
-            file=sys.stderr,
-        )
 
 
 def _write_timings(path: Path | None, outcome: RunOutcome, started: float) -> None:
