@@ -30,6 +30,7 @@ from likeness.services.accounts import add_account, set_password
 from likeness.services.collaborators import Collaborators
 from likeness.services.consent_requests import create_request
 from likeness.services.consents import grant_consent, parse_consent_document, suspend_consent
+from likeness.services.production_details import add_cast, add_title
 from likeness.services.strikes import declare_strike
 from likeness.services.unit_of_work import UnitOfWork
 from likeness.services.uses import record_use
@@ -127,6 +128,10 @@ def load_demo(
     if not registry.load_world(uow).is_empty():
         return None
     world = registry.import_world(uow, principal, document)
+    for title in document.get("titles") or []:
+        add_title(uow, principal, title)
+    for member in document.get("cast") or []:
+        add_cast(uow, principal, member)
     consents = document.get("consents") or []
     for i, raw in enumerate(consents):
         consent = parse_consent_document(raw, f"consents[{i}]")
