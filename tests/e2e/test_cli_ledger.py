@@ -17,10 +17,11 @@ from likeness.ledger.tree import hash_leaf
 from tests.e2e.conftest import run_cli
 
 #: what `likeness demo` writes to the ledger (SPEC §8): 7 performers, 4 producers,
-#: 7 productions, 6 replicas and 6 consents registered, a strike declared, a consent suspended,
+#: 7 productions, 3 titles, 2 cast members, 6 replicas and 6 consents registered, a strike
+#: declared, a consent suspended,
 #: 8 decisions on uses, 5 uses recorded and a pay and a pension-health line for each, 3 consent
 #: requests made (SPEC §11) and 13 demo accounts added (SPEC §10)
-DEMO_ENTRIES = 7 + 4 + 7 + 6 + 6 + 1 + 1 + 8 + 5 + 5 * 2 + 3 + 13
+DEMO_ENTRIES = 7 + 4 + 7 + 3 + 2 + 6 + 6 + 1 + 1 + 8 + 5 + 5 * 2 + 3 + 13
 
 
 @pytest.fixture
@@ -54,7 +55,7 @@ def test_init_makes_a_signing_key_only_its_owner_can_read(ready):
 
 def test_registrations_are_in_the_ledger_and_proofs_verify_against_the_signed_head(ready):
     head = as_json(ready("ledger", "head", "--json"))
-    assert head["size"] == DEMO_ENTRIES  # 71
+    assert head["size"] == DEMO_ENTRIES  # 76
     assert len(base64.b64decode(head["signature"])) == 64
     root = bytes.fromhex(head["root"])
     proof = as_json(ready("ledger", "prove-inclusion", "3", "--json"))

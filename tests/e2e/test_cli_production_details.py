@@ -183,11 +183,24 @@ def test_titles_and_cast_round_trip_through_export_and_import(ready, tmp_path):
     assert ran.returncode == 0, ran.stderr
 
 
-def test_an_export_without_titles_cast_or_platform_has_no_such_keys(cli):
+def test_an_export_without_titles_cast_or_platform_has_no_such_keys(cli, tmp_path):
+    assert cli("init").returncode == 0
+    world = tmp_path / "plain.yaml"
+    world.write_text(
+        "producers: [{id: S1, name: Studio One}]\n"
+        "productions: [{id: F1, title: Harbor Lights, producer: S1, kind: theatrical}]\n"
+    )
+    assert cli("import", str(world)).returncode == 0
+    exported = cli("export", "-").stdout
+    assert "titles:" not in exported and "cast:" not in exported and "platform" not in exported
+
+
+def test_the_demo_export_carries_its_titles_cast_and_platform(cli):
     assert cli("init").returncode == 0
     assert cli("demo").returncode == 0
     exported = cli("export", "-").stdout
-    assert "titles:" not in exported and "cast:" not in exported and "platform" not in exported
+    assert "platform: streamflix" in exported
+    assert "title: F3-E3" in exported and "performer: P9" in exported
 
 
 def test_an_import_refuses_a_title_of_an_unknown_production_and_stores_nothing(ready, tmp_path):
