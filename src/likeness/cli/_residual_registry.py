@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import pyarrow as pa
-
 from likeness.cli._principal import current
 from likeness.errors import InvalidInputError
 
 if TYPE_CHECKING:
+    import pyarrow as pa
+
     from likeness.bootstrap import Container
     from likeness.compensation.residuals.run import RunOutcome
 

@@ -7,17 +7,20 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import sys
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
 
-from likeness.bootstrap import Container, bootstrap
 from likeness.cli import _principal
+from likeness.cli._boot import bootstrap
 from likeness.cli._output import console, print_json, print_table
 from likeness.domain.accounts import Account, Token
 from likeness.errors import InvalidInputError
 from likeness.services import accounts, tokens
+
+if TYPE_CHECKING:
+    from likeness.bootstrap import Container
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 

@@ -9,7 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
-from likeness.bootstrap import bootstrap
+from likeness.cli._boot import bootstrap
 from likeness.cli._ids import id_value
 from likeness.cli._output import print_json, print_table
 from likeness.cli._principal import current

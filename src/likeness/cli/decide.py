@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from likeness.bootstrap import bootstrap
+from likeness.cli._boot import bootstrap
 from likeness.cli._output import print_json
 from likeness.cli._principal import current
 from likeness.cli._request_options import (

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from likeness.bootstrap import Container, bootstrap
+from likeness.cli._boot import bootstrap
 from likeness.cli._output import print_json
 from likeness.cli._principal import current
 from likeness.ledger.entry import format_time
@@ -29,6 +29,9 @@ from likeness.ledger.proofs import verify_consistency, verify_inclusion
 from likeness.ledger.tree import hash_leaf
 from likeness.ledger.verify import VerifyResult, verify_export
 from likeness.services.ledger import LedgerStore, require_whole_ledger
+
+if TYPE_CHECKING:
+    from likeness.bootstrap import Container
 
 app = typer.Typer(
     help="The tamper-evident ledger: signed heads, inclusion and consistency proofs, export, "

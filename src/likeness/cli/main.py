@@ -10,12 +10,11 @@ from __future__ import annotations
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from likeness import __version__
-from likeness.bootstrap import Container, bootstrap, initialize
 from likeness.cli import _principal
 from likeness.cli import accounts as accounts_cli
 from likeness.cli import consent_requests as consent_requests_cli
@@ -30,6 +29,7 @@ from likeness.cli import residuals as residuals_cli
 from likeness.cli import scenario as scenario_cli
 from likeness.cli import strikes as strikes_cli
 from likeness.cli import uses as uses_cli
+from likeness.cli._boot import bootstrap, initialize
 from likeness.cli._output import exit_code_for, print_table
 from likeness.domain.principals import Principal
 from likeness.errors import Error
@@ -37,6 +37,9 @@ from likeness.interchange.documents import dump_document
 from likeness.interchange.stream import open_sections
 from likeness.ledger.heads import ensure_signing_key
 from likeness.services import imports, registry
+
+if TYPE_CHECKING:
+    from likeness.bootstrap import Container
 
 app = typer.Typer(
     name="likeness",

@@ -18,7 +18,7 @@ from typing import Annotated
 
 import typer
 
-from likeness.bootstrap import bootstrap
+from likeness.cli._boot import bootstrap
 from likeness.cli._output import print_json, print_table
 from likeness.cli._principal import current
 from likeness.config import Settings

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from likeness.bootstrap import bootstrap
+from likeness.cli._boot import bootstrap
 from likeness.cli._ids import MAX_NUMBER, id_value
 from likeness.cli._output import console, print_json, print_table
 from likeness.cli._principal import current

@@ -8,8 +8,8 @@ from typing import Annotated
 
 import typer
 
-from likeness.bootstrap import bootstrap
 from likeness.cli import _principal
+from likeness.cli._boot import bootstrap
 from likeness.cli._output import print_json, print_table
 from likeness.cli.registry import JsonOption, production_app
 from likeness.services import production_details

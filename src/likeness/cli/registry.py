@@ -5,16 +5,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from likeness.bootstrap import Container, bootstrap
 from likeness.cli import _principal
+from likeness.cli._boot import bootstrap
 from likeness.cli._ids import id_value
 from likeness.cli._output import print_json, print_table
 from likeness.errors import InvalidInputError
 from likeness.services import registry, replica_assets
+
+if TYPE_CHECKING:
+    from likeness.bootstrap import Container
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 

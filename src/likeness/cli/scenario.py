@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from likeness.bootstrap import collaborators
+from likeness.cli._boot import collaborators
 from likeness.cli._output import print_json
 from likeness.interchange.report import decision_json
 from likeness.services.scenarios import ScenarioRun, run_scenario_file

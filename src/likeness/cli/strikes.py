@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from likeness.bootstrap import bootstrap
+from likeness.cli._boot import bootstrap
 from likeness.cli._ids import MAX_NUMBER
 from likeness.cli._output import console, print_json, print_table
 from likeness.cli._principal import current
