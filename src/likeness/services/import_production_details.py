@@ -5,13 +5,12 @@ ledger entries, as :mod:`.import_registry` does for the world sections."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from functools import partial
 from typing import Any, TypeVar
 
 from likeness.domain.productions import CastMember, ProductionTitle
 from likeness.errors import ForbiddenError, RecordInvalidError
-from likeness.interchange.documents import to_jsonable
 from likeness.interchange.production_details import (
     CastRecord,
     TitleRecord,
@@ -54,20 +53,6 @@ class ProductionDetailsImporter(RegistryImporter):
                     errors=permission.reasons,
                 )
 
-    def _store_details(
-        self,
-        kind: str,
-        items: Sequence[T],
-        add: Callable[[Sequence[T]], None],
-        document: Callable[[T], dict[str, Any]],
-        section: str,
-    ) -> None:
-        add(items)
-        self.uow.ledger.append_many(
-            (kind, self.principal.actor, to_jsonable(document(item))) for item in items
-        )
-        self.result.counts[section] += len(items)
-
     def titles_(self, batch: list[tuple[int, Any]]) -> None:
         parsed = []
         for i, raw in batch:
@@ -84,8 +69,13 @@ class ProductionDetailsImporter(RegistryImporter):
                 )
             mine.add(r.title)
             items.append(build_checked(label, partial(title_from_record, r)))
-        self._store_details(
-            "title-registered", items, self.uow.titles.add_many, title_document, "titles"
+        self._store(
+            "title-registered",
+            items,
+            self.uow.titles.add_many,
+            title_document,
+            "titles",
+            seen=False,
         )
 
     def cast_(self, batch: list[tuple[int, Any]]) -> None:
@@ -113,4 +103,6 @@ class ProductionDetailsImporter(RegistryImporter):
                 )
             mine.add(pair)
             items.append(build_checked(label, partial(cast_from_record, r)))
-        self._store_details("cast-registered", items, self.uow.cast.add_many, cast_document, "cast")
+        self._store(
+            "cast-registered", items, self.uow.cast.add_many, cast_document, "cast", seen=False
+        )

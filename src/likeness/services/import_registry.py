@@ -138,14 +138,18 @@ class RegistryImporter:
         add: Callable[[Sequence[T]], None],
         document: Callable[[T], dict[str, Any]],
         section: str,
+        *,
+        seen: bool = True,
     ) -> None:
+        """Insert ``items`` with one ledger entry each, count them, and (``seen``: records with
+        an ``id`` that later sections may name) remember them as visible."""
         ident: Callable[[Any], str] = operator.attrgetter("id")
         add(items)
         self.uow.ledger.append_many(
             (kind, self.principal.actor, to_jsonable(document(item))) for item in items
         )
         self.result.counts[section] += len(items)
-        if not self.sees_all:
+        if seen and not self.sees_all:
             self.seen.setdefault(section, set()).update(ident(item) for item in items)
 
     # ---- the sections ---------------------------------------------------------------------
