@@ -29,7 +29,7 @@ from likeness.interchange.schemas import ConsentRequestRecord
 from likeness.policy.consent_rules import who_may_consent
 from likeness.services.access import Action, may, require
 from likeness.services.collaborators import Collaborators
-from likeness.services.consent_world import consent_problems
+from likeness.services.consent_world import consent_problems, subject_of
 from likeness.services.notices import Recipient, party_of, requested_notices
 from likeness.services.records import (
     acts_for,
@@ -99,23 +99,9 @@ def _draft(
                 f"production {pid} is {production.producer}'s, not {producer}'s (expected"
                 " productions of the producer asking)"
             )
-    if rec.replica is not None:
-        # any registered replica: a producer asks about a replica it will use, whoever made it
-        # (decisions name unknown replicas as such, so its existence is no secret to a producer)
-        replica = uow.replicas.get(rec.replica)
-        if replica is None:
-            raise NotFoundError(
-                f"consent request: replica {rec.replica!r} does not exist (expected a registered"
-                " replica)"
-            )
-        about: str = replica.performer
-    else:
-        about = str(rec.performer)
-    performer = uow.performers.get(about)
-    if performer is None:
-        raise NotFoundError(
-            f"consent request: performer {about!r} does not exist (expected a registered performer)"
-        )
+    # any registered replica: a producer asks about a replica it will use, whoever made it
+    # (decisions name unknown replicas as such, so its existence is no secret to a producer)
+    _, performer = subject_of(uow, rec.replica, rec.performer, "consent request")
     respond_by = rec.respond_by or today + dt.timedelta(days=DEFAULT_DAYS_TO_ANSWER)
     if respond_by < today:
         raise InvalidInputError(
@@ -127,7 +113,7 @@ def _draft(
         request = ConsentRequest(
             id=rec.id or f"CR-{today:%Y%m%d}-{secrets.token_hex(4)}",
             producer=producer,
-            about=PerformerId(about),
+            about=PerformerId(performer.id),
             productions=tuple(rec.productions),
             uses=tuple(str(u) for u in rec.uses),
             description=rec.description.strip(),

@@ -13,6 +13,8 @@ from collections.abc import Sequence
 
 from likeness.domain.consents import Consent
 from likeness.domain.ids import ProductionId
+from likeness.domain.performers import Performer
+from likeness.domain.replicas import Replica
 from likeness.domain.world import World
 from likeness.errors import NotFoundError
 from likeness.policy.standing import Standing, standing
@@ -20,27 +22,36 @@ from likeness.services.collaborators import Collaborators
 from likeness.services.unit_of_work import UnitOfWork
 
 
+def subject_of(
+    uow: UnitOfWork, replica_id: str | None, performer_id: str | None, label: str
+) -> tuple[Replica | None, Performer]:
+    """The replica (when one is named) and the performer a consent or a consent request is
+    about; :class:`NotFoundError` naming ``label`` when either is not registered."""
+    replica = None
+    if replica_id is not None:
+        replica = uow.replicas.get(replica_id)
+        if replica is None:
+            raise NotFoundError(
+                f"{label}: replica {replica_id!r} does not exist (expected a registered replica)"
+            )
+        performer_id = replica.performer
+    performer = uow.performers.get(str(performer_id))
+    if performer is None:
+        raise NotFoundError(
+            f"{label}: performer {performer_id!r} does not exist (expected a registered performer)"
+        )
+    return replica, performer
+
+
 def world_for(uow: UnitOfWork, consent: Consent) -> World:
     """The slice of the registry a consent's validity and authority depend on (with every
     strike: a consent signed during one against its producer is invalid)."""
     world = World()
-    if consent.replica is not None:
-        replica = uow.replicas.get(consent.replica)
-        if replica is None:
-            raise NotFoundError(
-                f"consent {consent.id}: replica {consent.replica!r} does not exist"
-                " (expected a registered replica)"
-            )
+    replica, performer = subject_of(
+        uow, consent.replica, consent.performer, f"consent {consent.id}"
+    )
+    if replica is not None:
         world.replicas[replica.id] = replica
-        performer_id: str = replica.performer
-    else:
-        performer_id = str(consent.performer)
-    performer = uow.performers.get(performer_id)
-    if performer is None:
-        raise NotFoundError(
-            f"consent {consent.id}: performer {performer_id!r} does not exist"
-            " (expected a registered performer)"
-        )
     world.performers[performer.id] = performer
     for pid in consent.productions:
         production = uow.productions.get(pid)
