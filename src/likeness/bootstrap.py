@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from likeness.compensation.pay import RateBookPay
 from likeness.config import Settings
 from likeness.errors import StorageError
+from likeness.ledger.signer import CheckpointSigner, load_signer
 from likeness.mail import SmtpMailer, mailer_from_url
 from likeness.policy.rulesets import load_rule_set
 from likeness.services.collaborators import Collaborators
@@ -83,6 +84,15 @@ class Container:
     def home(self) -> Path:
         """The data directory."""
         return self.settings.home.expanduser()
+
+    def checkpoint_signer(self) -> CheckpointSigner:
+        """The ledger's checkpoint signer: the key in the data directory, the log's name
+        ``LIKENESS_LOG_ORIGIN`` and the signer's record of the last checkpoint it signed."""
+        return load_signer(self.home, self.settings.log_origin)
+
+    def log_vkey(self) -> str:
+        """The verifier key of the ledger's checkpoints (public)."""
+        return self.checkpoint_signer().verifier.vkey()
 
 
 def ensure_home(home: Path) -> Path:

@@ -4,6 +4,10 @@
 and the ledger's signing key. ``LIKENESS_DATABASE_URL`` points at PostgreSQL in production, e.g.
 ``postgresql://likeness@db.example.org/likeness``; without it, SQLite in the data directory.
 
+``LIKENESS_LOG_ORIGIN`` names the ledger in its checkpoints and verifier key (SPEC §8), e.g.
+``example.org/likeness``: a schema-less URL of the installation, set once before the first
+checkpoint is signed (checkpoints of another name are not the same log).
+
 ``LIKENESS_SMTP_URL`` turns on email for notices (SPEC §11), e.g.
 ``smtp+starttls://likeness:secret@mail.example.org``; ``LIKENESS_MAIL_FROM`` is their sender.
 """
@@ -35,6 +39,8 @@ class Settings(BaseSettings):
     secure_cookies: bool = True
     #: how long a portal sign-in lasts
     session_hours: int = Field(default=12, gt=0, le=24 * 30)
+    #: the ledger's name in its checkpoints and verifier key (no spaces, no '+')
+    log_origin: str = Field(default="localhost/likeness", pattern=r"^[^\s+]{1,200}$")
     #: the mail server notices are sent through (SPEC §11): ``smtp://[USER:PASSWORD@]HOST[:PORT]``
     #: (port 25), ``smtp+starttls://...`` (587) or ``smtps://...`` (465); none: email is off
     smtp_url: SecretStr | None = None

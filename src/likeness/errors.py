@@ -15,6 +15,7 @@ portal) turns errors into output in exactly one place::
     ├── ConflictError          a duplicate id, a second use of an idempotency key with other data
     ├── PolicyDeniedError      a decision said deny where the caller needed allow (carries it)
     ├── LedgerIntegrityError   the ledger does not verify (carries the first bad index)
+    ├── WitnessRefusedError    a witness would not cosign a checkpoint (carries its status)
     ├── CompensationError      pay or residuals cannot be computed from the data given
     ├── DeliveryError          the mail server could not be reached or refused an email
     └── StorageError           the database failed underneath us (wraps the driver's error)
@@ -139,6 +140,16 @@ class ConflictError(Error):
     """The write would break uniqueness or contradict what is stored."""
 
     status = 409
+
+
+class WitnessRefusedError(Error):
+    """A witness refused to cosign a checkpoint (c2sp.org/tlog-witness): ``status`` is the
+    protocol's answer (400, 403, 404, 409, 422); on 409 ``known_size`` is the size it cosigned."""
+
+    def __init__(self, message: str, status: int, known_size: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.known_size = known_size
 
 
 class PolicyDeniedError(Error):

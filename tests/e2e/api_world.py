@@ -18,7 +18,7 @@ from likeness.cli.main import _demo_document
 from likeness.config import Settings
 from likeness.domain.principals import OPERATOR
 from likeness.domain.strikes import Strike
-from likeness.ledger.heads import ensure_signing_key, load_signing_key
+from likeness.ledger.heads import ensure_signing_key
 from likeness.services import accounts, tokens
 from likeness.services.demo import load_demo
 from likeness.services.strikes import declare_strike
@@ -70,8 +70,8 @@ def build_template(home: Path) -> dict[str, str]:
             _, secrets_by_role[role] = tokens.create_token(
                 uow, OPERATOR, f"{role}-account", days=3650, now=NOW
             )
-        key = load_signing_key(ensure_signing_key(home))
-        uow.ledger.sign_head(key)  # type: ignore[attr-defined]
+        ensure_signing_key(home)
+        uow.ledger.sign_head(container.checkpoint_signer())
         uow.commit()
     engine.dispose()
     return secrets_by_role

@@ -3,7 +3,6 @@ problem details, guards, idempotent uses, batches, uploads, strikes and the publ
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import logging
@@ -19,7 +18,8 @@ from likeness.asgi import create_app
 from likeness.bootstrap import Container
 from likeness.cli.main import _demo_document
 from likeness.domain.principals import OPERATOR
-from likeness.ledger.heads import ensure_signing_key, load_signing_key
+from likeness.ledger.heads import SignedTreeHead, ensure_signing_key, verify_head_signature
+from likeness.ledger.note import parse_vkey
 from likeness.ledger.proofs import verify_inclusion
 from likeness.ledger.tree import hash_leaf
 from likeness.services import accounts, tokens
@@ -60,7 +60,8 @@ def make_api(container: Container) -> Api:
             _, secrets_by_role[role] = tokens.create_token(
                 uow, OPERATOR, f"test-{role}", days=30, now=NOW
             )
-        uow.ledger.sign_head(load_signing_key(ensure_signing_key(container.home)))  # type: ignore[attr-defined]
+        ensure_signing_key(container.home)
+        uow.ledger.sign_head(container.checkpoint_signer())
         uow.commit()
     return Api(
         TestClient(create_app(container), raise_server_exceptions=False), secrets_by_role, container
@@ -418,6 +419,7 @@ def test_a_public_proof_verifies_against_the_public_checkpoint(api):
     body = LedgerEntry(
         entry["index"], entry["kind"], parse_time(entry["time"]), entry["actor"], entry["record"]
     ).body()
+    assert entry["body"] == body.decode() and entry["leaf_hash"] == hash_leaf(body).hex()
     verify_inclusion(
         hash_leaf(body),
         5,
@@ -425,7 +427,13 @@ def test_a_public_proof_verifies_against_the_public_checkpoint(api):
         [bytes.fromhex(h) for h in proof["audit_path"]],
         bytes.fromhex(checkpoint["root"]),
     )
-    assert len(base64.b64decode(checkpoint["signature"])) == 64
+    # the note is a signed checkpoint of that root, checked with the published verifier key
+    head = SignedTreeHead.from_note(checkpoint["note"], parse_time(checkpoint["time"]))
+    verify_head_signature(head, parse_vkey(checkpoint["vkey"]))  # type: ignore[arg-type]
+    assert head.root == bytes.fromhex(checkpoint["root"]) and head.size == size
+    text = api.client.get("/v1/ledger/checkpoint", headers={"Accept": "text/plain"})
+    assert text.headers["content-type"].startswith("text/plain")
+    assert text.text == checkpoint["note"]
 
 
 def test_a_party_reads_only_the_entries_about_itself(api):

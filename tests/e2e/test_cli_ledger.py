@@ -37,6 +37,12 @@ def as_json(out):
     return json.loads(out.stdout)
 
 
+def vkey_of(cli):
+    out = cli("ledger", "public-key", "--vkey")
+    assert out.returncode == 0, out.stderr
+    return out.stdout.strip()
+
+
 def test_init_makes_a_signing_key_only_its_owner_can_read(ready):
     key = ready.home / KEY_FILENAME
     assert stat.S_IMODE(key.stat().st_mode) == 0o600
@@ -51,66 +57,107 @@ def test_init_makes_a_signing_key_only_its_owner_can_read(ready):
     raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     fingerprint = ready("ledger", "public-key", "--fingerprint")
     assert fingerprint.stdout == f"sha256:{hashlib.sha256(raw).hexdigest()}\n"
+    # the signed-note verifier key: name+keyID+base64(0x01 || key), keyID from the spec
+    key_id = hashlib.sha256(b"localhost/likeness\n\x01" + raw).digest()[:4]
+    material = base64.b64encode(b"\x01" + raw).decode()
+    assert vkey_of(ready) == f"localhost/likeness+{key_id.hex()}+{material}"
 
 
-def test_registrations_are_in_the_ledger_and_proofs_verify_against_the_signed_head(ready):
+def test_the_demo_is_signed_and_proofs_verify_against_its_checkpoint(ready):
+    note = ready("ledger", "head")
+    assert note.returncode == 0, note.stderr
+    origin, size, root_b64, blank, signature, end = note.stdout.split("\n")
+    assert (origin, size, blank, end) == ("localhost/likeness", str(DEMO_ENTRIES), "", "")
+    assert signature.startswith("\u2014 localhost/likeness ")
     head = as_json(ready("ledger", "head", "--json"))
-    assert head["size"] == DEMO_ENTRIES  # 76
-    assert len(base64.b64decode(head["signature"])) == 64
-    root = bytes.fromhex(head["root"])
+    assert head["note"] == note.stdout and head["vkey"] == vkey_of(ready)
+    root = base64.b64decode(root_b64)
+    assert head["root"] == root.hex()
     proof = as_json(ready("ledger", "prove-inclusion", "3", "--json"))
-    assert proof["tree_size"] == head["size"]
-    assert proof["signed_head"]["root"] == head["root"]
+    assert proof["tree_size"] == DEMO_ENTRIES
+    assert proof["checkpoint"]["root"] == head["root"]
     leaf = hash_leaf(proof["body"].encode())
     path = [bytes.fromhex(h) for h in proof["audit_path"]]
-    verify_inclusion(leaf, 3, head["size"], path, root)
-    consistency = as_json(ready("ledger", "prove-consistency", "2", str(head["size"]), "--json"))
+    verify_inclusion(leaf, 3, DEMO_ENTRIES, path, root)
+    consistency = as_json(ready("ledger", "prove-consistency", "2", str(DEMO_ENTRIES), "--json"))
     verify_consistency(
         2,
-        head["size"],
+        DEMO_ENTRIES,
         bytes.fromhex(consistency["old_root"]),
         root,
         [bytes.fromhex(h) for h in consistency["consistency_path"]],
     )
 
 
-def test_an_export_verifies_offline_and_a_changed_entry_is_named(ready, tmp_path):
+def test_an_export_verifies_anywhere_with_the_key_given_and_a_changed_entry_is_named(
+    ready, tmp_path
+):
     export = tmp_path / "export"
     out = ready("ledger", "export", str(export))
     assert out.returncode == 0, out.stderr
-    # Verifying an export needs no data directory and no database.
+    vkey = vkey_of(ready)
+    # Verifying an export needs no data directory and no database, but the key, given.
     nowhere = {"LIKENESS_DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
-    ok = run_cli(tmp_path / "empty-home", "ledger", "verify", str(export), env=nowhere)
+    keyless = run_cli(tmp_path / "empty-home", "ledger", "verify", str(export), env=nowhere)
+    assert keyless.returncode == 2
+    assert keyless.stderr.startswith("error: give the log's verifier key with --key VKEY")
+    ok = run_cli(
+        tmp_path / "empty-home", "ledger", "verify", str(export), "--key", vkey, env=nowhere
+    )
     assert ok.returncode == 0, ok.stderr
-    assert re.fullmatch(
-        f"ledger verified \\({re.escape(str(export))}\\): {DEMO_ENTRIES} entries,"
-        " 1 signed head checked, root [0-9a-f]{64}\n"
-        "public key sha256:[0-9a-f]{64}: check it against one you obtained separately\n",
-        ok.stdout,
-    ), ok.stdout
+    assert ok.stdout == (
+        f"ledger verified ({export}): {DEMO_ENTRIES} entries, 1 checkpoint checked, root "
+        f"{as_json(ready('ledger', 'head', '--json'))['root']}\nlog key {vkey}\n"
+    )
     lines = (export / "entries.jsonl").read_bytes().splitlines(keepends=True)
     lines[4] = lines[4].replace(b'"operator"', b'"intruder"')
     (export / "entries.jsonl").write_bytes(b"".join(lines))
-    bad = run_cli(tmp_path / "empty-home", "ledger", "verify", str(export), env=nowhere)
+    key_file = tmp_path / "log.vkey"
+    key_file.write_text(vkey + "\n")
+    bad = run_cli(tmp_path / "empty-home", "ledger", "verify", str(export), "--key", str(key_file))
     assert bad.returncode == 1
     assert bad.stderr.startswith("error: entry 4: leaf hash differs from stored (got ")
     assert "Traceback" not in bad.stderr
 
 
-def test_the_database_verifies_and_a_bad_index_is_refused(ready):
+def test_an_export_signed_by_another_installation_is_refused(ready, cli, tmp_path):
+    other = lambda *a: run_cli(tmp_path / "other", *a)  # noqa: E731
+    assert other("init").returncode == 0 and other("demo").returncode == 0
+    assert other("ledger", "export", str(tmp_path / "forged")).returncode == 0
+    bad = ready("ledger", "verify", str(tmp_path / "forged"), "--key", vkey_of(ready))
+    assert bad.returncode == 1
+    assert "is not signed by a trusted key (trusted: localhost/likeness)" in bad.stderr
+
+
+def test_the_database_verifies_and_an_unsigned_tail_is_named(ready):
     out = ready("ledger", "verify")
     assert out.returncode == 0, out.stderr
     assert re.fullmatch(
-        f"ledger verified \\(the database\\): {DEMO_ENTRIES} entries, 0 signed heads checked,"
+        f"ledger verified \\(the database\\): {DEMO_ENTRIES} entries, 1 checkpoint checked,"
         " root [0-9a-f]{64}\n"
-        "public key sha256:[0-9a-f]{64}: check it against one you obtained separately\n"
-        f"note: entries 0..{DEMO_ENTRIES - 1} are not covered by a signed head yet"
-        " \\(run `likeness ledger head`\\)\n",
+        "log key localhost/likeness\\+[0-9a-f]{8}\\+\\S+\n",
         out.stdout,
     ), out.stdout
+    assert ready("strike", "declare", "--against", "all", "--from", "2026-01-01").returncode == 0
+    tail = ready("ledger", "verify")
+    assert tail.returncode == 1
+    assert tail.stderr == (
+        f"error: entries {DEMO_ENTRIES}..{DEMO_ENTRIES} are not covered by any checkpoint, so "
+        "nothing vouches for them (run `likeness ledger head`, or pass --allow-unsigned-tail to "
+        "accept them as unverified)\n"
+    )
+    allowed = ready("ledger", "verify", "--allow-unsigned-tail")
+    assert allowed.returncode == 0
+    assert allowed.stdout.endswith(
+        f"UNVERIFIED: entries {DEMO_ENTRIES}..{DEMO_ENTRIES} are not covered by a checkpoint "
+        "(run `likeness ledger head`)\n"
+    )
     bad = ready("ledger", "prove-inclusion", "100000")
     assert bad.returncode == 2
     assert bad.stderr == (
-        f"error: entry 100000 is not in the tree of size {DEMO_ENTRIES}"
-        f" (expected 0..{DEMO_ENTRIES - 1})\n"
+        f"error: entry 100000 is not in the tree of size {DEMO_ENTRIES + 1}"
+        f" (expected 0..{DEMO_ENTRIES})\n"
     )
+    huge = ready("ledger", "prove-inclusion", "9" * 5000)
+    assert huge.returncode == 2 and "Traceback" not in huge.stderr
+    assert "Invalid value for 'index'" in huge.stderr

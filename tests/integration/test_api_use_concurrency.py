@@ -16,7 +16,9 @@ from likeness.bootstrap import Container
 from likeness.cli.main import _demo_document
 from likeness.config import Settings
 from likeness.domain.principals import OPERATOR
-from likeness.ledger.heads import ensure_signing_key, load_signing_key
+from likeness.ledger.heads import ensure_signing_key
+from likeness.ledger.signer import load_signer
+from likeness.ledger.verify import LogKeys
 from likeness.services import accounts, tokens
 from likeness.services.demo import load_demo
 from likeness.storage import tables as t
@@ -101,11 +103,12 @@ def test_fifty_concurrent_posts_of_one_key_record_one_use(postgres_schema_url, t
     with engine.connect() as conn:
         assert _counts(conn) == (uses_before + 1, decisions_before + 1)
 
-    key = load_signing_key(ensure_signing_key(home))
+    ensure_signing_key(home)
+    signer = load_signer(home, "test.example/log")
     with container.uow() as uow:
-        uow.ledger.sign_head(key)  # type: ignore[attr-defined]
+        uow.ledger.sign_head(signer)  # type: ignore[attr-defined]
         uow.commit()
     with container.uow(write=False) as uow:
-        result = uow.ledger.verify(key.public_key())  # type: ignore[attr-defined]
+        result = uow.ledger.verify(LogKeys(signer.verifier))  # type: ignore[attr-defined]
     assert result.size == len(after)
     engine.dispose()

@@ -1,4 +1,5 @@
-"""The ledger in SQLite and PostgreSQL: appends, proofs, heads, tampering, crashes, concurrency."""
+"""The ledger in SQLite and PostgreSQL: appends, proofs, checkpoints, tampering, crashes,
+concurrency."""
 
 from __future__ import annotations
 
@@ -15,23 +16,37 @@ from sqlalchemy import delete, func, insert, select, update
 
 from likeness.errors import InvalidInputError, LedgerIntegrityError, StorageError
 from likeness.ledger.export import write_export
-from likeness.ledger.heads import ensure_signing_key, load_signing_key
+from likeness.ledger.heads import ensure_signing_key
 from likeness.ledger.proofs import verify_consistency, verify_inclusion
+from likeness.ledger.signer import load_signer
 from likeness.ledger.tree import (
     CompactRange,
     MemoryNodeStore,
     hash_leaf,
 )
-from likeness.ledger.verify import verify_export
+from likeness.ledger.verify import LogKeys, verify_export
 from likeness.storage.database import make_engine, upgrade
 from likeness.storage.ledger import SqlLedger, node_id
-from likeness.storage.tables import ledger_entries, ledger_heads, ledger_nodes, ledger_state
+from likeness.storage.tables import (
+    ledger_checkpoints,
+    ledger_entries,
+    ledger_nodes,
+    ledger_state,
+)
 from likeness.storage.unit_of_work import SqlUnitOfWork
+
+ORIGIN = "test.example/ledger"
 
 
 @pytest.fixture
 def key(tmp_path):
-    return load_signing_key(ensure_signing_key(tmp_path / "home"))
+    """The installation's checkpoint signer (its key and its record of what it signed)."""
+    ensure_signing_key(tmp_path / "home")
+    return load_signer(tmp_path / "home", ORIGIN)
+
+
+def keys(signer):
+    return LogKeys(signer.verifier)
 
 
 def append(engine, count, start=0):
@@ -55,7 +70,7 @@ def test_appends_get_consecutive_indices_and_the_log_verifies(engine, key):
     assert append(engine, 5) == [0, 1, 2, 3, 4]
     assert append(engine, 3, start=5) == [5, 6, 7]
     head = ledger_call(engine, "sign_head", key)
-    result = ledger_call(engine, "verify", key.public_key())
+    result = ledger_call(engine, "verify", keys(key))
     assert (result.size, result.root, result.heads_checked) == (8, head.root, 1)
 
 
@@ -65,7 +80,8 @@ def test_an_entry_rolls_back_with_the_change_it_records(engine, key):
         uow.ledger.append("use-recorded", "tester", {"use": "never"})
         # leaving without commit: the entry goes with the transaction
     assert append(engine, 1, start=2) == [2]
-    assert ledger_call(engine, "verify", key.public_key()).size == 3
+    ledger_call(engine, "sign_head", key)
+    assert ledger_call(engine, "verify", keys(key)).size == 3
 
 
 def test_a_record_with_a_float_is_refused_and_nothing_is_written(engine):
@@ -179,12 +195,15 @@ def truncate(conn):
 
 
 def forge_head(conn):
-    latest = ledger_heads.c.size == 60
-    signature = conn.execute(select(ledger_heads.c.signature).where(latest)).scalar()
+    """Change the root in the newest checkpoint's note (its signature then fails)."""
+    latest = ledger_checkpoints.c.size == 60
+    note = conn.execute(select(ledger_checkpoints.c.note).where(latest)).scalar()
+    origin, size, root, rest = note.split("\n", 3)
+    forged_root = ("B" if root[0] == "A" else "A") + root[1:]
     conn.execute(
-        update(ledger_heads)
+        update(ledger_checkpoints)
         .where(latest)
-        .values(signature=bytes([signature[0] ^ 1]) + signature[1:])
+        .values(note="\n".join([origin, size, forged_root, rest]))
     )
 
 
@@ -204,15 +223,20 @@ TAMPERING = [
     ),
     (
         change_body_and_hashes,
-        r"head at size 60 .*: entries 40\.\.59 do not match its signed root",
+        r"checkpoint at size 60 .*: entries 40\.\.59 do not match its signed root",
         40,
         40,
     ),
     (delete_row, r"entry 41: found index 42 in its place", 41, 41),
     (insert_row, r"entry 41: leaf hash differs|entries 40\.\.59 do not match", 40, 40),
     (reorder_rows, r"entries 40\.\.59 do not match|leaf hash differs", 40, 40),
-    (truncate, r"head at size 60 .*entries 41\.\.59 were removed", 41, 41),
-    (forge_head, r"head at size 60 .*signature does not verify", None, None),
+    (truncate, r"checkpoint at size 60 .*entries 41\.\.59 were removed", 41, 41),
+    (
+        forge_head,
+        r"checkpoint at size 60 .*signature by test\.example/ledger .*does not verify",
+        None,
+        None,
+    ),
     (change_node, r"node \(level 2, index 10\) covering entries 40\.\.43 differs", 40, None),
 ]
 
@@ -232,15 +256,17 @@ def test_tampering_in_the_database_makes_verify_fail_naming_what_and_where(
     with engine.begin() as conn:
         tamper(conn)
     with pytest.raises(LedgerIntegrityError, match=message) as caught:
-        ledger_call(engine, "verify", key.public_key())
+        ledger_call(engine, "verify", keys(key))
     assert caught.value.index == db_index
     with SqlUnitOfWork(engine, write=False) as uow:
-        write_export(tmp_path / "export", uow.ledger.read(), uow.ledger.heads(), key.public_key())
+        write_export(
+            tmp_path / "export", uow.ledger.read(), uow.ledger.heads(), key.verifier.vkey()
+        )
     if export_index is None and tamper is change_node:
-        verify_export(tmp_path / "export")  # nodes are not part of an export
+        verify_export(tmp_path / "export", keys(key))  # nodes are not part of an export
         return
     with pytest.raises(LedgerIntegrityError) as caught:
-        verify_export(tmp_path / "export")
+        verify_export(tmp_path / "export", keys(key))
     assert caught.value.index == export_index
 
 
@@ -305,7 +331,7 @@ def test_a_process_killed_while_appending_leaves_every_acknowledged_entry(
     assert acknowledged == list(range(len(acknowledged)))
     # After restart: the log verifies, has no gap, and holds every acknowledged append.
     ledger_call(engine, "sign_head", key)
-    result = ledger_call(engine, "verify", key.public_key())
+    result = ledger_call(engine, "verify", keys(key))
     assert result.size >= len(acknowledged)
     with SqlUnitOfWork(engine, write=False) as uow:
         stored = [index for index, _, _ in uow.ledger.read()]
@@ -329,7 +355,7 @@ def test_concurrent_appends_on_postgresql_form_one_total_order(postgres_schema_u
             claimed[int(line)] = f"worker-{w}"
     assert sorted(claimed) == list(range(workers * each))
     ledger_call(engine, "sign_head", key)
-    assert ledger_call(engine, "verify", key.public_key()).size == workers * each
+    assert ledger_call(engine, "verify", keys(key)).size == workers * each
     with engine.connect() as conn:
         actors = dict(conn.execute(select(ledger_entries.c.index, ledger_entries.c.actor)).all())
         assert conn.execute(select(func.count()).select_from(ledger_nodes)).scalar() > 0

@@ -11,7 +11,9 @@ from likeness.bootstrap import Container
 from likeness.config import Settings
 from likeness.domain.principals import OPERATOR
 from likeness.interchange.documents import read_document
-from likeness.ledger.heads import ensure_signing_key, load_signing_key
+from likeness.ledger.heads import ensure_signing_key
+from likeness.ledger.signer import load_signer
+from likeness.ledger.verify import LogKeys
 from likeness.services import registry
 from likeness.services.consents import grant_consent, parse_consent_document
 from likeness.storage import tables as t
@@ -98,12 +100,13 @@ def test_concurrent_processes_record_uses_in_one_verifiable_order(
         n_keys = conn.execute(select(func.count(func.distinct(t.uses.c.key)))).scalar_one()
     expected = keys // 2 + workers * (keys // 2)
     assert n_uses == n_keys == expected
-    key = load_signing_key(ensure_signing_key(tmp_path))
+    ensure_signing_key(tmp_path)
+    signer = load_signer(tmp_path, "test.example/log")
     with container.uow() as uow:
-        uow.ledger.sign_head(key)
+        uow.ledger.sign_head(signer)
         uow.commit()
     with container.uow(write=False) as uow:
-        result = uow.ledger.verify(key.public_key())
+        result = uow.ledger.verify(LogKeys(signer.verifier))
         kinds = [uow.ledger.entry(i).kind for i in range(uow.ledger.size())]
     assert result.size == len(kinds)
     assert kinds.count("use-recorded") == expected

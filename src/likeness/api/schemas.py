@@ -294,10 +294,14 @@ class StrikeCreate(_Public):
 
 
 class CheckpointPublic(_Public):
+    origin: str
     size: int
     root: str
     time: str
-    signature: str
+    note: str = Field(
+        description="the C2SP tlog-checkpoint signed note, with any witness cosignatures"
+    )
+    vkey: str = Field(description="the log's verifier key as the installation states it")
 
 
 class InclusionProofPublic(_Public):
@@ -320,6 +324,8 @@ class EntryPublic(_Public):
     actor: str
     time: str
     record: dict[str, object]
+    body: str = Field(description="the entry exactly as hashed (RFC 8785 canonical JSON)")
+    leaf_hash: str = Field(description="SHA-256(0x00 || body), hex")
 
 
 class EntryPage(_Public):

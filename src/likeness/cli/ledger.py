@@ -1,11 +1,13 @@
-"""``likeness ledger``: signed tree heads, proofs, export and offline verification (SPEC §8).
+"""``likeness ledger``: checkpoints, witnesses, proofs, export and verification (SPEC §8).
 
 Indices count from 0 and tree sizes are entry counts, as in RFC 9162. Proofs print as hex
-hashes, leaf to root, so any RFC 9162 client can check them against a signed head.
+hashes, leaf to root, so any RFC 9162 client can check them against a checkpoint.
 """
 
 from __future__ import annotations
 
+import shlex
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,29 +15,28 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from likeness.cli import ledger_witness as witness_cli
 from likeness.cli._boot import bootstrap
 from likeness.cli._output import print_json
 from likeness.cli._principal import current
+from likeness.errors import InvalidInputError
 from likeness.ledger.entry import format_time
 from likeness.ledger.export import write_export
-from likeness.ledger.heads import (
-    KEY_FILENAME,
-    SignedTreeHead,
-    key_fingerprint,
-    load_signing_key,
-    public_key_pem,
-)
+from likeness.ledger.heads import SignedTreeHead, key_fingerprint, public_key_pem
+from likeness.ledger.note import CosignatureVerifier, Ed25519Verifier, parse_vkey
 from likeness.ledger.proofs import verify_consistency, verify_inclusion
 from likeness.ledger.tree import hash_leaf
-from likeness.ledger.verify import VerifyResult, verify_export
+from likeness.ledger.verify import LogKeys, VerifyResult, verify_export
+from likeness.ledger.witness_transport import transport_for
 from likeness.services.ledger import LedgerStore, require_whole_ledger
+from likeness.services.witnessing import collect_cosignature
 
 if TYPE_CHECKING:
     from likeness.bootstrap import Container
 
 app = typer.Typer(
-    help="The tamper-evident ledger: signed heads, inclusion and consistency proofs, export, "
-    "offline verification.",
+    help="The tamper-evident ledger: checkpoints and witness cosignatures, inclusion and "
+    "consistency proofs, export, verification.",
     no_args_is_help=True,
 )
 
@@ -52,32 +53,25 @@ def _ledger(*, write: bool) -> Iterator[tuple[Container, LedgerStore]]:
             uow.commit()
 
 
-def _key_path(container: Container) -> Path:
-    return container.home / KEY_FILENAME
-
-
 def _head_json(head: SignedTreeHead | None) -> dict[str, Any] | None:
     return None if head is None else head.to_json()
 
 
 @app.command()
 def head(as_json: JsonOption = False) -> None:
-    """Sign a tree head for the log as it is now and store it (no-op if already signed).
+    """Sign a checkpoint of the log as it is now and store it; print the signed note.
 
-    The entries since the previous head are re-hashed first: a tampered log is never signed.
+    The entries since the previous checkpoint are re-hashed first, and the signer refuses a
+    log that does not extend the last checkpoint it signed: a tampered log is never signed.
+    Nothing new is signed when the newest checkpoint already covers every entry.
     """
     with _ledger(write=True) as (container, ledger):
-        key = load_signing_key(_key_path(container))
-        signed = ledger.sign_head(key)
-    fingerprint = key_fingerprint(key.public_key())
+        signer = container.checkpoint_signer()
+        signed = ledger.sign_head(signer)
     if as_json:
-        print_json({**signed.to_json(), "public_key_fingerprint": fingerprint})
+        print_json({**signed.to_json(), "vkey": signer.verifier.vkey()})
         return
-    print(f"size       {signed.size}")
-    print(f"root       {signed.root.hex()}")
-    print(f"time       {format_time(signed.time)}")
-    print(f"signature  {signed.to_json()['signature']}")
-    print(f"key        {fingerprint}")
+    print(signed.render(), end="")
 
 
 @app.command("prove-inclusion")
@@ -86,7 +80,7 @@ def prove_inclusion(
     size: Annotated[
         int | None,
         typer.Option(
-            help="Tree size to prove against; default the latest signed head that holds the "
+            help="Tree size to prove against; default the newest checkpoint that holds the "
             "entry, else the whole log."
         ),
     ] = None,
@@ -113,7 +107,7 @@ def prove_inclusion(
                 "leaf_hash": leaf.hex(),
                 "root": root.hex(),
                 "audit_path": [digest.hex() for digest in proof],
-                "signed_head": _head_json(signed),
+                "checkpoint": _head_json(signed),
             }
         )
         return
@@ -128,7 +122,7 @@ def prove_inclusion(
 
 def _signed_note(signed: SignedTreeHead | None) -> str:
     if signed is None:
-        return "no signed head at this size: run `likeness ledger head`"
+        return "no checkpoint at this size: run `likeness ledger head`"
     return f"signed at {format_time(signed.time)}"
 
 
@@ -152,8 +146,8 @@ def prove_consistency(
                 "old_root": old_root.hex(),
                 "new_root": new_root.hex(),
                 "consistency_path": [digest.hex() for digest in proof],
-                "old_signed_head": _head_json(heads.get(old_size)),
-                "new_signed_head": _head_json(heads.get(new_size)),
+                "old_checkpoint": _head_json(heads.get(old_size)),
+                "new_checkpoint": _head_json(heads.get(new_size)),
             }
         )
         return
@@ -168,22 +162,59 @@ def prove_consistency(
 @app.command()
 def export(
     directory: Annotated[
-        Path, typer.Argument(help="Directory to write (created; must not hold an export).")
+        Path, typer.Argument(help="Directory to write (created; it must be new or empty).")
     ],
 ) -> None:
-    """Write entries, signed heads and the public key to DIRECTORY for offline verification.
+    """Write entries, checkpoints and VERIFY.txt to DIRECTORY for verification anywhere.
 
-    A head is signed for the log as it is now first, so the export is covered to its end.
+    A checkpoint is signed for the log as it is now first, so the export is covered to its
+    end. Everything is written to a temporary directory and moved into place at the end.
     """
     with _ledger(write=True) as (container, ledger):
-        key = load_signing_key(_key_path(container))
-        ledger.sign_head(key)
+        signer = container.checkpoint_signer()
+        ledger.sign_head(signer)
         heads = ledger.heads()
-        count = write_export(directory, ledger.read(), heads, key.public_key())
+        count = write_export(directory, ledger.read(), heads, signer.verifier.vkey())
+    vkey = shlex.quote(signer.verifier.vkey())
     print(
-        f"exported {count} entries and {len(heads)} signed head(s) to {directory} "
-        f"(check with `likeness ledger verify {directory}`)"
+        f"exported {count} entries and {len(heads)} checkpoint(s) to {directory} "
+        f"(check with `likeness ledger verify {directory} --key {vkey}`)"
     )
+
+
+KeyOption = Annotated[
+    str | None,
+    typer.Option(
+        "--key",
+        metavar="VKEY|FILE",
+        help="The log's verifier key (`likeness ledger public-key --vkey` prints it), or a file "
+        "holding it. Required with DIRECTORY: the key inside an export is never trusted.",
+    ),
+]
+WitnessKeysOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--witness-key",
+        metavar="VKEY|FILE",
+        help="A witness's verifier key whose cosignatures to check (repeatable).",
+    ),
+]
+RequireOption = Annotated[
+    int,
+    typer.Option(
+        "--require",
+        min=0,
+        max=64,
+        help="How many of the --witness-key witnesses must have cosigned the newest checkpoint.",
+    ),
+]
+TailOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-unsigned-tail",
+        help="Accept entries after the newest checkpoint (reported as unverified).",
+    ),
+]
 
 
 @app.command()
@@ -192,25 +223,67 @@ def verify(
         Path | None,
         typer.Argument(help="An export directory; without it, the database is verified."),
     ] = None,
+    key: KeyOption = None,
+    witness_keys: WitnessKeysOption = None,
+    required: RequireOption = 0,
+    allow_unsigned_tail: TailOption = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Re-derive the tree and check every signed head; fail naming the first bad index.
+    """Re-derive the tree and check every checkpoint; fail naming the first bad index.
 
-    With DIRECTORY, only the export is read (no database, no configuration). Without it, the
-    database's entries, stored nodes and heads are checked with this installation's key.
+    With DIRECTORY, only the export is read (no database, no configuration) and --key is
+    required. Without it, the database's entries, stored nodes, checkpoints and cosignatures
+    are checked with this installation's key and the signer's record of its last checkpoint.
+    A checkpoint must cover every entry unless --allow-unsigned-tail is given.
     """
+    witnesses = tuple(_witness_verifier(k) for k in witness_keys or [])
     if directory is not None:
-        result = verify_export(directory)
+        if key is None:
+            raise InvalidInputError(
+                "give the log's verifier key with --key VKEY (or a file holding it): the key "
+                "inside an export is never trusted; the operator prints it with "
+                "`likeness ledger public-key --vkey`"
+            )
+        keys = LogKeys(_log_verifier(key), witnesses, required)
+        result = verify_export(directory, keys, allow_unsigned_tail=allow_unsigned_tail)
         source = str(directory)
     else:
         with _ledger(write=False) as (container, ledger):
-            public_key = load_signing_key(_key_path(container)).public_key()
-            result = ledger.verify(public_key)
+            signer = container.checkpoint_signer()
+            log = _log_verifier(key) if key is not None else signer.verifier
+            keys = LogKeys(log, witnesses, required)
+            result = ledger.verify(
+                keys, signer_head=signer.last_signed(), allow_unsigned_tail=allow_unsigned_tail
+            )
         source = "the database"
     _print_result(result, source, as_json)
 
 
+def _read_key(value: str) -> str:
+    path = Path(value)
+    if "+" not in value and path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    return value
+
+
+def _log_verifier(value: str) -> Ed25519Verifier:
+    verifier = parse_vkey(_read_key(value))
+    if not isinstance(verifier, Ed25519Verifier):
+        raise InvalidInputError(f"--key {verifier.name}: that is a witness key (expected a log's)")
+    return verifier
+
+
+def _witness_verifier(value: str) -> CosignatureVerifier:
+    verifier = parse_vkey(_read_key(value))
+    if not isinstance(verifier, CosignatureVerifier):
+        raise InvalidInputError(
+            f"--witness-key {verifier.name}: that is a log key (expected a witness's, type 0x04)"
+        )
+    return verifier
+
+
 def _print_result(result: VerifyResult, source: str, as_json: bool) -> None:
+    covered = 0 if result.latest_head is None else result.latest_head.size
     if as_json:
         print_json(
             {
@@ -218,36 +291,86 @@ def _print_result(result: VerifyResult, source: str, as_json: bool) -> None:
                 "source": source,
                 "size": result.size,
                 "root": result.root.hex(),
-                "heads_checked": result.heads_checked,
-                "latest_head": _head_json(result.latest_head),
-                "public_key_fingerprint": result.key_fingerprint,
+                "checkpoints_checked": result.heads_checked,
+                "latest_checkpoint": _head_json(result.latest_head),
+                "log_vkey": result.log_vkey,
+                "cosigned_by": list(result.cosigned_by),
+                "unverified_tail": result.unsigned_tail,
             }
         )
         return
-    heads = "signed head" if result.heads_checked == 1 else "signed heads"
+    plural = "checkpoint" if result.heads_checked == 1 else "checkpoints"
     print(
-        f"ledger verified ({source}): {result.size} entries, {result.heads_checked} {heads} "
+        f"ledger verified ({source}): {result.size} entries, {result.heads_checked} {plural} "
         f"checked, root {result.root.hex()}"
     )
-    print(f"public key {result.key_fingerprint}: check it against one you obtained separately")
-    covered = 0 if result.latest_head is None else result.latest_head.size
-    if covered < result.size:
+    print(f"log key {result.log_vkey}")
+    if result.cosigned_by:
+        print(f"newest checkpoint cosigned by {', '.join(result.cosigned_by)}")
+    if result.unsigned_tail:
         print(
-            f"note: entries {covered}..{result.size - 1} are not covered by a signed head yet "
+            f"UNVERIFIED: entries {covered}..{result.size - 1} are not covered by a checkpoint "
             "(run `likeness ledger head`)"
         )
 
 
 @app.command("public-key")
 def public_key(
+    vkey: Annotated[
+        bool,
+        typer.Option("--vkey", help="Print the signed-note verifier key (NAME+ID+KEY)."),
+    ] = False,
     fingerprint: Annotated[
         bool, typer.Option("--fingerprint", help="Print only the key's SHA-256 fingerprint.")
     ] = False,
 ) -> None:
-    """Print this installation's Ed25519 public key (PEM), to check heads and exports with."""
+    """Print this installation's public key: PEM, or the verifier key of its checkpoints."""
     container = bootstrap(require_schema=False)
-    key = load_signing_key(_key_path(container))
-    if fingerprint:
-        print(key_fingerprint(key.public_key()))
+    signer = container.checkpoint_signer()
+    if vkey:
+        print(signer.verifier.vkey())
         return
-    print(public_key_pem(key).decode("ascii"), end="")
+    if fingerprint:
+        print(key_fingerprint(signer.key.public_key()))
+        return
+    print(public_key_pem(signer.key).decode("ascii"), end="")
+
+
+@app.command()
+def cosign(
+    witness: Annotated[
+        str,
+        typer.Option(
+            "--witness",
+            metavar="URL|COMMAND",
+            help="The witness: its URL (c2sp.org/tlog-witness), or a command that reads the "
+            "request on standard input, e.g. 'likeness ledger witness add-checkpoint DIR'.",
+        ),
+    ],
+    witness_key: Annotated[
+        str,
+        typer.Option(
+            "--witness-key", metavar="VKEY|FILE", help="The witness's verifier key (type 0x04)."
+        ),
+    ],
+) -> None:
+    """Sign a checkpoint of the log, have a witness cosign it, and store the cosignature."""
+    verifier = _witness_verifier(witness_key)
+    transport = transport_for(witness)
+    container = bootstrap()
+    done = collect_cosignature(
+        current(),
+        lambda write: container.uow(write=write),
+        container.checkpoint_signer(),
+        transport,
+        verifier,
+        lambda: int(time.time()),
+    )
+    print(
+        f"witness {verifier.name} cosigned the checkpoint at size {done.head.size} "
+        f"(from size {done.old_size})"
+    )
+    print(done.head.render(), end="")
+
+
+app.add_typer(witness_cli.app, name="witness")

@@ -91,7 +91,10 @@ def init() -> None:
     container = initialize()
     key = ensure_signing_key(container.home)
     print(f"database ready: {container.engine.url.render_as_string(hide_password=True)}")
-    print(f"ledger signing key: {key} (owner-only; `likeness ledger public-key` exports it)")
+    print(f"ledger signing key: {key} (owner-only)")
+    print(
+        f"ledger verifier key: {container.log_vkey()} (publish it: checkpoints are checked with it)"
+    )
 
 
 @app.command()
@@ -144,7 +147,11 @@ def demo() -> None:
     if loaded is None:
         print("the registry already holds data; demo not loaded")
         return
+    with container.uow() as uow:
+        head = uow.ledger.sign_head(container.checkpoint_signer())
+        uow.commit()
     print(f"demo loaded: {loaded.summary}")
+    print(f"ledger checkpoint signed at size {head.size} (`likeness ledger head` prints it)")
     if loaded.accounts:
         rows = [
             {"name": a.name, "acts as": Principal(a.role, a.party).actor, "password": a.password}

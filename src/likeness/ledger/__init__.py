@@ -1,7 +1,7 @@
 """The tamper-evident ledger: an RFC 9162 Merkle log of every consent, decision and use.
 
 Bodies are canonical JSON (:mod:`.canonical`), entries are :class:`LedgerEntry`, the tree and
-its proofs live in :mod:`.tree` and are checked by :mod:`.proofs`, signed tree heads and the key
+its proofs live in :mod:`.tree` and are checked by :mod:`.proofs`, checkpoints and the key
 in :mod:`.heads`, the export format in :mod:`.export` and the offline verifier in :mod:`.verify`
 (SPEC §8). Storage of the entries, nodes and heads is the storage layer's job
 (``likeness.storage.ledger``).
@@ -9,7 +9,7 @@ in :mod:`.heads`, the export format in :mod:`.export` and the offline verifier i
 
 from likeness.ledger.canonical import canonicalize
 from likeness.ledger.entry import LedgerEntry
-from likeness.ledger.heads import SignedTreeHead, TreeHead, ensure_signing_key
+from likeness.ledger.heads import Checkpoint, SignedTreeHead, ensure_signing_key
 from likeness.ledger.proofs import verify_consistency, verify_inclusion
 from likeness.ledger.tree import (
     CompactRange,
@@ -21,15 +21,16 @@ from likeness.ledger.tree import (
     inclusion_proof,
     root_hash,
 )
-from likeness.ledger.verify import VerifyResult, verify_entries, verify_export
+from likeness.ledger.verify import LogKeys, VerifyResult, verify_entries, verify_export
 
 __all__ = [
+    "Checkpoint",
     "CompactRange",
     "LedgerEntry",
+    "LogKeys",
     "MemoryNodeStore",
     "NodeStore",
     "SignedTreeHead",
-    "TreeHead",
     "VerifyResult",
     "canonicalize",
     "consistency_proof",

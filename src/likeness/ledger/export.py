@@ -1,7 +1,7 @@
 """The ledger export: everything an outsider needs to verify the log, and nothing else.
 
-``likeness ledger export DIR`` writes three files; ``likeness ledger verify DIR`` (and
-:func:`likeness.ledger.verify.verify_export`) checks them with no database:
+``likeness ledger export DIR`` writes these files; ``likeness ledger verify DIR --key VKEY``
+(and :func:`likeness.ledger.verify.verify_export`) checks them with no database:
 
 ``entries.jsonl``
     One line per entry, in index order, each line the RFC 8785 canonical JSON of::
@@ -13,17 +13,19 @@
     ``leaf_hash = SHA-256(0x00 || body)``. ``leaf_hash`` is redundant; it lets a verifier name
     the exact entry that was edited when the editor did not also rewrite the hash.
 
-``heads.json``
-    ``{"format": "likeness-ledger-export/1", "log": "likeness-ledger/v1",
-    "public_key_fingerprint": "sha256:<hex>", "heads": [<signed head>, ...]}`` with each
-    head ``{"root": "<64 hex>", "signature": "<base64 Ed25519>", "size": n, "time": "...Z"}``,
-    in increasing size. The signed bytes are described in :mod:`likeness.ledger.heads`.
+``checkpoints/<size>``
+    Each checkpoint, a C2SP ``tlog-checkpoint`` signed note (with any witness cosignatures),
+    byte for byte as served; ``checkpoint`` is a copy of the newest.
 
-``public-key.pem``
-    The installation's Ed25519 public key (SubjectPublicKeyInfo PEM).
+``export.json``
+    ``{"format": "likeness-ledger-export/2", "origin": ..., "size": n, "checkpoints":
+    [{"size": n, "time": "...Z"}, ...]}``: the sizes and when each was signed.
 
-Verification trusts only the public key, and only when the reader got it (or its
-fingerprint) from somewhere other than the export itself.
+``log.vkey``, ``VERIFY.txt``
+    The log's verifier key as the installation states it, and how to verify with any tool.
+
+Verification never trusts ``log.vkey``: the verifier is given the key (and witness keys) it
+obtained from somewhere other than the export itself.
 """
 
 from __future__ import annotations
@@ -31,27 +33,23 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-from likeness.errors import ConflictError, LedgerIntegrityError, NotFoundError
-from likeness.ledger.heads import (
-    LOG_ID,
-    SignedTreeHead,
-    key_fingerprint,
-    load_public_key,
-    public_key_pem,
-)
+from likeness.errors import ConflictError, InvalidInputError, LedgerIntegrityError, NotFoundError
+from likeness.ledger.entry import format_time, parse_time
+from likeness.ledger.export_text import verify_instructions
+from likeness.ledger.heads import SignedTreeHead
 
 __all__ = [
+    "CHECKPOINTS_DIR",
     "ENTRIES_FILE",
     "EXPORT_FORMAT",
-    "HEADS_FILE",
-    "PUBLIC_KEY_FILE",
+    "INDEX_FILE",
     "Export",
     "entry_line",
     "iter_export_entries",
@@ -61,12 +59,16 @@ __all__ = [
 ]
 
 ENTRIES_FILE = "entries.jsonl"
-HEADS_FILE = "heads.json"
-PUBLIC_KEY_FILE = "public-key.pem"
-EXPORT_FORMAT = "likeness-ledger-export/1"
+INDEX_FILE = "export.json"
+CHECKPOINTS_DIR = "checkpoints"
+VKEY_FILE = "log.vkey"
+EXPORT_FORMAT = "likeness-ledger-export/2"
+#: the largest index an entry line may carry (an index of thousands of digits is refused
+#: before Python is asked to read it as a number)
+_MAX_INDEX_DIGITS = 18
 
 _PREFIX = b'{"body":'
-_TAIL = re.compile(rb',"index":(0|[1-9][0-9]*),"leaf_hash":"([0-9a-f]{64})"}')
+_TAIL = re.compile(rb',"index":(0|[1-9][0-9]{0,17}),"leaf_hash":"([0-9a-f]{64})"}')
 
 
 def entry_line(index: int, body: bytes, leaf_hash: bytes) -> bytes:
@@ -93,7 +95,7 @@ def parse_entry_line(line: bytes, line_number: int) -> tuple[int, bytes, bytes]:
     if match is None or not line.startswith(_PREFIX):
         raise LedgerIntegrityError(
             f"{ENTRIES_FILE} line {line_number}: not an entry line "
-            '(expected {"body":...,"index":N,"leaf_hash":"<64 hex>"})',
+            '(expected {"body":...,"index":N,"leaf_hash":"<64 hex>"} with N below 10**18)',
             line_number - 1,
         )
     return int(match[1]), line[len(_PREFIX) : cut], bytes.fromhex(match[2].decode("ascii"))
@@ -104,8 +106,8 @@ class Export:
     """A ledger export read from a directory (the entries are streamed, not loaded)."""
 
     directory: Path
+    origin: str
     heads: list[SignedTreeHead]
-    public_key: Ed25519PublicKey
 
     @property
     def entries_path(self) -> Path:
@@ -117,18 +119,41 @@ def write_export(
     directory: Path,
     entries: Iterable[tuple[int, bytes, bytes]],
     heads: Sequence[SignedTreeHead],
-    public_key: Ed25519PublicKey,
+    vkey: str,
 ) -> int:
     """Write an export of ``(index, body, leaf_hash)`` rows; return how many entries.
 
-    :raises ConflictError: if the directory already holds an export file.
+    Everything is written into a temporary directory beside ``directory`` and moved into
+    place at the end: a failed export leaves nothing behind.
+
+    :raises ConflictError: if ``directory`` exists and is not empty.
     """
-    directory.mkdir(parents=True, exist_ok=True)
-    for name in (ENTRIES_FILE, HEADS_FILE, PUBLIC_KEY_FILE):
-        if (directory / name).exists():
-            raise ConflictError(
-                f"export directory {directory} already holds {name} (expected an empty directory)"
-            )
+    if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
+        raise ConflictError(
+            f"export directory {directory} already exists and is not empty "
+            "(expected a new or empty directory)"
+        )
+    parent = directory.absolute().parent
+    if not parent.is_dir():
+        raise InvalidInputError(f"cannot export to {directory}: {parent} is not a directory")
+    temporary = Path(tempfile.mkdtemp(prefix=f".{directory.name}.", dir=parent))
+    try:
+        count = _write_files(temporary, entries, heads, vkey)
+        if directory.exists():
+            directory.rmdir()
+        os.replace(temporary, directory)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
+    return count
+
+
+def _write_files(
+    directory: Path,
+    entries: Iterable[tuple[int, bytes, bytes]],
+    heads: Sequence[SignedTreeHead],
+    vkey: str,
+) -> int:
     count = 0
     with open(directory / ENTRIES_FILE, "wb") as handle:
         batch: list[bytes] = []
@@ -140,20 +165,29 @@ def write_export(
                 batch.clear()
         handle.writelines(batch)
         _sync(handle)
+    ordered = sorted(heads, key=lambda head: head.size)
+    (directory / CHECKPOINTS_DIR).mkdir()
+    for head in ordered:
+        _write_text(directory / CHECKPOINTS_DIR / str(head.size), head.render())
+    if ordered:
+        _write_text(directory / "checkpoint", ordered[-1].render())
+    origin = vkey.split("+")[0]
     document = {
         "format": EXPORT_FORMAT,
-        "heads": [head.to_json() for head in sorted(heads, key=lambda head: head.size)],
-        "log": LOG_ID,
-        "public_key_fingerprint": key_fingerprint(public_key),
+        "origin": origin,
+        "size": count,
+        "checkpoints": [{"size": h.size, "time": format_time(h.time)} for h in ordered],
     }
-    with open(directory / HEADS_FILE, "w", encoding="utf-8") as text:
-        json.dump(document, text, indent=2, sort_keys=True)
-        text.write("\n")
-        _sync(text)
-    with open(directory / PUBLIC_KEY_FILE, "wb") as handle:
-        handle.write(public_key_pem(public_key))
-        _sync(handle)
+    _write_text(directory / INDEX_FILE, json.dumps(document, indent=2, sort_keys=True) + "\n")
+    _write_text(directory / VKEY_FILE, vkey + "\n")
+    _write_text(directory / "VERIFY.txt", verify_instructions(origin, vkey, ordered, count))
     return count
+
+
+def _write_text(path: Path, text: str) -> None:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(text)
+        _sync(handle)
 
 
 def _sync(handle: IO[bytes] | IO[str]) -> None:
@@ -162,40 +196,42 @@ def _sync(handle: IO[bytes] | IO[str]) -> None:
 
 
 def read_export(directory: Path) -> Export:
-    """Read the heads and public key of an export and check its files are there.
+    """Read the checkpoints of an export and check its files are there.
 
     :raises NotFoundError: if a file is missing.
-    :raises LedgerIntegrityError: if ``heads.json`` or the key is malformed.
+    :raises LedgerIntegrityError: if ``export.json`` or a checkpoint is malformed.
     """
-    for name in (ENTRIES_FILE, HEADS_FILE, PUBLIC_KEY_FILE):
+    for name in (ENTRIES_FILE, INDEX_FILE):
         if not (directory / name).is_file():
             raise NotFoundError(f"ledger export {directory}: {name} is missing")
-    public_key = load_public_key(
-        (directory / PUBLIC_KEY_FILE).read_bytes(), f"{directory / PUBLIC_KEY_FILE}"
-    )
+    index_path = directory / INDEX_FILE
     try:
-        document = json.loads((directory / HEADS_FILE).read_text(encoding="utf-8"))
-        raw_heads = document["heads"]
+        document = json.loads(index_path.read_text(encoding="utf-8"))
         export_format = document["format"]
-    except (ValueError, KeyError, TypeError) as exc:
-        raise LedgerIntegrityError(f"{directory / HEADS_FILE} is malformed: {exc}") from exc
+        origin = document["origin"]
+        listed = [(int(c["size"]), parse_time(c["time"])) for c in document["checkpoints"]]
+    except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
+        raise LedgerIntegrityError(f"{index_path} is malformed: {exc}") from None
     if export_format != EXPORT_FORMAT:
         raise LedgerIntegrityError(
-            f"{directory / HEADS_FILE}: format {export_format!r} (expected {EXPORT_FORMAT!r})"
+            f"{index_path}: format {export_format!r} (expected {EXPORT_FORMAT!r})"
         )
-    if not isinstance(raw_heads, list):
-        raise LedgerIntegrityError(f"{directory / HEADS_FILE}: heads is not a list")
-    named = document.get("public_key_fingerprint")
-    if named is not None and named != key_fingerprint(public_key):
-        raise LedgerIntegrityError(
-            f"{directory / HEADS_FILE} names public key {named} but {PUBLIC_KEY_FILE} is "
-            f"{key_fingerprint(public_key)} (one of them was replaced)"
-        )
-    heads = [
-        SignedTreeHead.from_json(raw, f"{HEADS_FILE} head {position}")
-        for position, raw in enumerate(raw_heads)
-    ]
-    return Export(directory, heads, public_key)
+    heads = []
+    for size, time in listed:
+        path = directory / CHECKPOINTS_DIR / str(size)
+        try:
+            data = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise LedgerIntegrityError(
+                f"{index_path} lists a checkpoint at size {size} but {path} is missing"
+            ) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise LedgerIntegrityError(f"{path} cannot be read: {exc}") from None
+        head = SignedTreeHead.from_note(data, time, str(path))
+        if head.size != size:
+            raise LedgerIntegrityError(f"{path} holds the checkpoint of size {head.size}")
+        heads.append(head)
+    return Export(directory, str(origin), heads)
 
 
 def iter_export_entries(path: Path) -> Iterator[tuple[int, bytes, bytes]]:

@@ -8,16 +8,16 @@ routes that serve them publicly come with the API (SPEC §10).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Protocol
-
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from likeness.domain.principals import Principal
 from likeness.errors import InvalidInputError, NotFoundError
 from likeness.ledger.entry import LedgerEntry
 from likeness.ledger.heads import SignedTreeHead
-from likeness.ledger.verify import VerifyResult
+from likeness.ledger.note import NoteSignature
+from likeness.ledger.signer import CheckpointSigner
+from likeness.ledger.verify import LogKeys, VerifyResult
 from likeness.services.access import Action, Permission, Record, RecordKind, may, require
 from likeness.services.records import acts_for, consent_record, producers_of
 from likeness.services.unit_of_work import LedgerWriter, UnitOfWork
@@ -26,8 +26,18 @@ from likeness.services.unit_of_work import LedgerWriter, UnitOfWork
 WHOLE_LEDGER = Record(RecordKind.LEDGER_ENTRY, "*")
 
 
+class CheckpointStore(Protocol):
+    """The stored checkpoints' cosignatures."""
+
+    def add_cosignatures(self, size: int, signatures: Sequence[NoteSignature]) -> None: ...
+    def last_cosigned(self, witness: str, key_id: bytes) -> int: ...
+
+
 class LedgerStore(LedgerWriter, Protocol):
     """Reading, proving, signing and verifying the stored log."""
+
+    @property
+    def checkpoints(self) -> CheckpointStore: ...
 
     def size(self) -> int: ...
     def read(
@@ -38,8 +48,14 @@ class LedgerStore(LedgerWriter, Protocol):
     def inclusion_proof(self, index: int, size: int | None = None) -> list[bytes]: ...
     def consistency_proof(self, old_size: int, new_size: int | None = None) -> list[bytes]: ...
     def heads(self) -> list[SignedTreeHead]: ...
-    def sign_head(self, key: Ed25519PrivateKey) -> SignedTreeHead: ...
-    def verify(self, public_key: Ed25519PublicKey) -> VerifyResult: ...
+    def sign_head(self, signer: CheckpointSigner) -> SignedTreeHead: ...
+    def verify(
+        self,
+        keys: LogKeys,
+        *,
+        signer_head: SignedTreeHead | None = None,
+        allow_unsigned_tail: bool = False,
+    ) -> VerifyResult: ...
 
 
 def require_whole_ledger(principal: Principal) -> Permission:
@@ -52,10 +68,12 @@ MAX_ENTRIES = 1000
 
 
 def checkpoint(store: LedgerStore) -> SignedTreeHead:
-    """The newest signed tree head (public: hashes only)."""
+    """The newest checkpoint with its cosignatures (public: hashes only)."""
     heads = store.heads()
     if not heads:
-        raise NotFoundError("no tree head is signed yet (the operator runs `likeness ledger head`)")
+        raise NotFoundError(
+            "no checkpoint is signed yet (the operator runs `likeness ledger head`)"
+        )
     return heads[-1]
 
 

@@ -1,4 +1,4 @@
-"""The ledger in SQL: appends in the caller's transaction, proofs from stored nodes, heads.
+"""The ledger in SQL: appends in the caller's transaction, proofs from stored nodes.
 
 :class:`SqlLedger` implements the services' ``LedgerWriter`` on the unit of work's connection,
 so an entry commits or rolls back with the state change it records (SPEC §8: no change without
@@ -20,14 +20,14 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
-from sqlalchemy import Connection, Table, bindparam, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from likeness.errors import InvalidInputError, LedgerIntegrityError, NotFoundError, StorageError
-from likeness.ledger.entry import LedgerEntry, entry_body, format_time, parse_time
-from likeness.ledger.heads import SignedTreeHead, TreeHead, sign_head
+from likeness.ledger.entry import LedgerEntry, entry_body, format_time
+from likeness.ledger.heads import SignedTreeHead
+from likeness.ledger.signer import CheckpointSigner
 from likeness.ledger.tree import (
     CompactRange,
     NodeKey,
@@ -36,9 +36,10 @@ from likeness.ledger.tree import (
     inclusion_proof,
     root_hash,
 )
-from likeness.ledger.verify import VerifyResult, verify_entries, verify_stored_nodes
+from likeness.ledger.verify import LogKeys, VerifyResult
 from likeness.storage.database import WRITE
-from likeness.storage.tables import ledger_entries, ledger_heads, ledger_nodes, ledger_state
+from likeness.storage.ledger_checkpoints import SqlCheckpoints, sign_checkpoint, verify_database
+from likeness.storage.tables import ledger_entries, ledger_nodes, ledger_state
 
 __all__ = ["SqlLedger", "node_id"]
 
@@ -85,6 +86,17 @@ def _insert_many(conn: Connection, table: Table, rows: Sequence[tuple[Any, ...]]
     columns = ", ".join(quote(column.name) for column in table.columns)
     markers = ", ".join([marker] * len(table.columns))
     conn.exec_driver_sql(f"INSERT INTO {quote(table.name)} ({columns}) VALUES ({markers})", rows)
+
+
+def _stored_bytes(value: Any, index: int, what: str) -> bytes:
+    """A stored body or hash as bytes; text or a number there means the row was edited."""
+    if isinstance(value, bytes | bytearray | memoryview):
+        return bytes(value)
+    raise LedgerIntegrityError(
+        f"entry {index}: its {what} is stored as {type(value).__name__}, not bytes "
+        "(the row was written outside Likeness)",
+        int(index),
+    )
 
 
 def _utc_now() -> datetime:
@@ -210,7 +222,11 @@ class SqlLedger:
             if not rows:
                 return
             for index, body, leaf in rows:
-                yield int(index), bytes(body), bytes(leaf)
+                yield (
+                    int(index),
+                    _stored_bytes(body, index, "body"),
+                    _stored_bytes(leaf, index, "leaf hash"),
+                )
             position = int(rows[-1][0]) + 1
 
     def entry(self, index: int) -> LedgerEntry:
@@ -223,7 +239,7 @@ class SqlLedger:
         ).scalar_one_or_none()
         if body is None:
             raise NotFoundError(f"ledger entry {index} does not exist (the log has {self.size()})")
-        return LedgerEntry.from_body(index, bytes(body))
+        return LedgerEntry.from_body(index, _stored_bytes(body, index, "body"))
 
     def root(self, size: int | None = None) -> bytes:
         """The root of the tree of the first ``size`` entries (default: all), from stored nodes."""
@@ -264,126 +280,42 @@ class SqlLedger:
             )
         return size
 
-    # ---- signed tree heads --------------------------------------------------------------
+    # ---- checkpoints ----------------------------------------------------------------------
+
+    @property
+    def checkpoints(self) -> SqlCheckpoints:
+        """The stored checkpoints and cosignatures."""
+        return SqlCheckpoints(self._conn)
 
     def heads(self) -> list[SignedTreeHead]:
-        """Every stored signed head, smallest size first."""
-        rows = self._conn.execute(select(ledger_heads).order_by(ledger_heads.c.size))
-        return [
-            SignedTreeHead(
-                int(row.size), bytes(row.root), parse_time(row.time), bytes(row.signature)
-            )
-            for row in rows
-        ]
+        """Every stored checkpoint with its cosignatures, smallest size first."""
+        return self.checkpoints.heads()
 
-    def head(self, size: int) -> SignedTreeHead | None:
-        """The signed head at ``size``, if one was signed."""
-        return next((head for head in self.heads() if head.size == size), None)
-
-    def sign_head(self, key: Ed25519PrivateKey) -> SignedTreeHead:
-        """Sign and store a head for the log as it is now (or return the one already signed).
-
-        The root is never taken on trust from the stored nodes: the compact range at the
-        previous head is checked against that head's signed root, and the entries since are
-        re-hashed from their bodies, so a head never certifies a tampered log.
-
-        :raises LedgerIntegrityError: if the stored log no longer matches the previous head.
-        """
+    def sign_head(self, signer: CheckpointSigner) -> SignedTreeHead:
+        """Sign and store a checkpoint of the log as it is now (or return the one already
+        signed at this size); see :func:`likeness.storage.ledger_checkpoints.sign_checkpoint`."""
         size = self._lock_state()
-        heads = self.heads()
-        latest = heads[-1] if heads else None
-        if latest is not None and latest.size == size:
-            return latest
-        if latest is not None and latest.size > size:
-            raise LedgerIntegrityError(
-                f"{latest.describe()} is beyond the log's {size} entries: entries "
-                f"{size}..{latest.size - 1} were removed",
-                size,
-            )
-        base = latest.size if latest is not None else 0
-        tree = CompactRange.from_store(self, base)
-        if latest is not None and tree.root() != latest.root:
-            raise LedgerIntegrityError(
-                f"stored nodes of entries 0..{base - 1} no longer match the {latest.describe()} "
-                f"(got {tree.root().hex()}, expected {latest.root.hex()}): "
-                "run `likeness ledger verify`",
-                0,
-            )
-        expected = base
-        for index, body, stored in self.read(base, size):
-            leaf = hash_leaf(body)
-            if index != expected or leaf != stored:
-                raise LedgerIntegrityError(
-                    f"entry {expected} does not match its stored leaf hash or position: "
-                    "run `likeness ledger verify`",
-                    expected,
-                )
-            tree.push(leaf)
-            expected += 1
-        if tree.size != size:
-            raise LedgerIntegrityError(
-                f"entries {tree.size}..{size - 1} are missing (the ledger state says {size})",
-                tree.size,
-            )
-        root = tree.root()
-        if size and root_hash(self, size) != root:
-            raise LedgerIntegrityError(
-                f"stored nodes for entries {base}..{size - 1} disagree with the entries: "
-                "run `likeness ledger verify`",
-                base,
-            )
-        head = sign_head(TreeHead(size, root, self._clock()), key)
-        self._conn.execute(
-            insert(ledger_heads).values(
-                size=head.size,
-                root=head.root,
-                time=format_time(head.time),
-                signature=head.signature,
-            )
+        return sign_checkpoint(self, self.checkpoints, signer, size, self._clock())
+
+    def verify(
+        self,
+        keys: LogKeys,
+        *,
+        signer_head: SignedTreeHead | None = None,
+        allow_unsigned_tail: bool = False,
+    ) -> VerifyResult:
+        """Check every stored entry, node and checkpoint; see
+        :func:`likeness.storage.ledger_checkpoints.verify_database`."""
+        return verify_database(
+            self,
+            self.checkpoints,
+            keys,
+            signer_head=signer_head,
+            allow_unsigned_tail=allow_unsigned_tail,
         )
-        return head
 
-    # ---- verification -------------------------------------------------------------------
-
-    def verify(self, public_key: Ed25519PublicKey) -> VerifyResult:
-        """Re-derive the whole tree from the stored bodies and check everything stored.
-
-        Checks what :func:`likeness.ledger.verify.verify_entries` checks, plus the stored
-        nodes (proofs are served from them) and the ledger state's size.
-
-        :raises LedgerIntegrityError: for the problem at the smallest entry index.
-        """
-        leaves: list[bytes] = []
-        failures: list[LedgerIntegrityError] = []
-        result: VerifyResult | None = None
-        try:
-            result = verify_entries(self.read(), self.heads(), public_key, leaf_sink=leaves)
-        except LedgerIntegrityError as exc:
-            if exc.index is None:
-                raise
-            failures.append(exc)
-            # Only the entries before the failure are known good: judge the nodes over them.
-            del leaves[exc.index :]
-        try:
-            verify_stored_nodes(leaves, self._read_level, prefix_only=bool(failures))
-        except LedgerIntegrityError as exc:
-            failures.append(exc)
-        size = self.size()
-        if size != len(leaves) and not failures:
-            index = min(size, len(leaves))
-            failures.append(
-                LedgerIntegrityError(
-                    f"the ledger state says {size} entries but {len(leaves)} are stored: "
-                    f"entries from {index} on were removed or added behind the ledger's back",
-                    index,
-                )
-            )
-        if failures:
-            raise min(failures, key=lambda error: error.index or 0)
-        assert result is not None
-        return result
-
-    def _read_level(self, level: int) -> Iterable[tuple[int, bytes]]:
+    def read_level(self, level: int) -> Iterable[tuple[int, bytes]]:
+        """Yield the stored ``(index, hash)`` of one tree level in index order."""
         position = node_id(level, 0)
         end = node_id(level + 1, 0)
         while True:

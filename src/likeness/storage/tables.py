@@ -145,13 +145,27 @@ ledger_nodes = Table(
     Column("hash", LargeBinary(32), nullable=False),
 )
 
-ledger_heads = Table(
-    "ledger_heads",
+ledger_checkpoints = Table(
+    "ledger_checkpoints",
     metadata,
     Column("size", BigInteger, primary_key=True, autoincrement=False),
-    Column("root", LargeBinary(32), nullable=False),
     Column("time", String(32), nullable=False),
-    Column("signature", LargeBinary(64), nullable=False),
+    Column("note", Text, nullable=False),
+)
+
+ledger_cosignatures = Table(
+    "ledger_cosignatures",
+    metadata,
+    Column(
+        "size",
+        BigInteger,
+        ForeignKey("ledger_checkpoints.size", name="fk_ledger_cosignatures_size"),
+        primary_key=True,
+        autoincrement=False,
+    ),
+    Column("witness", String(200), primary_key=True),
+    Column("key_id", LargeBinary(4), primary_key=True),
+    Column("line", Text, nullable=False),
 )
 
 # ---- end of ledger (issue 4) ----------------------------------------------------------------

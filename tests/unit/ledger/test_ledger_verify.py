@@ -1,4 +1,4 @@
-"""Offline verification: any change to the entries or the heads is found and located."""
+"""Offline verification: any change to the entries or the checkpoints is found and located."""
 
 from __future__ import annotations
 
@@ -14,16 +14,19 @@ from likeness.errors import LedgerIntegrityError
 from likeness.ledger.entry import LedgerEntry
 from likeness.ledger.export import entry_line, parse_entry_line
 from likeness.ledger.heads import (
+    Checkpoint,
     SignedTreeHead,
-    TreeHead,
-    key_fingerprint,
+    log_verifier,
     sign_head,
     verify_head_signature,
 )
+from likeness.ledger.note import Note, NoteSignature
 from likeness.ledger.tree import CompactRange, hash_leaf
-from likeness.ledger.verify import verify_entries, verify_stored_nodes
+from likeness.ledger.verify import LogKeys, verify_entries, verify_stored_nodes
 
 KEY = Ed25519PrivateKey.generate()
+ORIGIN = "test.example/log"
+KEYS = LogKeys(log_verifier(ORIGIN, KEY.public_key()))
 START = datetime(2025, 3, 1, tzinfo=UTC)
 
 
@@ -40,7 +43,7 @@ def heads_at(bodies: list[bytes], sizes: list[int]) -> list[SignedTreeHead]:
     tree, heads = CompactRange(), []
     for size in range(len(bodies) + 1):
         if size in sizes:
-            heads.append(sign_head(TreeHead(size, tree.root(), START), KEY))
+            heads.append(sign_head(Checkpoint(ORIGIN, size, tree.root()), KEY, START))
         if size < len(bodies):
             tree.push(hash_leaf(bodies[size]))
     return heads
@@ -52,7 +55,7 @@ def rows(bodies: list[bytes]) -> list[tuple[int, bytes, bytes | None]]:
 
 def test_an_untouched_log_verifies_against_all_its_heads():
     bodies = make_bodies(20)
-    result = verify_entries(rows(bodies), heads_at(bodies, [0, 5, 20]), KEY.public_key())
+    result = verify_entries(rows(bodies), heads_at(bodies, [0, 5, 20]), KEYS)
     assert (result.size, result.heads_checked) == (20, 3)
     assert result.latest_head is not None and result.latest_head.size == 20
 
@@ -69,13 +72,13 @@ def test_altering_any_entry_fails_verification_at_that_index(size, data):
     stored = tampered[victim][2]
     tampered[victim] = (victim, body, hash_leaf(body) if rewrite_hash else stored)
     with pytest.raises(LedgerIntegrityError) as caught:
-        verify_entries(tampered, heads, KEY.public_key())
+        verify_entries(tampered, heads, KEYS)
     assert caught.value.index == victim
     if rewrite_hash:  # the leaf is consistent with itself; the first head after it is not
         expected = (
-            rf"head at size {victim + 1} \(\S+\): entries {victim}\.\.{victim} do not match its"
-            r" signed root \(derived [0-9a-f]{64}, signed [0-9a-f]{64}\): an entry there was"
-            r" changed, inserted, deleted or reordered"
+            rf"checkpoint at size {victim + 1} \(\S+\): entries {victim}\.\.{victim} do not"
+            r" match its signed root \(derived [0-9a-f]{64}, signed [0-9a-f]{64}\): an entry"
+            r" there was changed, inserted, deleted or reordered"
         )
     else:
         expected = (
@@ -93,7 +96,7 @@ def test_a_changed_body_names_the_entry_and_both_hashes():
         LedgerIntegrityError,
         match=r"entry 41: leaf hash differs from stored \(got \w{64}, expected \w{64}\)",
     ):
-        verify_entries(tampered, heads_at(bodies, [50]), KEY.public_key())
+        verify_entries(tampered, heads_at(bodies, [50]), KEYS)
 
 
 def test_a_deleted_entry_is_named():
@@ -101,7 +104,7 @@ def test_a_deleted_entry_is_named():
     tampered = rows(bodies)
     del tampered[4]
     with pytest.raises(LedgerIntegrityError, match="entry 4: found index 5 in its place") as caught:
-        verify_entries(tampered, [], KEY.public_key())
+        verify_entries(tampered, [], KEYS, allow_unsigned_tail=True)
     assert caught.value.index == 4
 
 
@@ -110,43 +113,75 @@ def test_swapped_entries_renumbered_by_the_editor_fail_at_the_first_of_them():
     swapped = bodies[:]
     swapped[3], swapped[6] = swapped[6], swapped[3]
     with pytest.raises(LedgerIntegrityError, match=r"entries 0\.\.9 do not match") as caught:
-        verify_entries(rows(swapped), heads_at(bodies, [10]), KEY.public_key())
+        verify_entries(rows(swapped), heads_at(bodies, [10]), KEYS)
     assert caught.value.index == 0
     with pytest.raises(LedgerIntegrityError) as caught:
-        verify_entries(rows(swapped), heads_at(bodies, list(range(11))), KEY.public_key())
+        verify_entries(rows(swapped), heads_at(bodies, list(range(11))), KEYS)
     assert caught.value.index == 3
 
 
 def test_a_truncated_log_is_caught_by_a_later_head():
     bodies = make_bodies(30)
     with pytest.raises(LedgerIntegrityError, match=r"entries 25\.\.29 were removed") as caught:
-        verify_entries(rows(bodies[:25]), heads_at(bodies, [10, 30]), KEY.public_key())
+        verify_entries(rows(bodies[:25]), heads_at(bodies, [10, 30]), KEYS)
     assert caught.value.index == 25
 
 
-def test_a_forged_head_signature_is_named():
+def test_a_forged_checkpoint_signature_is_named():
     bodies = make_bodies(5)
     (head,) = heads_at(bodies, [5])
-    forged = SignedTreeHead(head.size, head.root, head.time + timedelta(days=1), head.signature)
+    (signature,) = head.note.signatures
+    bad = NoteSignature(signature.name, signature.key_id, bytes(64))
+    forged = SignedTreeHead(head.checkpoint, Note(head.note.text, (bad,)), head.time)
     with pytest.raises(
-        LedgerIntegrityError, match=r"head at size 5 .*signature does not verify"
+        LedgerIntegrityError,
+        match=r"checkpoint at size 5 .*: the signature by test.example/log \(key ID [0-9a-f]{8}\) "
+        r"does not verify",
     ) as caught:
-        verify_entries(rows(bodies), [forged], KEY.public_key())
+        verify_entries(rows(bodies), [forged], KEYS)
     assert caught.value.index is None
 
 
-def test_a_head_signed_by_another_key_does_not_verify():
+def test_a_checkpoint_signed_by_another_key_does_not_verify():
     other = Ed25519PrivateKey.generate()
-    head = sign_head(TreeHead(0, CompactRange().root(), START), other)
-    with pytest.raises(LedgerIntegrityError, match=key_fingerprint(KEY.public_key())):
-        verify_head_signature(head, KEY.public_key())
+    head = sign_head(Checkpoint(ORIGIN, 0, CompactRange().root()), other, START)
+    with pytest.raises(
+        LedgerIntegrityError,
+        match=r"is not signed by a trusted key .*" + re.escape(KEYS.log.vkey()),
+    ):
+        verify_head_signature(head, KEYS.log)
 
 
-def test_a_head_round_trips_through_json():
+def test_a_checkpoint_of_another_origin_does_not_verify():
+    head = sign_head(Checkpoint("other.example/log", 0, CompactRange().root()), KEY, START)
+    with pytest.raises(LedgerIntegrityError, match=r"origin 'other\.example/log' is not the log"):
+        verify_head_signature(head, KEYS.log)
+
+
+def test_a_checkpoint_round_trips_through_its_note():
     (head,) = heads_at(make_bodies(3), [3])
-    assert SignedTreeHead.from_json(head.to_json()) == head
-    with pytest.raises(LedgerIntegrityError, match="tree head is malformed"):
-        SignedTreeHead.from_json({**head.to_json(), "root": "zz"})
+    assert SignedTreeHead.from_note(head.render(), START) == head
+    assert head.render().startswith(f"{ORIGIN}\n3\n")
+    with pytest.raises(LedgerIntegrityError, match="checkpoint is malformed"):
+        SignedTreeHead.from_note(head.render().replace("\n3\n", "\n03\n"), START)
+
+
+def test_entries_after_the_newest_checkpoint_fail_unless_allowed():
+    bodies = make_bodies(12)
+    with pytest.raises(
+        LedgerIntegrityError, match=r"entries 10\.\.11 are not covered by any checkpoint"
+    ) as caught:
+        verify_entries(rows(bodies), heads_at(bodies, [4, 10]), KEYS)
+    assert caught.value.index == 10
+    result = verify_entries(rows(bodies), heads_at(bodies, [4, 10]), KEYS, allow_unsigned_tail=True)
+    assert (result.size, result.unsigned_tail) == (12, 2)
+
+
+def test_a_log_with_no_checkpoint_at_all_fails():
+    with pytest.raises(
+        LedgerIntegrityError, match=r"entries 0\.\.2 are not covered by any checkpoint"
+    ):
+        verify_entries(rows(make_bodies(3)), [], KEYS)
 
 
 class TestExportLines:

@@ -3,11 +3,11 @@ are read as far as the caller may see them (the union: all)."""
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Iterator
 from typing import Annotated, Any, cast
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import PlainTextResponse
 
 from likeness.api.responses import PUBLIC, READ
 from likeness.api.schemas import (
@@ -18,6 +18,7 @@ from likeness.api.schemas import (
 )
 from likeness.deps import ApiPrincipal, ApiReadUow, ContainerDep
 from likeness.ledger.entry import format_time
+from likeness.ledger.tree import hash_leaf
 from likeness.services import ledger as service
 from likeness.services.ledger import LedgerStore
 from likeness.services.unit_of_work import UnitOfWork
@@ -33,16 +34,20 @@ def _reading(container: ContainerDep) -> Iterator[tuple[UnitOfWork, LedgerStore]
 Reading = Annotated[tuple[UnitOfWork, LedgerStore], Depends(_reading)]
 
 
-@router.get("/checkpoint", response_model=CheckpointPublic, responses=PUBLIC)
-def checkpoint(reading: Reading) -> dict[str, Any]:
-    """The newest signed tree head: size, root (hex), time and Ed25519 signature (base64)."""
+@router.get(
+    "/checkpoint",
+    response_model=CheckpointPublic,
+    responses={**PUBLIC, 200: {"content": {"text/plain": {}}}},
+)
+def checkpoint(reading: Reading, request: Request, container: ContainerDep) -> Any:
+    """The newest checkpoint: a C2SP signed note with any witness cosignatures. As JSON (its
+    fields, the note and the log's verifier key), or the note alone with ``Accept: text/plain``
+    (what signed-note clients read)."""
     head = service.checkpoint(reading[1])
-    return {
-        "size": head.size,
-        "root": head.root.hex(),
-        "time": format_time(head.time),
-        "signature": base64.b64encode(head.signature).decode("ascii"),
-    }
+    accept = request.headers.get("accept", "")
+    if "text/plain" in accept and "application/json" not in accept:
+        return PlainTextResponse(head.render())
+    return {**head.to_json(), "vkey": container.log_vkey()}
 
 
 @router.get("/proofs/inclusion", response_model=InclusionProofPublic, responses=PUBLIC)
@@ -90,6 +95,8 @@ def entries(
                 "actor": e.actor,
                 "time": format_time(e.time),
                 "record": e.record,
+                "body": e.body().decode("utf-8"),
+                "leaf_hash": hash_leaf(e.body()).hex(),
             }
             for e in found
         ],
