@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export LIKENESS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint typecheck unit bench bench-decisions bench-ledger bench-residuals bench-api bench-statements bench-import browser clean
+.PHONY: run test lint typecheck unit interop-tools bench bench-decisions bench-ledger bench-residuals bench-api bench-statements bench-import browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,13 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "install Chromium (e.g. sudo apt-get install chromium) for the portal tests" >&2; exit 1; fi; }
 
+## interop-tools: Go and golang.org/x/mod from Debian, for the ledger's interop tests (Go's own
+## signed-note and transparency-log code checks our checkpoints, cosignatures and proofs)
+interop-tools:
+	@{ command -v go >/dev/null 2>&1 && [ -d /usr/share/gocode/src/golang.org/x/mod/sumdb/note ]; } || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq golang-go golang-golang-x-mod-dev >/dev/null; \
+	  else echo "install Go and golang.org/x/mod (e.g. sudo apt-get install golang-go golang-golang-x-mod-dev) for the ledger interop tests" >&2; exit 1; fi; }
+
 lint: $(VENV)/.dev-installed
 	$(BIN)/ruff check src tests bench
 	$(BIN)/ruff format --check src tests bench
@@ -41,7 +48,7 @@ typecheck: $(VENV)/.dev-installed
 ## test: lint, types, and every test (unit, SQLite + PostgreSQL integration, CLI/API/browser e2e),
 ## on two worker processes (TEST_WORKERS=0 runs them in this one)
 TEST_WORKERS ?= 2
-test: $(VENV)/.dev-installed browser lint typecheck
+test: $(VENV)/.dev-installed browser interop-tools lint typecheck
 	$(BIN)/pytest -n $(TEST_WORKERS)
 
 unit: $(VENV)/.dev-installed

@@ -31,11 +31,12 @@ class WitnessTransport(Protocol):
     def add_checkpoint(self, body: bytes) -> str: ...  # pragma: no cover - protocol
 
 
-def _conflict(answer: str, where: str) -> WitnessRefusedError:
+def _conflict(answer: str, where: str, reason: str = "") -> WitnessRefusedError:
     text = answer.strip()
+    said = f": {reason}" if reason else ""
     if not text.isdigit() or len(text) > 19:
-        return WitnessRefusedError(f"{where} answered 409 without a tree size", 409)
-    return WitnessRefusedError(f"{where} has cosigned size {text}", 409, int(text))
+        return WitnessRefusedError(f"{where} answered 409 without a tree size{said}", 409)
+    return WitnessRefusedError(f"{where} has cosigned size {text}{said}", 409, int(text))
 
 
 @dataclass(frozen=True)
@@ -82,9 +83,10 @@ class CommandWitness:
         answer = done.stdout.decode("utf-8", "replace")
         if done.returncode == 0:
             return answer
-        if done.returncode == CONFLICT_EXIT:
-            raise _conflict(answer, where)
         reason = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        if done.returncode == CONFLICT_EXIT:
+            said = reason[-1].removeprefix("error: ")[:300] if reason else ""
+            raise _conflict(answer, where, said)
         raise WitnessRefusedError(
             f"{where} refused (exit {done.returncode}): {reason[-1][:300] if reason else ''}",
             400,

@@ -68,8 +68,15 @@ def collect_cosignature(
     try:
         answer = transport.add_checkpoint(AddCheckpoint(old, tuple(proof), plain).body())
     except WitnessRefusedError as exc:
-        if exc.status != 409 or exc.known_size is None or exc.known_size == old:
+        if exc.status != 409 or exc.known_size is None:
             raise
+        if exc.known_size == old:
+            raise WitnessRefusedError(
+                f"{exc} (the witness cosigned another tree at size {old}: this log is not the "
+                "one it saw, a fork)",
+                409,
+                old,
+            ) from None
         if exc.known_size > head.size:
             raise WitnessRefusedError(
                 f"{exc} but the log holds only {head.size} entries: the log was rolled back, "
@@ -81,7 +88,17 @@ def collect_cosignature(
         old = exc.known_size
         with open_uow(False) as uow:
             proof = _proof(_store(uow), old, head.size)
-        answer = transport.add_checkpoint(AddCheckpoint(old, tuple(proof), plain).body())
+        try:
+            answer = transport.add_checkpoint(AddCheckpoint(old, tuple(proof), plain).body())
+        except WitnessRefusedError as again:
+            if again.status != 409 or again.known_size != old:
+                raise
+            raise WitnessRefusedError(
+                f"{again} (the witness cosigned another tree at size {old}: this log is not "
+                "the one it saw, a fork)",
+                409,
+                old,
+            ) from None
     cosignature = _check_answer(head, answer, witness, now())
     with open_uow(True) as uow:
         _store(uow).checkpoints.add_cosignatures(head.size, [cosignature])

@@ -52,24 +52,29 @@ class SqlCheckpoints:
 
         :raises LedgerIntegrityError: naming a stored checkpoint that is malformed.
         """
-        lines: dict[int, list[str]] = {}
-        for size, line in self._conn.execute(
-            select(ledger_cosignatures.c.size, ledger_cosignatures.c.line).order_by(
-                ledger_cosignatures.c.size,
-                ledger_cosignatures.c.witness,
-                ledger_cosignatures.c.key_id,
-            )
-        ):
-            lines.setdefault(int(size), []).append(str(line))
+        lines = self._cosignature_lines()
         rows = self._conn.execute(select(ledger_checkpoints).order_by(ledger_checkpoints.c.size))
         return [_head(row, lines.get(int(row.size), [])) for row in rows]
 
     def latest(self) -> SignedTreeHead | None:
-        """The stored checkpoint of the largest size, if any."""
+        """The stored checkpoint of the largest size with its cosignatures, if any."""
         row = self._conn.execute(
             select(ledger_checkpoints).order_by(ledger_checkpoints.c.size.desc()).limit(1)
         ).first()
-        return None if row is None else _head(row, [])
+        if row is None:
+            return None
+        return _head(row, self._cosignature_lines(int(row.size)).get(int(row.size), []))
+
+    def _cosignature_lines(self, size: int | None = None) -> dict[int, list[str]]:
+        query = select(ledger_cosignatures.c.size, ledger_cosignatures.c.line).order_by(
+            ledger_cosignatures.c.size, ledger_cosignatures.c.witness, ledger_cosignatures.c.key_id
+        )
+        if size is not None:
+            query = query.where(ledger_cosignatures.c.size == size)
+        lines: dict[int, list[str]] = {}
+        for found, line in self._conn.execute(query):
+            lines.setdefault(int(found), []).append(str(line))
+        return lines
 
     def store(self, head: SignedTreeHead) -> None:
         """Store a newly signed checkpoint."""
