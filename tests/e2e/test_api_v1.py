@@ -18,6 +18,7 @@ from likeness.asgi import create_app
 from likeness.bootstrap import Container
 from likeness.cli.main import _demo_document
 from likeness.domain.principals import OPERATOR
+from likeness.ledger.entry import LedgerEntry, parse_time
 from likeness.ledger.heads import SignedTreeHead, ensure_signing_key, verify_head_signature
 from likeness.ledger.note import parse_vkey
 from likeness.ledger.proofs import verify_inclusion
@@ -414,8 +415,6 @@ def test_a_public_proof_verifies_against_the_public_checkpoint(api):
     entries = api.get("union", "/v1/ledger/entries", params={"start": 5, "end": 6}).json()
     (entry,) = entries["entries"]
     proof = api.client.get("/v1/ledger/proofs/inclusion", params={"index": 5, "size": size}).json()
-    from likeness.ledger.entry import LedgerEntry, parse_time
-
     body = LedgerEntry(
         entry["index"], entry["kind"], parse_time(entry["time"]), entry["actor"], entry["record"]
     ).body()
@@ -443,6 +442,30 @@ def test_a_party_reads_only_the_entries_about_itself(api):
     for entry in mine["entries"]:
         text = str(entry["record"])
         assert "P1" in text or "D1" in text or "C1" in text, entry
+
+
+def test_a_performer_proves_each_entry_about_them_against_the_public_checkpoint(api):
+    checkpoint = api.client.get("/v1/ledger/checkpoint").json()
+    head = SignedTreeHead.from_note(checkpoint["note"], parse_time(checkpoint["time"]))
+    verify_head_signature(head, parse_vkey(checkpoint["vkey"]))  # type: ignore[arg-type]
+    mine = api.get("performer", "/v1/ledger/entries", params={"start": 0, "end": head.size})
+    entries = mine.json()["entries"]
+    assert len(entries) >= 5
+    for entry in entries:
+        leaf = hash_leaf(entry["body"].encode())
+        assert leaf.hex() == entry["leaf_hash"]
+        proof = api.client.get(
+            "/v1/ledger/proofs/inclusion", params={"index": entry["index"], "size": head.size}
+        ).json()
+        path = [bytes.fromhex(h) for h in proof["audit_path"]]
+        verify_inclusion(leaf, entry["index"], head.size, path, head.root)
+    # the public routes give hashes only; another party's entries stay out of this list
+    theirs = api.get("other-producer", "/v1/ledger/entries", params={"start": 0, "end": head.size})
+    assert {e["index"] for e in entries}.isdisjoint(
+        {e["index"] for e in theirs.json()["entries"] if "P1" not in e["body"]}
+    )
+    huge = api.client.get("/v1/ledger/proofs/inclusion", params={"index": "9" * 5000, "size": 1})
+    assert huge.status_code == 422, huge.text
 
 
 # ---- OpenAPI --------------------------------------------------------------------------------

@@ -58,6 +58,20 @@ class LedgerStore(LedgerWriter, Protocol):
     ) -> VerifyResult: ...
 
 
+def verify_whole(
+    principal: Principal, store: LedgerStore, signer: CheckpointSigner
+) -> VerifyResult:
+    """Check the whole stored log with the installation's key and the signer's own record of
+    its last checkpoint (the union's and the operator's Verify); an unsigned tail is reported.
+
+    :raises LedgerIntegrityError: naming the first bad index.
+    """
+    require_whole_ledger(principal)
+    return store.verify(
+        LogKeys(signer.verifier), signer_head=signer.last_signed(), allow_unsigned_tail=True
+    )
+
+
 def require_whole_ledger(principal: Principal) -> Permission:
     """Raise :class:`~likeness.errors.NotFoundError` unless ``principal`` sees every entry."""
     return require(principal, Action.SEE, WHOLE_LEDGER, "no ledger is visible to you")
