@@ -6,7 +6,8 @@ and replicas and 100,000 consents, a producer and a performer token (the account
 authenticated single `POST /v1/decisions` (requests/s, p99),
 `POST /v1/decisions/batch` with --batch requests per call (decisions/s); then for
 --mixed-seconds a mix of reads, consent gives and uses with fresh idempotency keys, counting
-every non-2xx answer or socket error as an error; `likeness ledger verify` must pass after it.
+every non-2xx answer or socket error as an error; `likeness ledger verify` must pass after it
+(after `likeness ledger head` signs a checkpoint over the new entries).
 
 Goals: decide_rps >= 1500 with p99 <= 50 ms, batch >= 50,000 decisions/s, mixed_errors = 0.
 The last line: `api: decide_rps=… p99_ms=… batch_per_s=… mixed_errors=… pg_decide_rps=…`.
@@ -343,6 +344,7 @@ def measure(
     failures = [line for line in (home / "serve.log").read_text().splitlines() if "storage" in line]
     for line in failures[:3]:
         print(f"    server: {line[:300]}")
+    subprocess.run([LIKENESS, "ledger", "head"], env=env, capture_output=True, check=True)
     verified = subprocess.run(
         [LIKENESS, "ledger", "verify"], env=env, capture_output=True, text=True
     )
