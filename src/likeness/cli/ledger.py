@@ -251,3 +251,8 @@ def public_key(
         print(key_fingerprint(key.public_key()))
         return
     print(public_key_pem(key).decode("ascii"), end="")
+
+
+from likeness.cli.ledger_audit import audit  # noqa: E402  (issue 12; kept last for merging)
+
+app.command("audit")(audit)
