@@ -14,7 +14,13 @@ from likeness.cli._boot import bootstrap
 from likeness.cli._output import print_json
 from likeness.cli._principal import current
 from likeness.services.ledger import require_whole_ledger
-from likeness.services.ledger_audit import AuditReport, audit_ledger
+from likeness.services.ledger_audit import (
+    AGGREGATED,
+    NOT_AUDITED,
+    NOT_AUDITED_COLUMNS,
+    AuditReport,
+    audit_ledger,
+)
 
 
 def audit(
@@ -39,6 +45,7 @@ def audit(
     else:
         for difference in report.differences:
             print(difference)
+        print(_coverage())
         print(_summary(report))
     if not report.clean:
         raise typer.Exit(1)
@@ -52,10 +59,24 @@ def _summary(report: AuditReport) -> str:
     return f"ledger audit: {checked}, {count} difference{'s' if count != 1 else ''}"
 
 
+def _coverage() -> str:
+    """One line saying which tables are not compared row by row (``--json`` says why)."""
+    ledger = sorted(t for t in NOT_AUDITED if t.startswith("ledger_"))
+    others = sorted(t for t in NOT_AUDITED if t not in ledger)
+    return (
+        f"not audited: {', '.join(others)} (no entry of their own), {', '.join(ledger)} (the ledger"
+        f" itself: `likeness ledger verify`); checked as totals per residual run:"
+        f" {', '.join(AGGREGATED)}"
+    )
+
+
 def _json(report: AuditReport) -> dict[str, object]:
     return {
         "ok": report.clean,
         "entries": report.entries,
         "records": report.records,
         "differences": [d.to_json() for d in report.differences],
+        "aggregated": AGGREGATED,
+        "not_audited": NOT_AUDITED,
+        "not_audited_columns": NOT_AUDITED_COLUMNS,
     }
