@@ -93,3 +93,15 @@ def test_a_party_that_does_not_see_the_whole_ledger_cannot_audit_it(home):
     assert out.returncode == 2
     assert out.stdout == ""
     assert out.stderr == "error: no ledger is visible to you\n"
+
+
+def test_a_stored_value_its_column_cannot_decode_is_named_not_a_traceback(home):
+    with sqlite3.connect(home / "likeness.db") as db:
+        db.execute("update performers set died = 'garbage' where id = 'P3'")
+        db.execute("update pay_lines set amount = 'abc' where id = 1")
+    out = run_cli_process(home, "ledger", "audit")
+    assert (out.returncode, out.stderr) == (1, "")
+    assert out.stdout.splitlines()[:2] == [
+        "performers P3 died: ledger says 2024-05-10 (entry 13), stored unreadable 'garbage'",
+        "pay_lines 1 amount: ledger says 432.00 (entry 39), stored unreadable 'abc'",
+    ]

@@ -105,6 +105,10 @@ def rich(demo, shared_scenarios, tmp_path: Path):
             uow, Principal.parse("producer:S2"), "CR-LEO-TRAILER", deps=DEPS
         )
     with c.uow() as uow:
+        consent_answers.grant_request(
+            uow, Principal.parse("representative:E3"), "CR-RUTH-TRAILER", deps=DEPS
+        )
+    with c.uow() as uow:
         strike = strike_service.declare_strike(uow, UNION, Strike(None, dt.date(2026, 10, 1)))
     with c.uow() as uow:
         assert strike.id is not None
@@ -208,24 +212,45 @@ def test_tampered_rows_are_each_named_with_the_ledger_value_and_the_entry(demo):
 def test_changes_after_registration_are_audited_at_the_entry_that_made_them(rich):
     revoked = _index(rich, "consent-revoked", consent="C2")
     paid = _index(rich, "pay-line-paid", line=1)
+    granted = _index(rich, "consent-request-granted", request="CR-RUTH-TRAILER")
+    decided = _index(rich, "use-decision", key="demo-dana-crowd")
     with rich.uow() as uow:
         conn = uow.connection
         conn.execute(update(t.consents).where(t.consents.c.id == "C2").values(revoked_on=None))
         conn.execute(update(t.payments).where(t.payments.c.line_id == 1).values(reference="ACH 2"))
+        conn.execute(
+            update(t.consent_requests)
+            .where(t.consent_requests.c.id == "CR-RUTH-TRAILER")
+            .values(state="pending")
+        )
+        conn.execute(
+            update(t.use_decisions)
+            .where(t.use_decisions.c.key == "demo-dana-crowd")
+            .values(decision='{"allowed": true}')
+        )
         conn.execute(
             update(t.residual_lines)
             .where(t.residual_lines.c.performer == "P1")
             .values(bonus=Decimal("0.00"))
         )
         uow.commit()
-    found = [str(d) for d in _audit(rich).differences]
+    differences = _audit(rich).differences
     run = _index(rich, "residual-run-recorded")
-    assert found == [
+    assert [str(d) for d in differences if d.field != "decision"] == [
         f"consents C2 revoked_on: ledger says 2024-04-01 (entry {revoked}), stored null",
+        f'consent_requests CR-RUTH-TRAILER state: ledger says "granted" (entry {granted}),'
+        ' stored "pending"',
         f'payments 1 reference: ledger says "ACH 1" (entry {paid}), stored "ACH 2"',
         f"residual_lines of residual run 1 sum(bonus): ledger says 2362.50 (entry {run}),"
         " stored 675.00",
     ]
+    # a JSON column is compared as the digest of its canonical JSON; the stored text is shown
+    (decision,) = [d for d in differences if d.field == "decision"]
+    assert (decision.table, decision.record, decision.index) == (
+        "use_decisions", "demo-dana-crowd", decided
+    )  # fmt: skip
+    assert decision.stored == '{"allowed": true}'
+    assert decision.ledger.startswith("sha256:") and len(decision.ledger) == 7 + 64
 
 
 def test_only_those_who_see_the_whole_ledger_may_audit_it(demo):

@@ -29,7 +29,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from likeness.domain.principals import Principal
-from likeness.errors import LedgerIntegrityError
+from likeness.errors import InvalidInputError, LedgerIntegrityError
 from likeness.services.ledger import LedgerStore, require_whole_ledger
 from likeness.services.ledger_replay import replay
 from likeness.services.ledger_rows import PRESENT, Expected, Row, json_digest
@@ -296,8 +296,8 @@ def _compare(table: str, key: str, wanted: Row, row: Mapping[str, Any]) -> Itera
 def _digest(text: Any) -> str:
     try:
         return json_digest(json.loads(text))
-    except (TypeError, ValueError):
-        return "(not JSON)"
+    except (TypeError, ValueError, InvalidInputError):  # not JSON, or JSON with a float
+        return "(not canonical JSON)"
 
 
 def _aggregated(state: Expected, tables: TableRows, found: list[Difference]) -> int:
@@ -319,7 +319,13 @@ def _aggregated(state: Expected, tables: TableRows, found: list[Difference]) -> 
             acc = sums.setdefault((table, run), [0] + [Decimal("0.00")] * len(columns))
             acc[0] += 1
             for i, column in enumerate(columns, 1):
-                acc[i] += row[column]
+                if isinstance(row[column], Decimal):
+                    acc[i] += row[column]
+                else:  # a value the database cannot decode: named, and left out of the sum
+                    key = ":".join(str(row[c]) for c in row if c not in columns)
+                    found.append(
+                        Difference(table, key, column, None, row[column], runs[run][0], "differs")
+                    )
         for run, (index, totals) in runs.items():
             acc = sums.get((table, run), [0] + [Decimal("0.00")] * len(columns))
             said = [totals[count_of]] + [

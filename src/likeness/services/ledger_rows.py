@@ -106,8 +106,9 @@ class Expected:
 
 
 def json_digest(value: Any) -> str:
-    """The SHA-256 (hex) of ``value``'s canonical JSON, as kept for JSON columns."""
-    return hashlib.sha256(canonicalize(value)).hexdigest()
+    """``sha256:`` and the hex SHA-256 of ``value``'s canonical JSON, as kept for JSON
+    columns (what an audit shows as the ledger's value of such a column)."""
+    return "sha256:" + hashlib.sha256(canonicalize(value)).hexdigest()
 
 
 # ---- values as the database returns them ------------------------------------------------------
