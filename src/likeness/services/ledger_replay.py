@@ -37,7 +37,7 @@ from likeness.services.ledger_rows import (
     money,
 )
 
-__all__ = ["replay"]
+__all__ = ["KNOWN_KINDS", "replay"]
 
 
 def _compensation(record: Record) -> dict[str, Any]:
@@ -328,6 +328,10 @@ _KINDS: dict[str, Apply] = {
     "notice-sent": _nothing,
     **MONEY_KINDS,
 }
+
+
+#: every kind of entry the replay turns into rows (or knows to leave: ``notice-sent``)
+KNOWN_KINDS = frozenset(_KINDS)
 
 
 def replay(entries: Iterable[tuple[int, str, str, Record]]) -> Expected:
