@@ -19,6 +19,7 @@ from likeness.cli import ledger_witness as witness_cli
 from likeness.cli._boot import bootstrap
 from likeness.cli._output import print_json
 from likeness.cli._principal import current
+from likeness.cli.ledger_audit import audit
 from likeness.errors import InvalidInputError
 from likeness.ledger.entry import format_time
 from likeness.ledger.export import write_export
@@ -374,3 +375,5 @@ def cosign(
 
 
 app.add_typer(witness_cli.app, name="witness")
+
+app.command("audit")(audit)

@@ -30,6 +30,7 @@ from likeness.storage.repositories import (
     SqlReplicaRepository,
 )
 from likeness.storage.residuals import SqlResidualRepository
+from likeness.storage.table_rows import SqlTableRows
 from likeness.storage.uses import SqlUseRepository
 
 
@@ -86,6 +87,7 @@ class SqlUnitOfWork:
         self.notices = SqlNoticeRepository(conn)  # SPEC §11: the outbox
         self.titles = SqlTitleRepository(conn)  # SPEC §6.1: titles of productions
         self.cast = SqlCastRepository(conn)  # SPEC §6.1: cast members and residual bases
+        self.table_rows = SqlTableRows(conn)  # issue 12: whole tables for `ledger audit`
         return self
 
     def __exit__(
