@@ -83,7 +83,8 @@ NOT_AUDITED: dict[str, str] = {
     "ledger_state": "part of the ledger itself: `likeness ledger verify` checks it",
     "ledger_entries": "the ledger itself: `likeness ledger verify` checks it",
     "ledger_nodes": "part of the ledger itself: `likeness ledger verify` checks it",
-    "ledger_heads": "part of the ledger itself: `likeness ledger verify` checks it",
+    "ledger_checkpoints": "part of the ledger itself: `likeness ledger verify` checks it",
+    "ledger_cosignatures": "part of the ledger itself: `likeness ledger verify` checks it",
 }
 
 _CLOCK = "the service's clock when it was stored; the entry's time comes from the ledger's"
