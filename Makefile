@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 export LIKENESS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint typecheck unit interop-tools bench bench-decisions bench-ledger bench-residuals bench-api bench-statements bench-import browser clean
+.PHONY: run test lint typecheck unit interop-tools bench bench-decisions bench-ledger bench-ledger-audit bench-residuals bench-api bench-statements bench-import browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,7 +54,7 @@ test: $(VENV)/.dev-installed browser interop-tools lint typecheck
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest tests/unit -q
 
-bench: bench-decisions bench-ledger bench-residuals bench-api bench-statements bench-import
+bench: bench-decisions bench-ledger bench-ledger-audit bench-residuals bench-api bench-statements bench-import
 
 ## bench-decisions: 1,000,000 consents in SQLite, a warm engine, 100,000 decisions vs Cedar
 bench-decisions: $(VENV)/.dev-installed
@@ -63,6 +63,10 @@ bench-decisions: $(VENV)/.dev-installed
 ## bench-ledger: 1,000,000 durable batched ledger appends, proofs and full verify, vs pymerkle
 bench-ledger: $(VENV)/.dev-installed
 	$(BIN)/python bench/bench_ledger.py
+
+## bench-ledger-audit: `likeness ledger audit` over a world of 100,000 entries (SQLite)
+bench-ledger-audit: $(VENV)/.dev-installed
+	$(BIN)/python bench/bench_ledger_audit.py
 
 ## bench-residuals: 100M viewership rows (cached in .bench-data/) through `likeness residuals run`
 ## on DuckDB end to end, the floor query, and Spark local mode on 10M rows (identical cents)
