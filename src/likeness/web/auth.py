@@ -28,9 +28,12 @@ def portal_principal(request: Request, uow: ReadUow) -> Principal:
     name = sessions.account_of(request)
     if name is not None:
         try:
-            return accounts.session_principal(uow, name)
+            principal = accounts.session_principal(uow, name)
         except UnauthorizedError:
             sessions.end(request)
+        else:
+            request.state.principal = principal  # the layout shows the party's navigation
+            return principal
     target = quote(request.url.path, safe="/")
     raise HTTPException(status_code=303, headers={"Location": f"/sign-in?next={target}"})
 
