@@ -263,3 +263,38 @@ def test_the_producer_registers_a_replica_and_uploads_an_asset(server, as_party,
     digest = hashlib.sha256(scan.read_bytes()).hexdigest()
     assert digest in producer.get_by_test_id("replica-D21").inner_text()
     look(producer, "producer-home")
+
+
+def test_every_other_page_passes_axe_and_is_photographed(server, browser, as_party):
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    visitor.goto(server + "/sign-in")
+    look(visitor, "sign-in")
+    visitor.context.close()
+    performer = as_party("performer-P1")
+    for path, name in (
+        ("/", "performer-home"),
+        ("/performers/P1", "performer-record"),
+        ("/notices", "performer-notices"),
+    ):
+        performer.goto(server + path)
+        look(performer, name)
+    union = as_party("union")
+    for path, name in (
+        ("/performers", "registry-performers"),
+        ("/performers/P3", "registry-performer-P3"),
+        ("/productions", "registry-productions"),
+        ("/producers/S1", "registry-producer"),
+        ("/replicas/D1", "registry-replica"),
+    ):
+        union.goto(server + path)
+        look(union, name)
+    producer = as_party("producer-S2")
+    producer.goto(server + "/producer/uses")
+    producer.get_by_label("Replica").fill("D3")
+    producer.get_by_label("Use", exact=True).select_option("new-performance")
+    producer.get_by_label("Date").fill("2025-06-01")
+    producer.get_by_role("button", name="Ask a decision").click()
+    outcome = producer.get_by_test_id("outcome")
+    assert outcome.get_by_role("heading").inner_text() == "Allowed (nothing recorded)"
+    assert "Under consent C3." in outcome.inner_text()
+    look(producer, "producer-decision")

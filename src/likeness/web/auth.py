@@ -64,7 +64,7 @@ def sign_in(
     container: ContainerDep,
     name: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=1024)],
-    csrf: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",  # missing is refused like a wrong one (403)
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     """Check the password (with lockout) and start a session."""
@@ -84,7 +84,7 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(request: Request, csrf: Annotated[str, Form()]) -> Response:
+def sign_out(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     """End the session."""
     sessions.check_csrf(request, csrf)
     sessions.end(request)

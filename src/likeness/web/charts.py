@@ -12,12 +12,12 @@ from html import escape
 
 from markupsafe import Markup
 
-from likeness.domain.payments import PayLine
+from likeness.domain.payments import LineKind, PayLine
 
 #: colours that stay apart for the common colour-vision deficiencies (Okabe and Ito)
 PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
 #: the most months drawn (the newest ones)
-MAX_MONTHS = 24
+MAX_MONTHS = 36
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 720, 260, 64, 40, 16
 
 
@@ -26,7 +26,9 @@ class Chart:
     """The SVG, and the rows of the table that says the same."""
 
     svg: Markup
+    #: the months drawn, ``YYYY-MM``, and each as people read it (``Aug 2024``)
     months: list[str]
+    labels: dict[str, str]
     productions: list[str]
     amounts: dict[tuple[str, str], Decimal]
     currency: str
@@ -54,8 +56,10 @@ def _months_between(first: str, last: str) -> list[str]:
 
 
 def earnings_chart(lines: Sequence[PayLine]) -> Chart | None:
-    """What the performer earned (pay and pension-health lines alike), by month and production;
-    None without lines. Amounts of another currency than the most common one are left out."""
+    """What the performer earned (pay and residuals; pension-health goes to the plan), by month
+    and production; None without such lines. Amounts of another currency than the most common
+    one are left out."""
+    lines = [line for line in lines if line.kind is not LineKind.PENSION_HEALTH]
     if not lines:
         return None
     currencies: dict[str, int] = defaultdict(int)
@@ -80,7 +84,7 @@ def earnings_chart(lines: Sequence[PayLine]) -> Chart | None:
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {HEIGHT}" role="img"'
         ' aria-labelledby="chart-title chart-desc" class="chart" data-testid="earnings-chart">',
         '<title id="chart-title">Earnings by month and production</title>',
-        f'<desc id="chart-desc">Stacked bars for {len(months)} months, in {escape(currency)};'
+        f'<desc id="chart-desc">Stacked bars for {len(months)} month(s), in {escape(currency)};'
         " the table below gives the same amounts.</desc>",
     ]
     for fraction in (0, 0.5, 1):
@@ -120,4 +124,5 @@ def earnings_chart(lines: Sequence[PayLine]) -> Chart | None:
             f"{escape(production)}</text>"
         )
     parts.append("</svg>")
-    return Chart(Markup("".join(parts)), months, productions, dict(amounts), currency)
+    labels = {m: _label(m) for m in months}
+    return Chart(Markup("".join(parts)), months, labels, productions, dict(amounts), currency)
