@@ -202,3 +202,36 @@ def test_the_union_sees_denied_attempts_and_a_strike_needs_a_producer(portal):
     assert refused.status_code == 422
     assert "against missing (expected at least one producer, or all)" in refused.text
     assert 'data-testid="strike-2"' not in refused.text
+
+
+SUBSCRIBERS = (
+    "platform,territory,as_of,subscribers\n"
+    "streamflix,US,2024-01-01,30000000\n"
+    "streamflix,CA,2024-01-01,2000000\n"
+)
+VIEWERSHIP = (
+    "platform,title,territory,date,hours\n"
+    "streamflix,F3-E1,US,2024-09-10,9000000\n"
+    "streamflix,F3-E2,US,2024-09-20,8000000\n"
+)
+
+
+def test_a_producer_runs_residuals_from_uploaded_viewership(portal):
+    sign_in(portal, "studio-one")
+    page = portal.get("/producer/residuals").text
+    files = {
+        "subscribers": ("subscribers.csv", SUBSCRIBERS, "text/csv"),
+        "viewership": ("viewership.csv", VIEWERSHIP.replace(",hours", ",hrs"), "text/csv"),
+    }
+    refused = portal.post("/producer/residuals", data={"csrf": _csrf(page)}, files=files)
+    assert refused.status_code == 422
+    assert "the residual input has problems; nothing was computed or stored" in refused.text
+    assert "viewership: missing-column" in refused.text
+    files["viewership"] = ("viewership.csv", VIEWERSHIP, "text/csv")
+    done = portal.post("/producer/residuals", data={"csrf": _csrf(page)}, files=files)
+    assert done.status_code == 200, done.text
+    run = done.text[done.text.index('data-testid="residual-run"') :]
+    assert re.search(r"Run \d+ stored", run) and "pay line" in run
+    assert '<td data-label="Performer">P9</td>' in run
+    sign_in(portal, "auditor")
+    assert "residual" in portal.get("/performers/P9/pay").text

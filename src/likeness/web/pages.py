@@ -5,7 +5,7 @@ that show dates and money for people."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import Annotated, Any
 
@@ -15,7 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from likeness.deps import ContainerDep
-from likeness.domain.principals import Principal, Role
+from likeness.domain.principals import Principal
 from likeness.errors import Error
 from likeness.services.unit_of_work import UnitOfWork
 from likeness.web import sessions
@@ -132,20 +132,3 @@ def install_filters(templates: Jinja2Templates) -> None:
     templates.env.filters["day"] = human_date
     templates.env.filters["money"] = money
     templates.env.filters["words"] = words
-
-
-def performer_home(principal: Principal, acts_for: frozenset[str] | None = None) -> str:
-    """Where a party's portal starts."""
-    if principal.role is Role.PERFORMER:
-        return f"/performers/{principal.party}/requests"
-    if principal.role is Role.REPRESENTATIVE:
-        return "/my-performers"
-    if principal.role is Role.PRODUCER:
-        return "/producer"
-    if principal.role is Role.UNION:
-        return "/union"
-    return "/"
-
-
-def as_mapping(errors: Mapping[str, str] | None) -> dict[str, str]:
-    return dict(errors or {})

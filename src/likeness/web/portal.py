@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from likeness.web import performer_pages, producer_pages, producer_requests, union_pages
+from likeness.web import (
+    performer_pages,
+    producer_pages,
+    producer_requests,
+    residual_pages,
+    union_pages,
+)
 
 PORTAL_ROUTERS = (
     performer_pages.router,
     producer_pages.router,
     producer_requests.router,
+    residual_pages.router,
     union_pages.router,
 )

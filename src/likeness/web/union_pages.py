@@ -55,7 +55,9 @@ def compliance(request: Request, uow: ReadUow, principal: PortalPrincipal) -> HT
         for n in list_notices(uow, principal, limit=500).items
         if n.kind is NoticeKind.UNION_NOTICE
     ]
-    given = [to_doc(s) for s in list_consents(uow, principal) if s.consent.given_by == "union"]
+    given = [
+        _consent_doc(s) for s in list_consents(uow, principal) if s.consent.given_by == "union"
+    ]
     return render(
         request,
         "union_home.html",
@@ -67,7 +69,7 @@ def compliance(request: Request, uow: ReadUow, principal: PortalPrincipal) -> HT
     )
 
 
-def to_doc(stored: Any) -> dict[str, Any]:
+def _consent_doc(stored: Any) -> dict[str, Any]:
     return dict(consent_to_document(stored.consent, stored.problems))
 
 
