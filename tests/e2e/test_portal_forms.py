@@ -14,6 +14,7 @@ from likeness.asgi import create_app
 from likeness.cli.main import _demo_document
 from likeness.domain.principals import OPERATOR
 from likeness.services import accounts
+from likeness.services.consents import grant_consents
 from likeness.services.demo import load_demo
 from tests.collaborators import CHEAP_HASHER, DEPS
 from tests.e2e.test_portal_pages import PASSWORD, sign_in
@@ -29,6 +30,7 @@ def portal(container) -> TestClient:
         for name, role, party in (
             ("dana", "performer", "P1"),
             ("sam", "performer", "P2"),
+            ("rosa", "performer", "P7"),
             ("studio-one", "producer", "S1"),
             ("auditor", "union", None),
         ):
@@ -235,3 +237,50 @@ def test_a_producer_runs_residuals_from_uploaded_viewership(portal):
     assert '<td data-label="Performer">P9</td>' in run
     sign_in(portal, "auditor")
     assert "residual" in portal.get("/performers/P9/pay").text
+
+
+def test_during_a_strike_a_video_game_consent_can_be_suspended(portal, container):
+    with container.uow() as uow:
+        grant_consents(
+            uow,
+            OPERATOR,
+            [
+                (
+                    "C70",
+                    {
+                        "id": "C70",
+                        "replica": "V7",
+                        "given_by": "P7",
+                        "signed_on": (TODAY - dt.timedelta(days=1)).isoformat(),
+                        "separately_signed": True,
+                        "productions": ["G1"],
+                        "uses": ["new-performance"],
+                        "description": "New ferryman lines for the river chapter's second act",
+                        "valid_from": TODAY.isoformat(),
+                        "valid_until": (TODAY + dt.timedelta(days=300)).isoformat(),
+                        "compensation": {"amount": "1500.00", "per": "day"},
+                    },
+                )
+            ],
+            deps=DEPS,
+        )
+    sign_in(portal, "rosa")
+    assert "Suspend C70" not in portal.get("/performers/P7/consents").text  # no strike today
+    sign_in(portal, "auditor")
+    page = portal.get("/union/strikes").text
+    declared = portal.post(
+        "/union/strikes",
+        data={"csrf": _csrf(page), "against": "S4", "from": TODAY.isoformat()},
+        follow_redirects=True,
+    )
+    assert "Strike 2 is declared." in declared.text
+    sign_in(portal, "rosa")
+    page = portal.get("/performers/P7/consents").text
+    assert "Suspend C70" in page and "Suspend C7<" not in page  # C7 is suspended already
+    done = portal.post(
+        "/consents/C70/suspend",
+        data={"csrf": _csrf(page), "on": TODAY.isoformat()},
+        follow_redirects=True,
+    )
+    assert f"Consent C70 is suspended from {TODAY}." in done.text
+    assert f"Suspended from {TODAY.day} {TODAY:%b %Y} while the strike lasts." in done.text

@@ -1,5 +1,6 @@
 """What happened across every performer a principal sees: recorded uses, denied attempts and
-pay lines, for the producer's and the union's pages of the portal (SPEC §12).
+pay lines, for the producer's and the union's pages of the portal (SPEC §12); and which
+consents a strike lets a performer suspend.
 
 Access is asked of :func:`~likeness.services.access.may` for each kind of record, exactly as
 :mod:`likeness.services.use_queries` asks it for one performer (a producer sees the uses and
@@ -8,8 +9,12 @@ lines of its own productions only).
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+
 from likeness.domain.payments import PayLine
 from likeness.domain.principals import Principal, Role
+from likeness.domain.productions import ProductionKind
 from likeness.domain.uses import UseRecord
 from likeness.errors import NotFoundError
 from likeness.services import registry, use_queries
@@ -70,3 +75,24 @@ def visible_pay_lines(uow: UnitOfWork, principal: Principal) -> list[PayLine]:
             if not page.items or offset >= page.total:
                 break
     return [found[k] for k in sorted(found)]
+
+
+def suspendable(uow: UnitOfWork, consent_ids: Sequence[str], on: dt.date) -> set[str]:
+    """Which of ``consent_ids`` (consents the caller already sees) name a video-game
+    production whose producer a strike covers on ``on``: those a performer may suspend
+    (SPEC §7), so the portal offers Suspend on them only. The service decides again."""
+    struck = list(uow.strikes.list())
+    found = set()
+    for consent_id in consent_ids:
+        stored = uow.consents.get(consent_id)
+        if stored is None or stored.consent.suspended_on is not None:
+            continue
+        for production_id in stored.consent.productions:
+            production = uow.productions.get(production_id)
+            if (
+                production is not None
+                and production.kind is ProductionKind.VIDEO_GAME
+                and any(s.covers(production.producer, on) for s in struck)
+            ):
+                found.add(consent_id)
+    return found

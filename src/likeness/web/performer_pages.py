@@ -16,7 +16,14 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from likeness.deps import ContainerDep, ReadUow
 from likeness.errors import ConflictError, ForbiddenError, InvalidInputError, NotFoundError
 from likeness.interchange.statements import statement_csv
-from likeness.services import consent_answers, consent_requests, consents, registry, use_queries
+from likeness.services import (
+    activity,
+    consent_answers,
+    consent_requests,
+    consents,
+    registry,
+    use_queries,
+)
 from likeness.services.notices import list_notices
 from likeness.services.overview import performer_overview
 from likeness.services.pages import MAX_LIMIT
@@ -174,6 +181,9 @@ def _consents_page(
         person=person,
         tab="consents",
         consents=overview["consents"],
+        suspendable=activity.suspendable(
+            uow, [c["id"] for c in overview["consents"]], today(container)
+        ),
         replicas=overview["replicas"],
         errors=errors or {},
         today=today(container),
