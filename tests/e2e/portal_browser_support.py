@@ -109,5 +109,9 @@ def look(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
+        # readable at that width: nothing makes the whole page scroll sideways (wide tables
+        # and the chart scroll inside their own boxes)
+        wide = page.evaluate("document.documentElement.scrollWidth")
+        assert wide <= width, f"{name} is {wide} px wide at {width} px"
         page.screenshot(path=str(ARTIFACTS / f"portal-{name}-{width}.png"), full_page=True)
     page.set_viewport_size({"width": WIDTHS[0], "height": 900})

@@ -298,3 +298,6 @@ def test_every_other_page_passes_axe_and_is_photographed(server, browser, as_par
     assert outcome.get_by_role("heading").inner_text() == "Allowed (nothing recorded)"
     assert "Under consent C3." in outcome.inner_text()
     look(producer, "producer-decision")
+    producer.goto(server + "/producer/residuals")
+    look(producer, "producer-residuals")
+    assert producer.goto(server + "/union").status == 404

@@ -15,8 +15,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from likeness.deps import ContainerDep
-from likeness.domain.principals import Principal
-from likeness.errors import Error
+from likeness.domain.principals import Principal, Role
+from likeness.errors import Error, NotFoundError
 from likeness.services.unit_of_work import UnitOfWork
 from likeness.web import sessions
 
@@ -132,3 +132,10 @@ def install_filters(templates: Jinja2Templates) -> None:
     templates.env.filters["day"] = human_date
     templates.env.filters["money"] = money
     templates.env.filters["words"] = words
+
+
+def only_for(principal: Principal, role: Role) -> None:
+    """A party's own section of the portal: anyone else finds nothing there (404, as for a
+    record they may not see), before any service is asked."""
+    if principal.role is not role:
+        raise NotFoundError(f"nothing here for {principal.actor} (these are {role} pages)")

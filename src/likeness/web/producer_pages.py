@@ -17,7 +17,7 @@ from starlette.datastructures import UploadFile
 
 from likeness.deps import ContainerDep, ReadUow
 from likeness.domain.consents import UseKind
-from likeness.domain.principals import Principal
+from likeness.domain.principals import Principal, Role
 from likeness.interchange.parsing import parse_request
 from likeness.services import activity, payments, registry, replica_assets
 from likeness.services.assets import AssetUpload
@@ -31,6 +31,7 @@ from likeness.web.pages import (
     WriteUow,
     field,
     form_status,
+    only_for,
     redirect,
     render,
     today,
@@ -53,6 +54,7 @@ def _registry(
     values: dict[str, str] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    only_for(principal, Role.PRODUCER)
     return render(
         request,
         "producer_home.html",
@@ -180,6 +182,7 @@ def _uses(
     outcome: Any = None,
     status: int = 200,
 ) -> HTMLResponse:
+    only_for(principal, Role.PRODUCER)
     return render(
         request,
         "producer_uses.html",
@@ -279,6 +282,7 @@ def _pay(
     errors: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    only_for(principal, Role.PRODUCER)
     lines = activity.visible_pay_lines(uow, principal)
     due = sum(1 for line in lines if line.payment is None and line.amount > 0)
     return render(

@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from likeness.deps import ContainerDep, ReadUow
-from likeness.domain.principals import Principal
+from likeness.domain.principals import Principal, Role
 from likeness.errors import InvalidInputError
 from likeness.services import consent_answers, consent_requests, registry
 from likeness.services.unit_of_work import UnitOfWork
@@ -26,7 +26,7 @@ from likeness.web.forms import (
     field_problems,
     problem_lines,
 )
-from likeness.web.pages import CheckedForm, WriteUow, form_status, redirect, render, today
+from likeness.web.pages import CheckedForm, WriteUow, form_status, only_for, redirect, render, today
 from likeness.web.performer_pages import FORM_ERRORS
 
 router = APIRouter(include_in_schema=False)
@@ -55,6 +55,7 @@ def _page(
     errors: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
+    only_for(principal, Role.PRODUCER)
     found = consent_requests.list_requests(uow, principal, deps=container.deps)
     return render(
         request,

@@ -19,14 +19,14 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from likeness.deps import ContainerDep
-from likeness.domain.principals import Principal
+from likeness.domain.principals import Principal, Role
 from likeness.domain.productions import DEFAULT_AGREEMENT
 from likeness.errors import CompensationError, Error, InvalidInputError
 from likeness.services.residual_inputs import registry_tables as registry_rows
 from likeness.services.residuals import record_residual_run
 from likeness.web.auth import PortalPrincipal
 from likeness.web.forms import problem_lines
-from likeness.web.pages import CheckedForm, form_status, render
+from likeness.web.pages import CheckedForm, form_status, only_for, render
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,6 +37,7 @@ UPLOADS = ("subscribers", "viewership")
 @router.get("/producer/residuals", response_class=HTMLResponse)
 def residuals_page(request: Request, principal: PortalPrincipal) -> HTMLResponse:
     """The form that runs residuals from uploaded subscribers and viewership."""
+    only_for(principal, Role.PRODUCER)
     return render(request, "producer_residuals.html", uploads=UPLOADS, outcome=None)
 
 

@@ -19,7 +19,7 @@ from likeness.domain.ids import ProducerId
 from likeness.domain.notices import NoticeKind
 from likeness.domain.principals import Principal, Role
 from likeness.domain.strikes import Strike
-from likeness.errors import NotFoundError, RecordInvalidError
+from likeness.errors import RecordInvalidError
 from likeness.interchange.report import consent_to_document
 from likeness.services import activity, registry, strikes
 from likeness.services.consents import list_consents
@@ -28,7 +28,16 @@ from likeness.services.unit_of_work import UnitOfWork
 from likeness.web.auth import PortalPrincipal
 from likeness.web.forms import parse_day, problem_lines
 from likeness.web.ledger_check import latest_checkpoint, verify_ledger
-from likeness.web.pages import CheckedForm, WriteUow, field, form_status, redirect, render, today
+from likeness.web.pages import (
+    CheckedForm,
+    WriteUow,
+    field,
+    form_status,
+    only_for,
+    redirect,
+    render,
+    today,
+)
 from likeness.web.performer_pages import FORM_ERRORS
 
 router = APIRouter(include_in_schema=False)
@@ -36,8 +45,7 @@ router = APIRouter(include_in_schema=False)
 
 def _union_only(principal: Principal) -> None:
     # the compliance pages gather everything; anyone but the union finds nothing here
-    if principal.role is not Role.UNION:
-        raise NotFoundError("nothing at this address for you (the union's compliance pages)")
+    only_for(principal, Role.UNION)
 
 
 @router.get("/union", response_class=HTMLResponse)
