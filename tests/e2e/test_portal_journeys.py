@@ -201,7 +201,14 @@ def test_an_estate_answers_for_a_deceased_performer(server, as_party):
     assert "died 10 May 2024" in estate.locator("p.crumb").inner_text()
     card = estate.get_by_test_id("request-CR-RUTH-TRAILER")
     assert "theatrical trailer" in card.inner_text()
-    card.get_by_role("button", name="Grant CR-RUTH-TRAILER").click()
+    # by keyboard: the first Tab reaches the skip link, and focus is visible
+    estate.keyboard.press("Tab")
+    focused = "document.activeElement"
+    assert estate.evaluate(f"{focused}.textContent") == "Skip to the content"
+    assert estate.evaluate(f"getComputedStyle({focused}).outlineStyle") == "solid"
+    card.get_by_role("button", name="Grant CR-RUTH-TRAILER").focus()
+    assert estate.evaluate(f"getComputedStyle({focused}).outlineStyle") == "solid"
+    estate.keyboard.press("Enter")
     estate.wait_for_url(server + "/performers/P3/consents")
     granted = estate.get_by_test_id("consent-C-CR-RUTH-TRAILER").inner_text()
     assert f"Given by E3 on {TODAY.day} {TODAY:%b %Y}" in granted
