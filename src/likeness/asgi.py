@@ -33,6 +33,8 @@ from likeness.api.routes import (
 from likeness.bootstrap import Container, bootstrap
 from likeness.web import auth as web_auth
 from likeness.web import routes as web_routes
+from likeness.web.pages import install_filters
+from likeness.web.portal import PORTAL_ROUTERS
 from likeness.web.sessions import session_key
 
 WEB = Path(__file__).resolve().parent / "web"
@@ -70,11 +72,14 @@ def create_app(container: Container | None = None) -> FastAPI:
     )
     app.state.container = container or bootstrap()
     app.state.templates = Jinja2Templates(directory=WEB / "templates")
+    install_filters(app.state.templates)
     install_error_handlers(app, [route for router in API_ROUTERS for route in router.routes])
     for router in API_ROUTERS:
         app.include_router(router, dependencies=[Depends(known_query)])
     app.include_router(web_auth.router)
     app.include_router(web_routes.router)
+    for router in PORTAL_ROUTERS:
+        app.include_router(router)
     app.mount("/static", StaticFiles(directory=WEB / "static"), name="static")
     install_docs(app)
     settings = app.state.container.settings

@@ -114,8 +114,8 @@ def test_the_union_finds_a_deceased_performer_and_her_replica(server, page, tmp_
     assert "2024-05-10" in record and "estate" in record
     # her estate's consent is cited for the flashback: bargained 5,000 plus 21% pension-health
     assert "E3" in page.get_by_test_id("consents-table").inner_text()
-    assert page.get_by_test_id("total-pay").inner_text() == "5000.00 USD"
-    assert page.get_by_test_id("total-pension-health").inner_text() == "1050.00 USD"
+    assert page.get_by_test_id("total-pay").inner_text() == "$5,000.00"
+    assert page.get_by_test_id("total-pension-health").inner_text() == "$1,050.00"
     page.get_by_test_id("related-replicas").get_by_role("link", name="D3").click()
     page.wait_for_url(server + "/replicas/D3")
     assert "independently-created" in page.get_by_test_id("record").inner_text()
@@ -125,7 +125,7 @@ def test_the_union_finds_a_deceased_performer_and_her_replica(server, page, tmp_
 def test_a_performer_sees_only_herself_and_signs_out(server, page, tmp_path):
     sign_in(page, server, "performer-P1", "/performers/P1")
     assert page.get_by_role("heading", level=1).inner_text() == "Dana Ruiz"
-    assert page.get_by_test_id("total-pay").inner_text() == "432.00 USD"
+    assert page.get_by_test_id("total-pay").inner_text() == "$432.00"
     page.screenshot(path=str(tmp_path / "performer.png"))
     page.goto(server + "/")
     assert page.get_by_test_id("count-performers").inner_text() == "1"

@@ -222,6 +222,11 @@ class FakeUses:
             if r.use_id is not None and self.performers.get(r.key) == performer_id
         ]
 
+    def decisions(self, producer: str | None = None) -> Sequence[UseRecord]:
+        return [
+            r for r in self.items.values() if producer is None or r.request.producer == producer
+        ]
+
     def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]:
         if performer_id is not None:
             return self._payments.of_performer(performer_id)

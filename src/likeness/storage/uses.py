@@ -60,6 +60,16 @@ class SqlUseRepository:
         )
         return [self._build(row) for row in rows]
 
+    def decisions(self, producer: str | None = None) -> Sequence[UseRecord]:
+        """Every decision recorded (of one producer), allowed or denied, in the order recorded."""
+        query = select(t.use_decisions)
+        if producer is not None:
+            query = query.where(t.use_decisions.c.producer_id == producer)
+        rows = self._conn.execute(
+            query.order_by(t.use_decisions.c.recorded_at, t.use_decisions.c.key)
+        )
+        return [self._build(row) for row in rows]
+
     def _build(self, row: Row[Any]) -> UseRecord:
         document = json.loads(row.request)
         try:

@@ -28,9 +28,12 @@ def portal_principal(request: Request, uow: ReadUow) -> Principal:
     name = sessions.account_of(request)
     if name is not None:
         try:
-            return accounts.session_principal(uow, name)
+            principal = accounts.session_principal(uow, name)
         except UnauthorizedError:
             sessions.end(request)
+        else:
+            request.state.principal = principal  # the layout shows the party's navigation
+            return principal
     target = quote(request.url.path, safe="/")
     raise HTTPException(status_code=303, headers={"Location": f"/sign-in?next={target}"})
 
@@ -61,7 +64,7 @@ def sign_in(
     container: ContainerDep,
     name: Annotated[str, Form(max_length=64)],
     password: Annotated[str, Form(max_length=1024)],
-    csrf: Annotated[str, Form()],
+    csrf: Annotated[str, Form()] = "",  # missing is refused like a wrong one (403)
     next: Annotated[str, Form()] = "/",
 ) -> Response:
     """Check the password (with lockout) and start a session."""
@@ -81,7 +84,7 @@ def sign_in(
 
 
 @router.post("/sign-out")
-def sign_out(request: Request, csrf: Annotated[str, Form()]) -> Response:
+def sign_out(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     """End the session."""
     sessions.check_csrf(request, csrf)
     sessions.end(request)

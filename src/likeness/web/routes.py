@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse
 from likeness.deps import ContainerDep, ReadUow
 from likeness.services import registry
 from likeness.services.overview import performer_overview
-from likeness.web import sessions
 from likeness.web.auth import PortalPrincipal
+from likeness.web.pages import render
 
 router = APIRouter(include_in_schema=False)
 
@@ -37,9 +37,7 @@ SECTIONS: dict[str, dict[str, Any]] = {
 
 
 def _render(request: Request, template: str, **context: Any) -> HTMLResponse:
-    templates = request.app.state.templates
-    context |= {"account": sessions.account_of(request), "csrf": sessions.csrf_token(request)}
-    return templates.TemplateResponse(request, template, context)  # type: ignore[no-any-return]
+    return render(request, template, **context)
 
 
 @router.get("/", response_class=HTMLResponse)
