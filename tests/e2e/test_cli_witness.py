@@ -59,6 +59,10 @@ def test_cosignatures_by_command_are_stored_served_and_required(ready, tmp_path)
     ok = ready("ledger", "verify", "--witness-key", wkey, "--require", "1")
     assert ok.returncode == 0, ok.stderr
     assert "newest checkpoint cosigned by union.example/w\n" in ok.stdout
+    keys_file = tmp_path / "witnesses.txt"
+    keys_file.write_text(f"# the union's witness\n{wkey}\n")
+    listed = ready("ledger", "verify", "--witnesses", str(keys_file), "--require", "1")
+    assert listed.returncode == 0, listed.stderr
     too_many = ready("ledger", "verify", "--witness-key", wkey, "--require", "2")
     assert too_many.returncode == 1
     assert "2 cosignatures required but 1 witness key(s) given" in too_many.stderr
