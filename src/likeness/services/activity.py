@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from functools import partial
 
 from likeness.domain.payments import PayLine
 from likeness.domain.principals import Principal, Role
@@ -20,7 +21,7 @@ from likeness.errors import NotFoundError
 from likeness.services import registry, use_queries
 from likeness.services.access import Action, RecordKind, may
 from likeness.services.decisions import request_record
-from likeness.services.pages import MAX_LIMIT
+from likeness.services.pages import every
 from likeness.services.records import acts_for
 from likeness.services.unit_of_work import UnitOfWork
 
@@ -61,19 +62,12 @@ def visible_pay_lines(uow: UnitOfWork, principal: Principal) -> list[PayLine]:
     """Every pay line owed to a performer that ``principal`` sees, in the order recorded."""
     found: dict[int, PayLine] = {}
     for performer in _performers(uow, principal):
-        offset = 0
-        while True:
-            try:
-                page = use_queries.performer_pay_lines(
-                    uow, principal, performer, limit=MAX_LIMIT, offset=offset
-                )
-            except NotFoundError:
-                break
-            for line in page.items:
-                found.setdefault(line.id or 0, line)
-            offset += len(page.items)
-            if not page.items or offset >= page.total:
-                break
+        try:
+            lines = every(partial(use_queries.performer_pay_lines, uow, principal, performer))
+        except NotFoundError:
+            continue
+        for line in lines:
+            found.setdefault(line.id or 0, line)
     return [found[k] for k in sorted(found)]
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -31,3 +31,14 @@ def page_of(items: Sequence[T], limit: int, offset: int) -> Page[T]:
     if offset < 0:
         raise InvalidInputError(f"offset {offset} is negative (expected 0 or more)")
     return Page(list(items[offset : offset + limit]), len(items), limit, offset)
+
+
+def every(fetch: Callable[..., Page[T]]) -> list[T]:
+    """Every item of a paged list: ``fetch(limit=, offset=)`` page after page, so nothing past
+    the first page is dropped (a total or a chart over a list needs all of it)."""
+    found: list[T] = []
+    while True:
+        page = fetch(limit=MAX_LIMIT, offset=len(found))
+        found.extend(page.items)
+        if not page.items or len(found) >= page.total:
+            return found

@@ -26,7 +26,7 @@ from likeness.services import (
 )
 from likeness.services.notices import list_notices
 from likeness.services.overview import performer_overview
-from likeness.services.pages import MAX_LIMIT
+from likeness.services.pages import every
 from likeness.services.records import acts_for
 from likeness.services.statements import statement
 from likeness.services.unit_of_work import UnitOfWork
@@ -270,8 +270,12 @@ def uses_page(
 ) -> HTMLResponse:
     """Every recorded decision about my likeness, newest first: uses and denied attempts."""
     person = _subject(uow, principal, performer_id)
-    page = use_queries.performer_uses(uow, principal, performer_id, limit=MAX_LIMIT, offset=0)
-    timeline = sorted(page.items, key=lambda r: (r.request.date, r.recorded_at), reverse=True)
+    records = every(
+        lambda limit, offset: use_queries.performer_uses(
+            uow, principal, performer_id, limit=limit, offset=offset
+        )
+    )
+    timeline = sorted(records, key=lambda r: (r.request.date, r.recorded_at), reverse=True)
     return render(request, "performer_uses.html", person=person, tab="uses", timeline=timeline)
 
 
@@ -293,8 +297,11 @@ def pay_page(
 ) -> HTMLResponse:
     """Pay lines (paid or due), totals, the earnings chart and statement downloads."""
     person = _subject(uow, principal, performer_id)
-    page = use_queries.performer_pay_lines(uow, principal, performer_id, limit=MAX_LIMIT, offset=0)
-    lines = page.items
+    lines = every(
+        lambda limit, offset: use_queries.performer_pay_lines(
+            uow, principal, performer_id, limit=limit, offset=offset
+        )
+    )
     first, end = _period(container, None, None)
     if lines:
         first = min(first, min(line.date for line in lines))

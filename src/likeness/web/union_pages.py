@@ -24,6 +24,7 @@ from likeness.interchange.report import consent_to_document
 from likeness.services import activity, registry, strikes
 from likeness.services.consents import list_consents
 from likeness.services.notices import list_notices
+from likeness.services.pages import every
 from likeness.services.unit_of_work import UnitOfWork
 from likeness.web.auth import PortalPrincipal
 from likeness.web.forms import parse_day, problem_lines
@@ -58,11 +59,10 @@ def compliance(request: Request, uow: ReadUow, principal: PortalPrincipal) -> HT
         outcome = "allowed" if record.decision.allowed else "denied"
         per_production[str(record.request.production)][outcome] += 1
     titles = {p.id: p.title for p in registry.list_productions(uow, principal)}
-    notices = [
-        n
-        for n in list_notices(uow, principal, limit=500).items
-        if n.kind is NoticeKind.UNION_NOTICE
-    ]
+    everything = every(
+        lambda limit, offset: list_notices(uow, principal, limit=limit, offset=offset)
+    )
+    notices = [n for n in everything if n.kind is NoticeKind.UNION_NOTICE]
     given = [
         _consent_doc(s) for s in list_consents(uow, principal) if s.consent.given_by == "union"
     ]
