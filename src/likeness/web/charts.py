@@ -97,16 +97,16 @@ def earnings_chart(lines: Sequence[PayLine]) -> Chart | None:
         )
     for i, month in enumerate(months):
         x = LEFT + step * i + (step - bar) / 2
-        y = TOP + plot_h
+        stack = Decimal(TOP + plot_h)
         for j, production in enumerate(productions):
             amount = amounts.get((month, production), Decimal(0))
             if amount <= 0:
                 continue
-            h = float(amount / top) * plot_h
-            y -= h
+            h = amount / top * Decimal(plot_h)  # pixels, kept in Decimal like the amounts
+            stack -= h
             colour = PALETTE[j % len(PALETTE)]
             parts.append(
-                f'<rect x="{x:.1f}" y="{y:.1f}" width="{bar:.1f}" height="{h:.1f}"'
+                f'<rect x="{x:.1f}" y="{stack:.1f}" width="{bar:.1f}" height="{h:.1f}"'
                 f' fill="{colour}"><title>{escape(_label(month))}, {escape(production)}:'
                 f" {amount:,.2f} {escape(currency)}</title></rect>"
             )
