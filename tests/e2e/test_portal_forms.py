@@ -324,7 +324,10 @@ def _outcome(page: str) -> str:
 def test_a_synthetic_performer_resembling_someone_needs_their_consent(portal, container):
     sign_in(portal, "studio-one")
     page = portal.get("/producer/uses").text
-    assert "<legend>Kind of request</legend>" in page and "<legend>Synthetic performer</legend>" in page
+    assert (
+        "<legend>Kind of request</legend>" in page
+        and "<legend>Synthetic performer</legend>" in page
+    )
     form = _kind_form(
         _csrf(page),
         "synthetic",
@@ -390,9 +393,7 @@ def test_a_scan_is_decided_on_the_notice_the_form_gives(portal, container):
     outcome = _outcome(portal.post("/producer/decisions", data=late).text)
     assert 'data-testid="outcome-reasons">scan notice late<' in outcome  # 47 hours
     assert "F9: new replica of P8, create, 10 Apr 2024." in outcome
-    timely = _kind_form(
-        _csrf(page), "create", id="Q-SCAN-OK", notice_at="2024-04-08T09:00", **scan
-    )
+    timely = _kind_form(_csrf(page), "create", id="Q-SCAN-OK", notice_at="2024-04-08T09:00", **scan)
     recorded = portal.post("/producer/uses", data=timely)
     outcome = _outcome(recorded.text)
     assert "Denied and recorded" in outcome  # 48 hours: in time, but P8 gave no consent
