@@ -435,3 +435,25 @@ def test_a_malformed_field_is_shown_by_the_form_and_nothing_is_stored(portal, co
         unknown.text
     )
     assert len(_decisions(container, "Q-BAD")) == before == 0
+
+
+def test_an_alteration_substantially_as_scripted_needs_no_consent(portal):
+    sign_in(portal, "studio-one")
+    page = portal.get("/producer/uses").text
+    form = _kind_form(
+        _csrf(page),
+        "alteration",
+        id="Q-ALT",
+        production="F1",
+        alteration_replica="D1",
+        purpose="noise-reduction",
+        substantially_as_scripted="on",
+    )
+    outcome = _outcome(portal.post("/producer/decisions", data=form).text)
+    assert "Allowed (nothing recorded)" in outcome
+    assert 'data-testid="outcome-reasons">alteration exempt<' in outcome
+    assert "F1: alteration of D1 (noise reduction), alteration, 1 Mar 2025." in outcome
+    del form["substantially_as_scripted"]
+    outcome = _outcome(portal.post("/producer/decisions", data=form).text)
+    assert "Denied (nothing recorded)" in outcome  # C1 covers crowd multiplication only
+    assert 'data-testid="outcome-reasons">use not covered<' in outcome
