@@ -284,3 +284,176 @@ def test_during_a_strike_a_video_game_consent_can_be_suspended(portal, container
     )
     assert f"Consent C70 is suspended from {TODAY}." in done.text
     assert f"Suspended from {TODAY.day} {TODAY:%b %Y} while the strike lasts." in done.text
+
+
+def _decisions(container, request_id: str) -> list:
+    with container.uow() as uow:
+        return [r for r in uow.uses.decisions("S1") if r.request.id == request_id]
+
+
+def _kind_form(csrf: str, kind: str, **fields: object) -> dict[str, object]:
+    """The decisions form as a browser without JavaScript sends it: every kind's fields are
+    there (the other kinds' filled in too, to show they are ignored)."""
+    form: dict[str, object] = {
+        "csrf": csrf,
+        "key": f"key-{fields.get('id', kind)}",
+        "kind": kind,
+        "production": "F2",
+        "date": "2025-03-01",
+        "days": "1",
+        "description": "",
+        "replica": "D1",
+        "use": "crowd-multiplication",
+        "alteration_replica": "D2",
+        "purpose": "cosmetic",
+        "performer": "P2",
+        "session_at": "",
+        "notice_at": "",
+        "engaged_at": "",
+        "resembles": "",
+        "justification": "",
+    }
+    form.update(fields)
+    return form
+
+
+def _outcome(page: str) -> str:
+    return page[page.index('data-testid="outcome"') : page.index("</section>")]
+
+
+def test_a_synthetic_performer_resembling_someone_needs_their_consent(portal, container):
+    sign_in(portal, "studio-one")
+    page = portal.get("/producer/uses").text
+    assert (
+        "<legend>Kind of request</legend>" in page
+        and "<legend>Synthetic performer</legend>" in page
+    )
+    form = _kind_form(
+        _csrf(page),
+        "synthetic",
+        id="Q-SYN-P8",
+        resembles="P8",
+        recognizable_features=["eyes", "voice"],
+        human_role="on",
+        justification="the stunt double of the lead",
+    )
+    asked = portal.post("/producer/decisions", data=form)
+    assert asked.status_code == 200
+    outcome = _outcome(asked.text)
+    assert "Denied (nothing recorded)" in outcome
+    assert 'data-testid="outcome-reasons">needs performer consent, no consent<' in outcome
+    assert "F2: synthetic performer, resembles P8 (eyes, voice), new performance" in outcome
+    assert 'value="eyes" checked' in asked.text and 'value="nose" >' in asked.text  # kept
+    assert _decisions(container, "Q-SYN-P8") == []
+    recorded = portal.post("/producer/uses", data=form)
+    assert recorded.status_code == 200
+    assert "Denied and recorded" in _outcome(recorded.text)
+    row = recorded.text[recorded.text.index('data-testid="use-Q-SYN-P8"') :]
+    row = row[: row.index("</tr>")]
+    assert "synthetic performer, resembles P8 (eyes, voice)" in row
+    assert "denied</span>: needs performer consent, no consent" in row
+    (stored,) = _decisions(container, "Q-SYN-P8")
+    assert not stored.decision.allowed
+    assert stored.decision.reasons == ("needs-performer-consent", "no-consent")
+    assert stored.request.kind == "synthetic" and stored.request.replica is None
+    assert stored.request.recognizable_features == ("eyes", "voice")
+
+
+def test_a_synthetic_performer_like_nobody_is_allowed_and_the_union_is_told(portal, container):
+    sign_in(portal, "studio-one")
+    page = portal.get("/producer/uses").text
+    form = _kind_form(_csrf(page), "synthetic", id="Q-SYN-NONE", human_role="on")
+    asked = portal.post("/producer/decisions", data=form)
+    outcome = _outcome(asked.text)
+    assert "Allowed (nothing recorded)" in outcome
+    assert 'data-testid="outcome-reasons">synthetic no resemblance<' in outcome
+    assert "<li>notify union</li>" in outcome
+    recorded = portal.post("/producer/uses", data=form)
+    assert "Allowed and recorded" in _outcome(recorded.text)
+    assert "<li>notify union</li>" in _outcome(recorded.text)
+    (stored,) = _decisions(container, "Q-SYN-NONE")
+    assert stored.decision.allowed and stored.decision.reasons == ("synthetic-no-resemblance",)
+    assert "notify-union" in [str(o.kind) for o in stored.decision.obligations]
+    assert stored.request.resembles is None and stored.request.replica is None  # D1 ignored
+    row = recorded.text[recorded.text.index('data-testid="use-Q-SYN-NONE"') :]
+    assert "synthetic performer, no resemblance" in row[: row.index("</tr>")]
+
+
+def test_a_scan_is_decided_on_the_notice_the_form_gives(portal, container):
+    sign_in(portal, "studio-one")
+    page = portal.get("/producer/uses").text
+    scan = {
+        "production": "F9",
+        "performer": "P8",
+        "date": "2024-04-10",
+        "session_at": "2024-04-10T09:00",
+        "engaged_at": "2024-04-01T09:00",
+    }
+    late = _kind_form(_csrf(page), "create", id="Q-SCAN-LATE", notice_at="2024-04-08T10:00", **scan)
+    outcome = _outcome(portal.post("/producer/decisions", data=late).text)
+    assert 'data-testid="outcome-reasons">scan notice late<' in outcome  # 47 hours
+    assert "F9: new replica of P8, create, 10 Apr 2024." in outcome
+    timely = _kind_form(_csrf(page), "create", id="Q-SCAN-OK", notice_at="2024-04-08T09:00", **scan)
+    recorded = portal.post("/producer/uses", data=timely)
+    outcome = _outcome(recorded.text)
+    assert "Denied and recorded" in outcome  # 48 hours: in time, but P8 gave no consent
+    assert 'data-testid="outcome-reasons">no consent<' in outcome
+    (stored,) = _decisions(container, "Q-SCAN-OK")
+    assert stored.request.performer == "P8" and stored.request.use == "create"
+    assert stored.request.session_at == dt.datetime(2024, 4, 10, 9, 0)
+    assert stored.decision.reasons == ("no-consent",)
+    row = recorded.text[recorded.text.index('data-testid="use-Q-SCAN-OK"') :]
+    assert "new replica of P8" in row[: row.index("</tr>")]
+
+
+def test_a_malformed_field_is_shown_by_the_form_and_nothing_is_stored(portal, container):
+    sign_in(portal, "studio-one")
+    page = portal.get("/producer/uses").text
+    before = len(_decisions(container, "Q-BAD"))
+    bad = _kind_form(
+        _csrf(page),
+        "create",
+        id="Q-BAD",
+        production="F9",
+        performer="P8",
+        session_at="2024-04-10T29:00",
+        notice_at="2024-04-01T09:00",
+    )
+    for path in ("/producer/decisions", "/producer/uses"):
+        refused = portal.post(path, data=bad)
+        assert refused.status_code == 422, path
+        error = refused.text[refused.text.index('data-testid="error-use"') :]
+        assert error.index(
+            "request: session_at &#39;2024-04-10T29:00&#39; (expected a date and time as"
+            " YYYY-MM-DDTHH:MM:SS)"
+        ) < error.index("</div>")
+        assert 'value="2024-04-10T29:00"' in refused.text  # what was typed is kept
+        assert 'data-testid="outcome"' not in refused.text
+    unknown = portal.post("/producer/uses", data={**bad, "kind": "scan"})
+    assert unknown.status_code == 422
+    assert "kind &#39;scan&#39; (expected one of create, use, alteration, synthetic)" in (
+        unknown.text
+    )
+    assert len(_decisions(container, "Q-BAD")) == before == 0
+
+
+def test_an_alteration_substantially_as_scripted_needs_no_consent(portal):
+    sign_in(portal, "studio-one")
+    page = portal.get("/producer/uses").text
+    form = _kind_form(
+        _csrf(page),
+        "alteration",
+        id="Q-ALT",
+        production="F1",
+        alteration_replica="D1",
+        purpose="noise-reduction",
+        substantially_as_scripted="on",
+    )
+    outcome = _outcome(portal.post("/producer/decisions", data=form).text)
+    assert "Allowed (nothing recorded)" in outcome
+    assert 'data-testid="outcome-reasons">alteration exempt<' in outcome
+    assert "F1: alteration of D1 (noise reduction), alteration, 1 Mar 2025." in outcome
+    del form["substantially_as_scripted"]
+    outcome = _outcome(portal.post("/producer/decisions", data=form).text)
+    assert "Denied (nothing recorded)" in outcome  # C1 covers crowd multiplication only
+    assert 'data-testid="outcome-reasons">use not covered<' in outcome

@@ -53,7 +53,7 @@ def as_party(browser: Any, server: str) -> Iterator[Any]:
 def _record_use(page: Any, server: str, production: str, replica: str, use: str, day: dt.date):
     page.goto(server + "/producer/uses")
     page.get_by_label("Production").select_option(production)
-    page.get_by_label("Replica").fill(replica)
+    page.get_by_label("Replica", exact=True).fill(replica)
     page.get_by_label("Use", exact=True).select_option(use)
     page.get_by_label("Date").fill(day.isoformat())
     page.get_by_role("button", name="Record the use").click()
@@ -298,7 +298,7 @@ def test_every_other_page_passes_axe_and_is_photographed(server, browser, as_par
         look(union, name)
     producer = as_party("producer-S2")
     producer.goto(server + "/producer/uses")
-    producer.get_by_label("Replica").fill("D3")
+    producer.get_by_label("Replica", exact=True).fill("D3")
     producer.get_by_label("Use", exact=True).select_option("new-performance")
     producer.get_by_label("Date").fill("2025-06-01")
     producer.get_by_role("button", name="Ask a decision").click()

@@ -10,6 +10,7 @@ from typing import Any
 from starlette.datastructures import FormData
 
 from likeness.domain.consents import UseKind
+from likeness.domain.requests import Feature, RequestKind
 from likeness.errors import Error, RecordInvalidError
 
 #: SPEC §5 problems as a producer and a performer read them, and the field each is about
@@ -108,21 +109,91 @@ def field_problems(codes: list[str] | tuple[str, ...]) -> dict[str, list[str]]:
     return by_field
 
 
+#: the kinds of request a producer's form offers (SPEC §2), in the order it lists them
+REQUEST_KINDS = tuple(str(k) for k in RequestKind)
+
+#: alteration purposes that are exempt when the result is substantially as scripted (§4.3)
+EXEMPT_PURPOSES = (
+    "cosmetic",
+    "wardrobe",
+    "noise-reduction",
+    "timing",
+    "continuity",
+    "pitch-tone",
+    "effects",
+    "standards-and-practices",
+    "ratings",
+    "dialogue-adjustment",
+)
+
+#: features through which a synthetic performer resembles someone (§4.4)
+FEATURES = tuple(str(f) for f in Feature)
+
+#: the form's fields of each kind: (form field, request field); a checkbox is a boolean
+_KIND_FIELDS: dict[str, tuple[tuple[str, str], ...]] = {
+    "use": (("replica", "replica"), ("use", "use")),
+    "alteration": (
+        ("alteration_replica", "replica"),
+        ("alteration_performer", "performer"),
+        ("purpose", "purpose"),
+    ),
+    "create": (
+        ("performer", "performer"),
+        ("session_at", "session_at"),
+        ("notice_at", "notice_at"),
+        ("engaged_at", "engaged_at"),
+        ("business_reason", "business_reason"),
+    ),
+    "synthetic": (("resembles", "resembles"), ("justification", "justification")),
+}
+_KIND_CHECKS: dict[str, tuple[str, ...]] = {
+    "use": ("counts_toward_background", "real_time_generation"),
+    "alteration": ("substantially_as_scripted",),
+    "create": (),
+    "synthetic": ("prompted_with_name", "human_role"),
+}
+
+
+def form_values(form: FormData) -> dict[str, Any]:
+    """What was typed into a form, to show it again: one text per field, a list for a field
+    sent more than once (checkboxes), and never the session token."""
+    values: dict[str, Any] = {}
+    for name in form:
+        if name == "csrf":
+            continue
+        sent = [v for v in form.getlist(name) if isinstance(v, str)]
+        if len(sent) == 1 and name != "recognizable_features":
+            values[name] = sent[0]
+        elif sent:
+            values[name] = sent
+    return values
+
+
 def use_request_document(form: FormData, producer: str) -> dict[str, Any]:
-    """The use request a producer's form describes (SPEC §2), in the file format."""
+    """The request a producer's form describes (SPEC §2), in the file format: the fields common
+    to every kind, and those of the chosen kind only (the form shows every kind's fields when
+    no script hides them; the others are ignored)."""
+    kind = _text(form, "kind") or "use"
+    if kind not in REQUEST_KINDS:
+        raise RecordInvalidError("", "kind", kind, f"one of {', '.join(REQUEST_KINDS)}")
     doc: dict[str, Any] = {
         "id": _text(form, "id") or new_key("Q"),
-        "kind": _text(form, "kind") or "use",
+        "kind": kind,
         "producer": producer,
         "production": _text(form, "production"),
-        "use": _text(form, "use"),
         "date": _text(form, "date"),
     }
-    if _text(form, "replica"):
-        doc["replica"] = _text(form, "replica")
-    if _text(form, "days"):
-        try:
-            doc["days"] = int(_text(form, "days"))
-        except ValueError:
-            raise RecordInvalidError("", "days", _text(form, "days"), "a whole number") from None
+    days = _text(form, "days")
+    if days:
+        # a whole number as a file has it; anything else goes on for the file format's message
+        doc["days"] = int(days) if days.isdigit() and len(days) < 6 else days
+    if _text(form, "description"):
+        doc["description"] = _text(form, "description")
+    for name, key in _KIND_FIELDS[kind]:
+        if _text(form, name):
+            doc[key] = _text(form, name)
+    for name in _KIND_CHECKS[kind]:
+        doc[name] = _text(form, name) == "on"
+    if kind == "synthetic":
+        doc["recognizable_features"] = _list(form, "recognizable_features")
     return doc

@@ -25,7 +25,16 @@ from likeness.services.decisions import decide_requests
 from likeness.services.unit_of_work import UnitOfWork
 from likeness.services.uses import record_use
 from likeness.web.auth import PortalPrincipal
-from likeness.web.forms import new_key, parse_day, problem_lines, use_request_document
+from likeness.web.forms import (
+    EXEMPT_PURPOSES,
+    FEATURES,
+    REQUEST_KINDS,
+    form_values,
+    new_key,
+    parse_day,
+    problem_lines,
+    use_request_document,
+)
 from likeness.web.pages import (
     CheckedForm,
     WriteUow,
@@ -178,7 +187,7 @@ def _uses(
     container: ContainerDep,
     *,
     errors: dict[str, Any] | None = None,
-    values: dict[str, str] | None = None,
+    values: dict[str, Any] | None = None,
     outcome: Any = None,
     status: int = 200,
 ) -> HTMLResponse:
@@ -190,9 +199,13 @@ def _uses(
         productions=registry.list_productions(uow, principal),
         replicas=registry.list_replicas(uow, principal),
         uses=list(reversed(activity.visible_uses(uow, principal))),
+        performers=registry.list_performers(uow, principal),
         use_codes=[str(u) for u in UseKind],
+        request_kinds=REQUEST_KINDS,
+        purposes=EXEMPT_PURPOSES,
+        features=FEATURES,
         errors=errors or {},
-        values=values or {"date": today(container).isoformat(), "days": "1"},
+        values=values or {"kind": "use", "date": today(container).isoformat(), "days": "1"},
         key=new_key("portal"),
         outcome=outcome,
     )
@@ -204,10 +217,6 @@ def uses_page(
 ) -> HTMLResponse:
     """Ask a decision, record a use, and every decision recorded for this producer."""
     return _uses(request, uow, principal, container)
-
-
-def _values(form: CheckedForm) -> dict[str, str]:
-    return {k: v for k, v in form.items() if isinstance(v, str) and k != "csrf"}
 
 
 @router.post("/producer/decisions", response_class=HTMLResponse)
@@ -230,7 +239,7 @@ def ask_decision(
             principal,
             container,
             errors={"use": problem_lines(exc)},
-            values=_values(form),
+            values=form_values(form),
             status=form_status(exc),
         )
     return _uses(
@@ -238,8 +247,8 @@ def ask_decision(
         uow,
         principal,
         container,
-        values=_values(form),
-        outcome={"decision": decision, "recorded": False},
+        values=form_values(form),
+        outcome={"decision": decision, "recorded": False, "request": parsed},
     )
 
 
@@ -266,10 +275,11 @@ def record(
             principal,
             container,
             errors={"use": problem_lines(exc)},
-            values=_values(form),
+            values=form_values(form),
             status=form_status(exc),
         )
-    result = {"decision": outcome.record.decision, "recorded": True, "record": outcome.record}
+    record = outcome.record
+    result = {"decision": record.decision, "recorded": True, "request": record.request}
     return _uses(request, uow, principal, container, outcome=result)
 
 
