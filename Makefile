@@ -46,10 +46,10 @@ typecheck: $(VENV)/.dev-installed
 	$(BIN)/mypy
 
 ## test: lint, types, and every test (unit, SQLite + PostgreSQL integration, CLI/API/browser e2e),
-## on two worker processes (TEST_WORKERS=0 runs them in this one)
+## on two worker processes that take work from each other at the end (TEST_WORKERS=0: this one)
 TEST_WORKERS ?= 2
 test: $(VENV)/.dev-installed browser interop-tools lint typecheck
-	$(BIN)/pytest -n $(TEST_WORKERS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 unit: $(VENV)/.dev-installed
 	$(BIN)/pytest tests/unit -q
