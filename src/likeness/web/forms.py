@@ -12,6 +12,7 @@ from starlette.datastructures import FormData
 from likeness.domain.consents import UseKind
 from likeness.domain.requests import Feature, RequestKind
 from likeness.errors import Error, RecordInvalidError
+from likeness.policy.exemptions import EXEMPT_ALTERATION_PURPOSES
 
 #: SPEC §5 problems as a producer and a performer read them, and the field each is about
 PROBLEMS: dict[str, tuple[str, str]] = {
@@ -112,19 +113,9 @@ def field_problems(codes: list[str] | tuple[str, ...]) -> dict[str, list[str]]:
 #: the kinds of request a producer's form offers (SPEC §2), in the order it lists them
 REQUEST_KINDS = tuple(str(k) for k in RequestKind)
 
-#: alteration purposes that are exempt when the result is substantially as scripted (§4.3)
-EXEMPT_PURPOSES = (
-    "cosmetic",
-    "wardrobe",
-    "noise-reduction",
-    "timing",
-    "continuity",
-    "pitch-tone",
-    "effects",
-    "standards-and-practices",
-    "ratings",
-    "dialogue-adjustment",
-)
+#: alteration purposes that are exempt when the result is substantially as scripted (§4.3),
+#: as the policy defines them, in alphabetical order for the form
+EXEMPT_PURPOSES = tuple(sorted(EXEMPT_ALTERATION_PURPOSES))
 
 #: features through which a synthetic performer resembles someone (§4.4)
 FEATURES = tuple(str(f) for f in Feature)
