@@ -236,11 +236,7 @@ def _request(state: Expected, index: int, actor: str, r: Record) -> None:
             "lifetime_only": bool(r["lifetime_only"]),
             "respond_by": day(r["respond_by"]),
             "created_on": day(r["created_on"]),
-            "state": r["state"],
-            "answered_by": r.get("answered_by"),
-            "answered_on": day(r.get("answered_on")),
-            "reason": r.get("reason"),
-            "consent_id": r.get("consent"),
+            **_answer(r),
         },
     )
 
@@ -250,14 +246,19 @@ def _request_moved(state: Expected, index: int, actor: str, r: Record) -> None:
         "consent_requests",
         str(r["request"]),
         index,
-        {
-            "state": r["state"],
-            "answered_by": r.get("answered_by"),
-            "answered_on": day(r.get("answered_on")),
-            "reason": r.get("reason"),
-            "consent_id": r.get("consent"),
-        },
+        _answer(r),
     )
+
+
+def _answer(r: Record) -> dict[str, Any]:
+    """A consent request's state and answer, as its creation and each later step record it."""
+    return {
+        "state": r["state"],
+        "answered_by": r.get("answered_by"),
+        "answered_on": day(r.get("answered_on")),
+        "reason": r.get("reason"),
+        "consent_id": r.get("consent"),
+    }
 
 
 # ---- accounts and tokens (SPEC §10) ---------------------------------------------------------
