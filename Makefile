@@ -4,18 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 export LIKENESS_TEST_POSTGRES_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test lint typecheck unit interop-tools bench bench-decisions bench-ledger bench-ledger-audit bench-residuals bench-api bench-statements bench-import browser clean
+.PHONY: run test lint typecheck unit interop-tools media-tools bench-detect bench bench-decisions bench-ledger bench-ledger-audit bench-residuals bench-api bench-statements bench-import browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=25.1"
 
+# torch (under the voice model) is pinned to 2.13.0 first: that release's CPU build lies on this
+# kind of machine, where any other range would pull a CUDA build of several GB
+TORCH ?= torch==2.13.0
+
 $(VENV)/.run-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet "$(TORCH)"
+	$(BIN)/pip install --quiet -e ".[media]"
 	touch $@
 
+## the test photographs: insightface ships sample photos of real people (only its data is read,
+## so none of its dependencies is installed)
 $(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e . --group dev
+	$(BIN)/pip install --quiet "$(TORCH)"
+	$(BIN)/pip install --quiet -e ".[media]" --group dev
+	$(BIN)/pip install --quiet --no-deps "insightface==2.1"
 	touch $@ $(VENV)/.run-installed
 
 ## run: install, initialize the SQLite database, load the demo data if empty, serve on :8000
@@ -29,6 +38,12 @@ browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else echo "install Chromium (e.g. sudo apt-get install chromium) for the portal tests" >&2; exit 1; fi; }
+
+## media-tools: espeak-ng from Debian, whose voices speak the test recordings for voice detection
+media-tools:
+	@command -v espeak-ng >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq espeak-ng >/dev/null; \
+	  else echo "install espeak-ng (e.g. sudo apt-get install espeak-ng) for the voice detection tests" >&2; exit 1; fi; }
 
 ## interop-tools: Go and golang.org/x/mod from Debian, for the ledger's interop tests (Go's own
 ## signed-note and transparency-log code checks our checkpoints, cosignatures and proofs)
@@ -48,7 +63,7 @@ typecheck: $(VENV)/.dev-installed
 ## test: lint, types, and every test (unit, SQLite + PostgreSQL integration, CLI/API/browser e2e),
 ## on two worker processes that take work from each other at the end (TEST_WORKERS=0: this one)
 TEST_WORKERS ?= 2
-test: $(VENV)/.dev-installed browser interop-tools lint typecheck
+test: $(VENV)/.dev-installed browser interop-tools media-tools lint typecheck
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal
 
 unit: $(VENV)/.dev-installed
