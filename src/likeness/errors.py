@@ -7,6 +7,7 @@ portal) turns errors into output in exactly one place::
     ├── InvalidInputError      bad user data: a malformed date, a missing field, a bad file
     │   └── RecordInvalidError   one record of an import or request is wrong
     │   └── TooLargeError       an upload or body over its size limit
+    │   └── MediaError          a media file that cannot be read (corrupt, empty, unsupported)
     ├── UnauthorizedError      no valid credentials (a missing, wrong, revoked or expired token)
     ├── TooManyRequestsError   too many failed sign-ins: try again after ``retry_after`` seconds
     ├── NotFoundError          a performer, production, replica, consent ... does not exist
@@ -100,6 +101,10 @@ class NotAcceptableError(InvalidInputError):
     """None of the media types the caller accepts can be given (HTTP 406)."""
 
     status = 406
+
+
+class MediaError(InvalidInputError):
+    """A media file cannot be read: corrupt, empty, or of a kind the scanner does not read."""
 
 
 class UnauthorizedError(Error):

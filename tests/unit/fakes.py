@@ -215,6 +215,11 @@ class FakeUses:
     def use(self, use_id: int) -> UseRecord | None:
         return next((r for r in self.items.values() if r.use_id == use_id), None)
 
+    def set_ledger_index(self, use_id: int, index: int) -> None:
+        for key, record in self.items.items():
+            if record.use_id == use_id:
+                self.items[key] = dataclasses.replace(record, ledger_index=index)
+
     def of_performer(self, performer_id: str) -> Sequence[UseRecord]:
         return [
             r

@@ -34,6 +34,8 @@ class UseRecord:
     recorded_at: dt.datetime
     use_id: int | None = None
     pay_lines: tuple[PayLine, ...] = field(default=())
+    #: the index of the use's ``use-recorded`` ledger entry
+    ledger_index: int | None = None
 
     def __post_init__(self) -> None:
         if not self.key:

@@ -69,6 +69,7 @@ class RecordKind(StrEnum):
     NOTICE = "notice"
     STATEMENT = "statement"
     LEDGER_ENTRY = "ledger-entry"
+    FINDING = "finding"  # SPEC §13: an uncovered match of a performer's likeness
     REGISTRY = "registry"  # the registry as a whole (import, export, demo)
     ACCOUNT = "account"
     TOKEN = "token"
@@ -95,6 +96,8 @@ class Action(StrEnum):
     END_STRIKE = "end-strike"
     IMPORT = "import"
     MANAGE_ACCOUNTS = "manage-accounts"
+    DETECT = "detect"  # SPEC §13: enrol replicas and scan media for likeness
+    REGISTER_OUTPUT = "register-output"  # SPEC §13: credential or register a use's output
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +135,7 @@ _PERSONAL = frozenset(
         RecordKind.NOTICE,
         RecordKind.STATEMENT,
         RecordKind.LEDGER_ENTRY,
+        RecordKind.FINDING,
     }
 )
 #: what a producer sees when it names the producer's productions
@@ -161,10 +165,14 @@ _PRODUCER_ACTIONS = frozenset(
         Action.REPORT_VIEWERSHIP,
         Action.RUN_RESIDUALS,
         Action.MARK_PAID,
+        Action.REGISTER_OUTPUT,
     }
 )
-#: the union's writes: strikes, and correcting a pay line (a reversing line, never an edit)
-_UNION_ACTIONS = frozenset({Action.DECLARE_STRIKE, Action.END_STRIKE, Action.CORRECT_PAY_LINE})
+#: the union's writes: strikes, correcting a pay line (a reversing line, never an edit), and
+#: scanning media for its members' likeness (SPEC §13)
+_UNION_ACTIONS = frozenset(
+    {Action.DECLARE_STRIKE, Action.END_STRIKE, Action.CORRECT_PAY_LINE, Action.DETECT}
+)
 #: actions that need authority to consent for the performer on the day (SPEC §4.2)
 CONSENT_ACTIONS = frozenset(
     {
@@ -298,6 +306,19 @@ def require(
             errors=permission.reasons,
         )
     return permission
+
+
+def performers_seen(principal: Principal, acts_for: frozenset[str]) -> frozenset[str] | None:
+    """Whose records of a kind only the performer's side sees (findings, SPEC §13) a principal
+    reads: every performer's (None) for the operator and the union; a performer their own; a
+    representative those they act for; anyone else none."""
+    if principal.role in (Role.OPERATOR, Role.UNION):
+        return None
+    if principal.role is Role.PERFORMER:
+        return frozenset({str(principal.party)})
+    if principal.role is Role.REPRESENTATIVE:
+        return acts_for
+    return frozenset()
 
 
 def notice_recipients(

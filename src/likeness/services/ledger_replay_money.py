@@ -71,6 +71,7 @@ def _use(state: Expected, index: int, actor: str, r: Record) -> None:
             "date": day(r["date"]),
             "days": int(r["days"]),
             "consent_id": r.get("consent"),
+            "ledger_index": index,
         },
     )
 

@@ -18,6 +18,7 @@ from typing import Any
 from likeness.domain.consent_requests import ConsentRequest
 from likeness.domain.consents import Consent
 from likeness.domain.decisions import ObligationKind
+from likeness.domain.findings import Finding, format_time
 from likeness.domain.ids import UNION
 from likeness.domain.notices import Notice, NoticeKind
 from likeness.domain.payments import LineKind
@@ -213,6 +214,33 @@ def use_notices(uow: UnitOfWork, record: UseRecord, performer: str | None) -> li
             performer,
         )
     return ids
+
+
+def finding_notices(
+    uow: UnitOfWork, finding: Finding, name: str, draft: str, source: str | None
+) -> list[int]:
+    """``finding`` (SPEC §13) to the performer (their representatives read it too) and the
+    union: what was found where, why no consent covers it, and a takedown notice draft."""
+    subject = f"Likeness of {name} found without consent: {finding.file}"
+    message = (
+        f"Likeness found {name}'s {finding.medium.value} in {finding.file} at"
+        f" {format_time(finding.time_s)} (replica {finding.replica}, score {finding.score})."
+        f" No consent covers it: {finding.reason}. Finding {finding.id}.\n\n{draft}"
+    )
+    data = {
+        "finding": finding.id,
+        "file": finding.file,
+        "sha256": finding.sha256,
+        "medium": finding.medium.value,
+        "replica": finding.replica,
+        "time_s": finding.time_s,
+        "score": str(finding.score),
+        "source": source,
+    }
+    to = [(Role.PERFORMER, finding.performer), (Role.UNION, UNION)]
+    return _add(
+        uow, NoticeKind.FINDING, to, subject, message, data, finding.found_at, finding.performer
+    )
 
 
 def readers(uow: UnitOfWork, notice: Notice) -> list[tuple[Role, str | None]]:

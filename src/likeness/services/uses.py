@@ -117,7 +117,7 @@ def record_use(
         {"key": key, "request": normalized, "decision": decision_to_json(decision)},
     )
     if decision.allowed:
-        uow.ledger.append(
+        use_index = uow.ledger.append(
             "use-recorded",
             actor,
             to_jsonable(
@@ -137,6 +137,7 @@ def record_use(
                 }
             ),
         )
+        uow.uses.set_ledger_index(record.use_id or 0, use_index)
         indexed = []
         for line in record.pay_lines:
             index = uow.ledger.append(
@@ -160,7 +161,7 @@ def record_use(
             )
             uow.payments.set_ledger_index([line.id or 0], index)
             indexed.append(replace(line, ledger_index=index))
-        record = replace(record, pay_lines=tuple(indexed))
+        record = replace(record, pay_lines=tuple(indexed), ledger_index=use_index)
         use_notices(uow, record, performer)
     uow.commit()
     return RecordedUse(record, replayed=False)

@@ -22,6 +22,18 @@ from sqlalchemy import (
     Text,
 )
 
+from likeness.storage.detection_tables import (
+    findings as findings,
+)
+from likeness.storage.detection_tables import (
+    replica_embeddings as replica_embeddings,
+)
+from likeness.storage.detection_tables import (
+    replica_enrolments as replica_enrolments,
+)
+from likeness.storage.detection_tables import (
+    use_outputs as use_outputs,
+)
 from likeness.storage.metadata import metadata as metadata
 
 # The tables of money owed and paid live in their own module (SPEC §6, §12); imported here so
@@ -285,6 +297,8 @@ uses = Table(
     Column("days", Integer, nullable=False),
     Column("consent_id", String(64), nullable=True),
     Column("recorded_at", DateTime, nullable=False),
+    # the index of its `use-recorded` ledger entry (SPEC §13: its output credential names it)
+    Column("ledger_index", BigInteger, nullable=True),
 )
 
 # ---- accounts, API tokens and sign-in failures (SPEC §10) -----------------------------------

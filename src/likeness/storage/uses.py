@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
-from sqlalchemy import Connection, Row, insert, select
+from sqlalchemy import Connection, Row, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from likeness.domain.payments import PayLine
@@ -92,6 +92,7 @@ class SqlUseRepository:
             recorded_at=row.recorded_at,
             use_id=use.id if use is not None else None,
             pay_lines=lines,
+            ledger_index=use.ledger_index if use is not None else None,
         )
 
     def add(self, record: UseRecord, performer: str | None) -> UseRecord:
@@ -145,6 +146,10 @@ class SqlUseRepository:
             use_id,
             lines,
         )
+
+    def set_ledger_index(self, use_id: int, index: int) -> None:
+        """Note the index of the use's ``use-recorded`` ledger entry."""
+        self._conn.execute(update(t.uses).where(t.uses.c.id == use_id).values(ledger_index=index))
 
     def pay_lines(self, performer_id: str | None = None) -> Sequence[PayLine]:
         """Every pay line (of one performer), in the order recorded, with its payment."""
