@@ -122,3 +122,12 @@ class MediaScannerFactory(Protocol):
     """Makes the scanner (loading models takes a moment; only commands that scan pay it)."""
 
     def __call__(self) -> MediaScanner: ...
+
+
+class OutputSigner(Protocol):
+    """Signs a use's output with the installation's C2PA credential (``likeness.media``)."""
+
+    def sign(self, source: Path, dest: Path, use: dict[str, Any]) -> str:
+        """Write ``source`` with a manifest naming ``use`` to ``dest`` (atomically: nothing is
+        left there on failure) and return the SHA-256 of what was written."""
+        ...

@@ -19,6 +19,7 @@ from likeness.storage.accounts import SqlAccountRepository
 from likeness.storage.consent_requests import SqlConsentRequestRepository
 from likeness.storage.consents import SqlConsentRepository, SqlStrikeRepository
 from likeness.storage.database import WRITE
+from likeness.storage.detection import SqlDetectionRepository
 from likeness.storage.ledger import SqlLedger
 from likeness.storage.notices import SqlNoticeRepository
 from likeness.storage.payments import SqlPaymentRepository
@@ -88,6 +89,7 @@ class SqlUnitOfWork:
         self.titles = SqlTitleRepository(conn)  # SPEC §6.1: titles of productions
         self.cast = SqlCastRepository(conn)  # SPEC §6.1: cast members and residual bases
         self.table_rows = SqlTableRows(conn)  # issue 12: whole tables for `ledger audit`
+        self.detection = SqlDetectionRepository(conn)  # SPEC §13: enrolments, findings
         return self
 
     def __exit__(
