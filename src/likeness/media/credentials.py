@@ -231,6 +231,11 @@ def sign_output(
             f"cannot sign {source} as {SUPPORTED_FORMATS[mime]}: {exc} (expected a well-formed "
             f"{SUPPORTED_FORMATS[mime]} file)"
         ) from exc
+    except OSError as exc:
+        raise InvalidInputError(
+            f"cannot write the signed copy of {source} to {dest}: {exc.strerror or exc} "
+            "(expected a file path you may write to)"
+        ) from exc
     finally:
         temporary.unlink(missing_ok=True)
     return digest

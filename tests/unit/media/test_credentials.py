@@ -314,3 +314,20 @@ def test_signing_onto_the_source_itself_is_refused(ours, tmp_path):
 def test_the_format_comes_from_the_content_not_the_name(tmp_path):
     misnamed = make_image(tmp_path, "jpg").rename(tmp_path / "really-a-jpeg.png")
     assert media_type(misnamed) == "image/jpeg"
+
+
+def test_signing_onto_a_folder_is_refused_and_leaves_no_temporary_file(ours, tmp_path):
+    source = make_image(tmp_path, "png")
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with pytest.raises(InvalidInputError, match="cannot write the signed copy"):
+        sign_output(ours, source, folder, CREDENTIAL)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "portrait.png"]
+
+
+def test_re_signing_a_file_signed_elsewhere_gives_a_valid_credential_of_ours(identities, tmp_path):
+    ours, theirs = identities
+    source = make_image(tmp_path, "png")
+    sign_output(theirs, source, tmp_path / "theirs.png", CREDENTIAL)
+    sign_output(ours, tmp_path / "theirs.png", tmp_path / "ours.png", CREDENTIAL)
+    assert read_credential(tmp_path / "ours.png", ours.trust_anchor_pem).state == "valid"
