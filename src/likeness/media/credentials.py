@@ -71,6 +71,12 @@ SUPPORTED_FORMATS: Mapping[str, str] = {
     "video/mp4": "MP4",
     "video/quicktime": "MOV",
 }
+#: what c2pa asks of a signing certificate, for messages about one it refused
+_WANTED = (
+    " (expected an end-entity certificate, not a CA or self-signed one, with the "
+    "digitalSignature key usage and an email or document signing extended key usage, "
+    "followed by the CA that issued it, and its key)"
+)
 _SNIFF_BYTES = 16
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"mif1", b"msf1"}
 #: plain words for the c2pa validation codes a tampered or foreign file produces
@@ -226,6 +232,8 @@ def sign_output(
         os.chmod(temporary, 0o644)
         digest = _sha256(temporary)
         os.replace(temporary, dest)
+    except c2pa.C2paError.Signature as exc:
+        raise InvalidInputError(f"c2pa refused the C2PA signing identity: {exc}{_WANTED}") from exc
     except c2pa.C2paError as exc:
         raise InvalidInputError(
             f"cannot sign {source} as {SUPPORTED_FORMATS[mime]}: {exc} (expected a well-formed "
@@ -339,11 +347,7 @@ def _signer(identity: SigningIdentity) -> Any:
         )
         return c2pa.Signer.from_info(info)
     except c2pa.C2paError as exc:
-        raise InvalidInputError(
-            f"c2pa refused the C2PA signing identity: {exc} (expected a certificate chain "
-            "and key it accepts: digitalSignature key usage, an email or document signing "
-            "extended key usage, not a CA)"
-        ) from exc
+        raise InvalidInputError(f"c2pa refused the C2PA signing identity: {exc}{_WANTED}") from exc
 
 
 def _sha256(path: Path) -> str:

@@ -331,3 +331,13 @@ def test_re_signing_a_file_signed_elsewhere_gives_a_valid_credential_of_ours(ide
     sign_output(theirs, source, tmp_path / "theirs.png", CREDENTIAL)
     sign_output(ours, tmp_path / "theirs.png", tmp_path / "ours.png", CREDENTIAL)
     assert read_credential(tmp_path / "ours.png", ours.trust_anchor_pem).state == "valid"
+
+
+def test_a_self_signed_certificate_is_refused_as_a_signing_identity(tmp_path):
+    create_signing_identity(tmp_path / "c2pa", "Studio")
+    root = (tmp_path / "c2pa" / "ca.pem").read_bytes()
+    root_only = SigningIdentity(root, (tmp_path / "c2pa" / "ca.key").read_bytes(), root)
+    source = make_image(tmp_path, "png")
+    with pytest.raises(InvalidInputError, match="refused the C2PA signing identity"):
+        sign_output(root_only, source, tmp_path / "signed.png", CREDENTIAL)
+    assert not (tmp_path / "signed.png").exists()
