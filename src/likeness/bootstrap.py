@@ -6,6 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 from sqlalchemy.exc import SQLAlchemyError
@@ -18,6 +19,7 @@ from likeness.mail import SmtpMailer, mailer_from_url
 from likeness.policy.rulesets import load_rule_set
 from likeness.services.collaborators import Collaborators
 from likeness.services.delivery import DeliveryOptions
+from likeness.services.detection import Thresholds
 from likeness.storage.database import (
     current_revision,
     head_revision,
@@ -27,6 +29,9 @@ from likeness.storage.database import (
     upgrade,
 )
 from likeness.storage.unit_of_work import SqlUnitOfWork
+
+if TYPE_CHECKING:
+    from likeness.media.scanner import Scanner
 
 
 def _utc_now() -> dt.datetime:
@@ -90,6 +95,25 @@ class Container:
         ``LIKENESS_LOG_ORIGIN`` and the signer's record of the last checkpoint it signed."""
         return load_signer(self.home, self.settings.log_origin)
 
+    def scanner(self) -> Scanner:
+        """The media scanner of SPEC §13 (models load on first use; its indexes and C2PA
+        identity live in the data directory). Imported here, on demand: the models' packages
+        are large and only detection needs them."""
+        from likeness.media.scanner import Scanner, ScanOptions
+
+        s = self.settings
+        options = ScanOptions(
+            every_s=s.detect_every_seconds,
+            window_s=s.detect_window_seconds,
+            hop_s=s.detect_window_seconds / 2,
+        )
+        return Scanner(self.home, options)
+
+    def thresholds(self) -> Thresholds:
+        """When a face or voice counts as a match (``LIKENESS_FACE_MATCH_DISTANCE``,
+        ``LIKENESS_VOICE_MATCH_SIMILARITY``)."""
+        return Thresholds(self.settings.face_match_distance, self.settings.voice_match_similarity)
+
     def log_vkey(self) -> str:
         """The verifier key of the ledger's checkpoints (public)."""
         return self.checkpoint_signer().verifier.vkey()
@@ -144,3 +168,14 @@ def initialize(settings: Settings | None = None) -> Container:
     container = bootstrap(settings, require_schema=False)
     upgrade(container.engine)
     return container
+
+
+def ensure_c2pa_identity(container: Container) -> tuple[Path, bool]:
+    """The installation's C2PA signing identity (SPEC §13) in ``c2pa/`` of the data directory:
+    a local certificate authority and a signing certificate it issued, made once. True when
+    it was made now."""
+    from likeness.media.credential_keys import create_signing_identity
+
+    folder = container.home / "c2pa"
+    made = create_signing_identity(folder, container.settings.log_origin)
+    return folder, made

@@ -57,6 +57,16 @@ class Settings(BaseSettings):
     #: how long a sender's claim on its notices lasts before another sender may take them
     mail_lease_seconds: int = Field(default=900, gt=0)
 
+    #: SPEC §13: a face matches an enrolled one within this Euclidean distance of dlib's
+    #: descriptors (dlib's own 0.6 errs towards matching; see README for measured error rates)
+    face_match_distance: float = Field(default=0.5, gt=0, le=2)
+    #: SPEC §13: a voice matches an enrolled one at this cosine similarity or more
+    voice_match_similarity: float = Field(default=0.85, gt=0, le=1)
+    #: SPEC §13: a video is looked at once every this many seconds of media
+    detect_every_seconds: float = Field(default=1.0, gt=0, le=3600)
+    #: SPEC §13: audio is heard in windows of this many seconds (overlapping by half)
+    detect_window_seconds: float = Field(default=3.0, ge=1, le=60)
+
     @property
     def assets_dir(self) -> Path:
         """Where uploaded replica assets are kept: ``assets/`` in the data directory."""

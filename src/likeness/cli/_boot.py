@@ -6,6 +6,7 @@ It loads SQLAlchemy, Alembic and the mailer; ``--help``, ``decide`` on files and
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -33,3 +34,10 @@ def collaborators() -> Collaborators:
     from likeness import bootstrap as root
 
     return root.collaborators()
+
+
+def ensure_c2pa_identity(container: Container) -> tuple[Path, bool]:
+    """:func:`likeness.bootstrap.ensure_c2pa_identity`."""
+    from likeness import bootstrap as root
+
+    return root.ensure_c2pa_identity(container)

@@ -20,6 +20,7 @@ from likeness.cli import accounts as accounts_cli
 from likeness.cli import consent_requests as consent_requests_cli
 from likeness.cli import consents as consents_cli
 from likeness.cli import decide as decide_cli
+from likeness.cli import detect as detect_cli
 from likeness.cli import ledger as ledger_cli
 from likeness.cli import notices as notices_cli
 from likeness.cli import payments as payments_cli
@@ -29,7 +30,7 @@ from likeness.cli import residuals as residuals_cli
 from likeness.cli import scenario as scenario_cli
 from likeness.cli import strikes as strikes_cli
 from likeness.cli import uses as uses_cli
-from likeness.cli._boot import bootstrap, initialize
+from likeness.cli._boot import bootstrap, ensure_c2pa_identity, initialize
 from likeness.cli._output import exit_code_for, print_table
 from likeness.domain.principals import Principal
 from likeness.errors import Error
@@ -95,6 +96,9 @@ def init() -> None:
     print(
         f"ledger verifier key: {container.log_vkey()} (publish it: checkpoints are checked with it)"
     )
+    folder, made = ensure_c2pa_identity(container)
+    state = "made" if made else "kept"
+    print(f"C2PA signing certificate: {folder / 'signer.pem'} ({state}; root {folder / 'ca.pem'})")
 
 
 @app.command()
@@ -220,6 +224,9 @@ app.add_typer(notices_cli.app, name="notice", hidden=True)
 app.add_typer(scenario_cli.app, name="scenario")
 app.command("decide")(decide_cli.decide)
 app.add_typer(uses_cli.app, name="use")
+app.command("detect")(detect_cli.detect_command)
+app.command("enrol")(detect_cli.enrol_command)
+app.add_typer(detect_cli.finding_app, name="finding")
 app.add_typer(ledger_cli.app, name="ledger")
 app.add_typer(residuals_cli.app, name="residuals")
 app.add_typer(strikes_cli.app, name="strike")

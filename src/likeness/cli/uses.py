@@ -18,10 +18,13 @@ from likeness.cli._request_options import (
 from likeness.errors import InvalidInputError
 from likeness.interchange.report import decision_json
 from likeness.interchange.statements import pay_line_json
+from likeness.services.outputs import RegisteredOutput, credential_output, register_output
 from likeness.services.uses import RecordedUse, record_use
 
 app = typer.Typer(
-    help="Uses of replicas: decide and record, once per idempotency key.", no_args_is_help=True
+    help="Uses of replicas: decide and record, once per idempotency key; sign or register"
+    " their outputs.",
+    no_args_is_help=True,
 )
 
 
@@ -93,3 +96,65 @@ def record(
                 print(f"  {line}")
     if not decision.allowed:
         raise typer.Exit(1)
+
+
+def _output_report(output: RegisteredOutput) -> dict[str, Any]:
+    return {
+        "use": output.use,
+        "file": output.file,
+        "sha256": output.sha256,
+        "how": output.how,
+        "new": output.new,
+        "ledger_index": output.ledger_index,
+    }
+
+
+@app.command("credential")
+def credential(
+    use: Annotated[int, typer.Argument(help="The id of a recorded use.", min=1)],
+    file: Annotated[Path, typer.Argument(help="The output file to sign (picture, video, audio).")],
+    out: Annotated[Path, typer.Argument(help="Where to write the signed copy (a new file).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Sign an output of a recorded use with a C2PA manifest (SPEC §13) naming the use, its
+    decision, replica and ledger index, and marking it as made by AI (label-ai-output); its
+    SHA-256 is registered as an output of the use. Detection reports the performer's likeness
+    in it as covered."""
+    container = bootstrap()
+    with container.uow() as uow:
+        output = credential_output(
+            uow,
+            current(),
+            container.scanner(),
+            use,
+            file,
+            out,
+            installation=container.settings.log_origin,
+            clock=container.deps.clock,
+        )
+    if as_json:
+        print_json(_output_report(output))
+        return
+    print(f"signed: {out} (SHA-256 {output.sha256})")
+    print(
+        f"C2PA manifest names use {use}; marked as AI-generated; ledger entry {output.ledger_index}"
+    )
+
+
+@app.command("output")
+def output(
+    use: Annotated[int, typer.Argument(help="The id of a recorded use.", min=1)],
+    file: Annotated[Path, typer.Argument(help="An output file of that use.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result as JSON.")] = False,
+) -> None:
+    """Register a file's SHA-256 as an output of a recorded use, without signing it (for a
+    format C2PA does not carry): detection reports the performer's likeness in exactly this
+    file as covered."""
+    container = bootstrap()
+    with container.uow() as uow:
+        result = register_output(uow, current(), use, file, clock=container.deps.clock)
+    if as_json:
+        print_json(_output_report(result))
+        return
+    again = "" if result.new else " (already registered; nothing new stored)"
+    print(f"registered: {file} (SHA-256 {result.sha256}) as an output of use {use}{again}")
