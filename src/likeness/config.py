@@ -61,11 +61,11 @@ class Settings(BaseSettings):
     #: descriptors (dlib's own 0.6 errs towards matching; see README for measured error rates)
     face_match_distance: float = Field(default=0.5, gt=0, le=2)
     #: SPEC §13: a voice matches an enrolled one at this cosine similarity or more
-    voice_match_similarity: float = Field(default=0.85, gt=0, le=1)
+    voice_match_similarity: float = Field(default=0.845, gt=0, le=1)
     #: SPEC §13: a video is looked at once every this many seconds of media
     detect_every_seconds: float = Field(default=1.0, gt=0, le=3600)
     #: SPEC §13: audio is heard in windows of this many seconds (overlapping by half)
-    detect_window_seconds: float = Field(default=3.0, ge=1, le=60)
+    detect_window_seconds: float = Field(default=4.0, ge=1, le=60)
 
     @property
     def assets_dir(self) -> Path:

@@ -21,14 +21,10 @@ from pathlib import Path
 from likeness.domain.findings import Coverage, Finding, Match, MatchMedium, is_match
 from likeness.domain.principals import Principal
 from likeness.errors import InvalidInputError, MediaError
-from likeness.services.detection_ports import (
-    Credential,
-    DetectionUnitOfWork,
-    MediaScanner,
-    Observation,
-)
+from likeness.services.detection_ports import Credential, MediaScanner, Observation
 from likeness.services.enrolment import EnrolmentReport, enrol, require_detection
 from likeness.services.findings import coverage, record_finding
+from likeness.services.unit_of_work import UnitOfWork
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +98,7 @@ def _sha256(path: Path) -> str:
 
 
 def _nearest(
-    uow: DetectionUnitOfWork,
+    uow: UnitOfWork,
     scanner: MediaScanner,
     observations: Sequence[Observation],
     thresholds: Thresholds,
@@ -132,7 +128,7 @@ def _closer(medium: MatchMedium, score: float, than: float) -> bool:
 
 
 def scan_file(
-    open_uow: Callable[[], DetectionUnitOfWork],
+    open_uow: Callable[[], UnitOfWork],
     principal: Principal,
     scanner: MediaScanner,
     path: Path,
@@ -184,7 +180,7 @@ def scan_file(
 
 
 def _store_findings(
-    uow: DetectionUnitOfWork,
+    uow: UnitOfWork,
     principal: Principal,
     matches: Sequence[Match],
     at: dt.datetime,
@@ -220,7 +216,7 @@ def _store_findings(
 
 
 def detect(
-    open_uow: Callable[[], DetectionUnitOfWork],
+    open_uow: Callable[[], UnitOfWork],
     principal: Principal,
     scanner: MediaScanner,
     paths: Sequence[Path],

@@ -4,52 +4,14 @@ vector index, C2PA). The composition root wires the real ones (``likeness.media`
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-import numpy as np
-import numpy.typing as npt
-
-from likeness.domain.findings import Enrolment, Finding, MatchMedium
+from likeness.domain.findings import MatchMedium
 from likeness.domain.replicas import Medium
-from likeness.services.unit_of_work import UnitOfWork
-
-Vector = npt.NDArray[np.float32]
-
-
-class DetectionRepository(Protocol):
-    """Enrolments and embeddings, outputs of uses, findings (see ``storage.detection``)."""
-
-    def enrolments(self) -> dict[str, Enrolment]: ...
-    def enrol(
-        self, enrolment: Enrolment, vectors: Sequence[tuple[MatchMedium, str, str, Vector]]
-    ) -> tuple[list[int], list[tuple[int, MatchMedium, Vector]]]: ...
-    def fingerprint(self, medium: MatchMedium) -> tuple[int, int]: ...
-    def vectors(self, medium: MatchMedium) -> Iterator[tuple[int, Vector]]: ...
-    def owners(self, ids: Collection[int]) -> dict[int, tuple[str, str]]: ...
-    def add_output(self, use_id: int, sha256: str, how: str, at: dt.datetime, by: str) -> bool:
-        """Register an output; False when it already is."""
-        ...
-
-    def set_output_ledger_index(self, use_id: int, sha256: str, index: int) -> None: ...
-    def uses_with_output(self, sha256: str) -> list[int]: ...
-    def seen(self, sha256: str, replica: str, medium: MatchMedium) -> Finding | None: ...
-    def add_finding(self, finding: Finding) -> int: ...
-    def set_finding_ledger_index(self, finding_id: int, index: int) -> None: ...
-    def finding(self, finding_id: int) -> Finding | None: ...
-    def findings(
-        self, performers: Collection[str] | None, *, limit: int, offset: int
-    ) -> tuple[list[Finding], int]: ...
-
-
-class DetectionUnitOfWork(UnitOfWork, Protocol):
-    """A unit of work that also reaches the detection tables."""
-
-    @property
-    def detection(self) -> DetectionRepository: ...
+from likeness.services.unit_of_work import Vector as Vector
 
 
 @dataclass(frozen=True, slots=True)

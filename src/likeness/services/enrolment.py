@@ -22,10 +22,11 @@ from pathlib import Path
 from likeness.domain.findings import Enrolment, MatchMedium, assets_digest
 from likeness.domain.principals import Principal
 from likeness.domain.replicas import AssetFile, Medium, Replica
-from likeness.errors import MediaError, NotFoundError
-from likeness.services.access import Action, require
-from likeness.services.detection_ports import DetectionUnitOfWork, MediaScanner, Vector
+from likeness.errors import ForbiddenError, MediaError, NotFoundError
+from likeness.services.access import Action, may
+from likeness.services.detection_ports import MediaScanner, Vector
 from likeness.services.registry import REGISTRY
+from likeness.services.unit_of_work import UnitOfWork
 
 #: the media of a replica that detection can match
 MATCHABLE = frozenset({Medium.FACE, Medium.VOICE})
@@ -40,8 +41,15 @@ class EnrolmentReport:
 
 
 def require_detection(principal: Principal) -> None:
-    """Only the union and the operator scan media and enrol replicas (SPEC §13)."""
-    require(principal, Action.DETECT, REGISTRY, "there is nothing to scan")
+    """Only the union and the operator scan media and enrol replicas (SPEC §13): anyone else
+    gets :class:`ForbiddenError` (scanning is not a record that could be hidden)."""
+    permission = may(principal, Action.DETECT, REGISTRY)
+    if not permission.allowed:
+        raise ForbiddenError(
+            f"{principal.actor} may not scan media for likeness (the union and the operator"
+            " do, SPEC §13)",
+            errors=permission.reasons,
+        )
 
 
 def _sha256(path: Path) -> str:
@@ -73,7 +81,7 @@ def _embed_asset(
 
 
 def enrol(
-    uow: DetectionUnitOfWork,
+    uow: UnitOfWork,
     principal: Principal,
     scanner: MediaScanner,
     clock: Callable[[], dt.datetime],
@@ -149,7 +157,7 @@ def enrol(
     return EnrolmentReport(report.enrolled, current)
 
 
-def open_indexes(uow: DetectionUnitOfWork, scanner: MediaScanner) -> None:
+def open_indexes(uow: UnitOfWork, scanner: MediaScanner) -> None:
     """Load each medium's index, rebuilt from the stored embeddings if it does not hold them
     exactly (the database is the source of truth)."""
     store = uow.detection

@@ -17,13 +17,14 @@ from likeness.domain.findings import Coverage, Finding, Match, format_time
 from likeness.domain.principals import Principal
 from likeness.errors import InvalidInputError, NotFoundError
 from likeness.services.access import Action, Record, RecordKind, performers_seen, require
-from likeness.services.detection_ports import Credential, DetectionUnitOfWork
+from likeness.services.detection_ports import Credential
 from likeness.services.notices import finding_notices
 from likeness.services.pages import MAX_LIMIT, Page
 from likeness.services.records import acts_for
+from likeness.services.unit_of_work import UnitOfWork
 
 
-def _performer_of_use(uow: DetectionUnitOfWork, use_id: int) -> tuple[str | None, str | None]:
+def _performer_of_use(uow: UnitOfWork, use_id: int) -> tuple[str | None, str | None]:
     """The replica of a recorded use and the performer it is of (None when no such use)."""
     record = uow.uses.use(use_id)
     if record is None or record.use_id is None or record.request.replica is None:
@@ -32,9 +33,7 @@ def _performer_of_use(uow: DetectionUnitOfWork, use_id: int) -> tuple[str | None
     return record.request.replica, (replica.performer if replica is not None else None)
 
 
-def coverage(
-    uow: DetectionUnitOfWork, sha256: str, credential: Credential, performer: str
-) -> Coverage:
+def coverage(uow: UnitOfWork, sha256: str, credential: Credential, performer: str) -> Coverage:
     """Whether ``performer``'s likeness in the file (its SHA-256 and checked credential) is
     covered by a recorded use, and how; or why not."""
     for use_id in uow.detection.uses_with_output(sha256):
@@ -88,7 +87,7 @@ def takedown_draft(finding: Finding, performer_name: str, source: str | None) ->
 
 
 def record_finding(
-    uow: DetectionUnitOfWork,
+    uow: UnitOfWork,
     principal: Principal,
     match: Match,
     at: dt.datetime,
@@ -145,7 +144,7 @@ def finding_record(finding: Finding) -> Record:
     return Record(RecordKind.FINDING, str(finding.id), frozenset({finding.performer}))
 
 
-def get_finding(uow: DetectionUnitOfWork, principal: Principal, finding_id: int) -> Finding:
+def get_finding(uow: UnitOfWork, principal: Principal, finding_id: int) -> Finding:
     """One finding, if ``principal`` may see it (the performer, their representatives, the
     union, the operator); else not found, exactly as a missing one."""
     finding = uow.detection.finding(finding_id)
@@ -157,7 +156,7 @@ def get_finding(uow: DetectionUnitOfWork, principal: Principal, finding_id: int)
 
 
 def list_findings(
-    uow: DetectionUnitOfWork, principal: Principal, *, limit: int = 100, offset: int = 0
+    uow: UnitOfWork, principal: Principal, *, limit: int = 100, offset: int = 0
 ) -> Page[Finding]:
     """The findings ``principal`` may see, newest first."""
     if not 1 <= limit <= MAX_LIMIT:

@@ -65,6 +65,9 @@ AUDITED: dict[str, tuple[str, ...]] = {
     "residual_runs": ("id",),
     "accounts": ("name",),
     "api_tokens": ("id",),
+    "replica_enrolments": ("replica_id",),
+    "use_outputs": ("sha256", "use_id"),
+    "findings": ("id",),
 }
 
 #: tables whose rows have no entry each: checked against what their run's entry says
@@ -85,6 +88,9 @@ NOT_AUDITED: dict[str, str] = {
     "ledger_nodes": "part of the ledger itself: `likeness ledger verify` checks it",
     "ledger_checkpoints": "part of the ledger itself: `likeness ledger verify` checks it",
     "ledger_cosignatures": "part of the ledger itself: `likeness ledger verify` checks it",
+    "replica_embeddings": "derived data: the face and voice vectors the models compute from the"
+    " replica's asset files; replica_enrolments (audited) names the asset set and models that"
+    " made them, and `likeness enrol --force` computes them again",
 }
 
 _CLOCK = "the service's clock when it was stored; the entry's time comes from the ledger's"
@@ -94,6 +100,9 @@ NOT_AUDITED_COLUMNS: dict[str, dict[str, str]] = {
     "consent_requests": {"seq": "the order rows were stored in, not a fact any entry states"},
     "use_decisions": {"recorded_at": _CLOCK},
     "uses": {"recorded_at": _CLOCK},
+    "replica_enrolments": {"enrolled_at": _CLOCK},
+    "use_outputs": {"registered_at": _CLOCK},
+    "findings": {"found_at": _CLOCK},
     "payments": {"recorded_at": _CLOCK},
     "residual_runs": {"recorded_at": _CLOCK},
     "pay_lines": {
@@ -117,7 +126,11 @@ NOT_AUDITED_COLUMNS: dict[str, dict[str, str]] = {
 }
 
 #: columns whose stored text is JSON, compared as digests of their canonical JSON
-_JSON = {("use_decisions", "request"), ("use_decisions", "decision")}
+_JSON = {
+    ("use_decisions", "request"),
+    ("use_decisions", "decision"),
+    ("replica_enrolments", "skipped"),
+}
 #: columns an entry says only are set or not
 _PRESENCE = {("accounts", "email"), ("api_tokens", "revoked_at")}
 

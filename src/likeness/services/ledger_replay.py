@@ -24,6 +24,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from likeness.errors import InvalidInputError
+from likeness.services.ledger_replay_media import MEDIA_KINDS
 from likeness.services.ledger_replay_money import MONEY_KINDS
 from likeness.services.ledger_rows import (
     PRESENT,
@@ -328,6 +329,7 @@ _KINDS: dict[str, Apply] = {
     "token-revoked": _token_revoked,
     "notice-sent": _nothing,
     **MONEY_KINDS,
+    **MEDIA_KINDS,
 }
 
 

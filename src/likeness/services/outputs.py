@@ -23,7 +23,8 @@ from likeness.domain.uses import UseRecord
 from likeness.errors import InvalidInputError
 from likeness.services.access import Action, RecordKind, require
 from likeness.services.decisions import request_record
-from likeness.services.detection_ports import DetectionUnitOfWork, OutputSigner
+from likeness.services.detection_ports import OutputSigner
+from likeness.services.unit_of_work import UnitOfWork
 from likeness.services.use_queries import get_use
 
 
@@ -40,7 +41,7 @@ class RegisteredOutput:
     file: str
 
 
-def _writable_use(uow: DetectionUnitOfWork, principal: Principal, use_id: int) -> UseRecord:
+def _writable_use(uow: UnitOfWork, principal: Principal, use_id: int) -> UseRecord:
     record = get_use(uow, principal, use_id)
     require(
         principal,
@@ -51,7 +52,7 @@ def _writable_use(uow: DetectionUnitOfWork, principal: Principal, use_id: int) -
     return record
 
 
-def use_assertion(uow: DetectionUnitOfWork, record: UseRecord, installation: str) -> dict[str, Any]:
+def use_assertion(uow: UnitOfWork, record: UseRecord, installation: str) -> dict[str, Any]:
     """What an output's credential says of its use: the use, its decision, replica,
     performer, production, the index of its ``use-recorded`` ledger entry, the installation."""
     request = record.request
@@ -74,7 +75,7 @@ def use_assertion(uow: DetectionUnitOfWork, record: UseRecord, installation: str
 
 
 def _register(
-    uow: DetectionUnitOfWork,
+    uow: UnitOfWork,
     principal: Principal,
     record: UseRecord,
     sha256: str,
@@ -96,7 +97,7 @@ def _register(
 
 
 def credential_output(
-    uow: DetectionUnitOfWork,
+    uow: UnitOfWork,
     principal: Principal,
     signer: OutputSigner,
     use_id: int,
@@ -121,7 +122,7 @@ def credential_output(
 
 
 def register_output(
-    uow: DetectionUnitOfWork,
+    uow: UnitOfWork,
     principal: Principal,
     use_id: int,
     path: Path,

@@ -11,10 +11,14 @@ from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from types import TracebackType
 from typing import Any, Protocol, Self
 
+import numpy as np
+import numpy.typing as npt
+
 from likeness.compensation.residuals.compute import PerformerResult, ProductionResult
 from likeness.domain.accounts import Account, SignInFailures, Token
 from likeness.domain.consent_requests import ConsentRequest, RequestState
 from likeness.domain.consents import Consent, StoredConsent
+from likeness.domain.findings import Enrolment, Finding, MatchMedium
 from likeness.domain.ids import PerformerId, ProducerId, ProductionId, ReplicaId
 from likeness.domain.notices import Notice
 from likeness.domain.payments import FundShare, PayLine, Payment, ProducerDues
@@ -25,6 +29,9 @@ from likeness.domain.replicas import AssetFile, Replica
 from likeness.domain.residuals import ResidualLine, ResidualRun
 from likeness.domain.strikes import Strike
 from likeness.domain.uses import UseRecord
+
+#: an embedding (SPEC §13): float32 numbers
+Vector = npt.NDArray[np.float32]
 
 
 class PerformerRepository(Protocol):
@@ -104,6 +111,33 @@ class LedgerWriter(Protocol):
         ...
 
 
+class DetectionRepository(Protocol):
+    """Enrolments and embeddings, outputs of uses, findings (see ``storage.detection``)."""
+
+    def enrolments(self) -> dict[str, Enrolment]: ...
+    def enrol(
+        self,
+        enrolment: Enrolment,
+        vectors: Sequence[tuple[MatchMedium, str, str, Vector]],
+    ) -> tuple[list[int], list[tuple[int, MatchMedium, Vector]]]: ...
+    def fingerprint(self, medium: MatchMedium) -> tuple[int, int]: ...
+    def vectors(self, medium: MatchMedium) -> Iterator[tuple[int, Vector]]: ...
+    def owners(self, ids: Collection[int]) -> dict[int, tuple[str, str]]: ...
+    def add_output(self, use_id: int, sha256: str, how: str, at: dt.datetime, by: str) -> bool:
+        """Register an output; False when it already is."""
+        ...
+
+    def set_output_ledger_index(self, use_id: int, sha256: str, index: int) -> None: ...
+    def uses_with_output(self, sha256: str) -> list[int]: ...
+    def seen(self, sha256: str, replica: str, medium: MatchMedium) -> Finding | None: ...
+    def add_finding(self, finding: Finding) -> int: ...
+    def set_finding_ledger_index(self, finding_id: int, index: int) -> None: ...
+    def finding(self, finding_id: int) -> Finding | None: ...
+    def findings(
+        self, performers: Collection[str] | None, *, limit: int, offset: int
+    ) -> tuple[list[Finding], int]: ...
+
+
 class UnitOfWork(Protocol):
     """One transaction: everything done through it lands together on ``commit`` or not at all."""
 
@@ -138,6 +172,8 @@ class UnitOfWork(Protocol):
     def titles(self) -> TitleRepository: ...
     @property
     def cast(self) -> CastRepository: ...
+    @property
+    def detection(self) -> DetectionRepository: ...
 
     def __enter__(self) -> Self: ...
 
