@@ -24,6 +24,7 @@ from likeness.api.routes import (
     consent_requests,
     consents,
     decisions,
+    findings,
     health,
     ledger,
     payments,
@@ -50,6 +51,7 @@ API_ROUTERS = (
     payments.router,
     strikes.router,
     ledger.router,
+    findings.router,
 )
 
 

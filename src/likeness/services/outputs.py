@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -139,3 +140,18 @@ def register_output(
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot be read ({exc.strerror})") from exc
     return _register(uow, principal, record, digest.hexdigest(), "registered", clock(), str(path))
+
+
+def register_output_digest(
+    uow: UnitOfWork,
+    principal: Principal,
+    use_id: int,
+    sha256: str,
+    *,
+    clock: Callable[[], dt.datetime],
+) -> RegisteredOutput:
+    """Register ``sha256`` (64 lowercase hex digits) as an output of the use."""
+    if not re.fullmatch(r"[0-9a-f]{64}", sha256):
+        raise InvalidInputError(f"sha256 {sha256!r} is not 64 lowercase hex digits")
+    record = _writable_use(uow, principal, use_id)
+    return _register(uow, principal, record, sha256, "registered", clock(), "")
