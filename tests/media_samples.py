@@ -12,9 +12,11 @@ import hashlib
 import re
 import shutil
 import subprocess
+import wave
 from collections.abc import Sequence
 from fractions import Fraction
 from pathlib import Path
+from typing import Any
 
 import av
 import numpy as np
@@ -103,24 +105,26 @@ def video_from_images(
     name: str,
     *,
     fps: int = 10,
+    duration_s: float | None = None,
 ) -> Path:
     """An MP4 at ``fps`` showing each picture from its start time until the next one's.
 
     ``frames`` is (seconds, RGB array) with the first at 0.0; the last picture lasts one frame
-    interval unless the sound is longer. With ``audio`` (a WAV) the MP4 has its sound as AAC.
+    interval (or until ``duration_s``) unless the sound is longer. With ``audio`` (a WAV) the
+    MP4 has its sound as AAC.
     """
     if not frames or frames[0][0] != 0.0:
         raise ValueError("frames must start at 0.0 seconds")
     path = Path(directory) / (name if name.endswith(".mp4") else f"{name}.mp4")
     height, width = frames[0][1].shape[:2]
     sound = _read_audio(audio) if audio is not None else None
-    duration = frames[-1][0] + 1 / fps
+    duration = duration_s if duration_s is not None else frames[-1][0] + 1 / fps
     if sound is not None:
         duration = max(duration, len(sound[0]) / sound[1])
     with av.open(str(path), mode="w") as output:
-        video = output.add_stream(_video_codec(), rate=fps)
+        video: Any = output.add_stream(_video_codec(), rate=fps)
         video.width, video.height, video.pix_fmt = width, height, "yuv420p"
-        audio_stream = None
+        audio_stream: Any = None
         if sound is not None:
             audio_stream = output.add_stream("aac", rate=sound[1])
             audio_stream.layout = "mono"
@@ -137,6 +141,24 @@ def video_from_images(
     return path
 
 
+def write_wav(path: Path, samples: NDArray[np.floating[Any]], rate: int = 16_000) -> Path:
+    """Mono float samples in [-1, 1] as a 16-bit PCM WAV."""
+    pcm = np.clip(np.rint(np.asarray(samples) * 32767), -32768, 32767).astype("<i2")
+    with wave.open(str(path), "wb") as file:
+        file.setnchannels(1)
+        file.setsampwidth(2)
+        file.setframerate(rate)
+        file.writeframes(pcm.tobytes())
+    return Path(path)
+
+
+def tone(seconds: float, hertz: float = 440.0, rate: int = 16_000) -> NDArray[np.float64]:
+    """A pure sine tone at a third of full scale."""
+    times = np.arange(round(seconds * rate)) / rate
+    result: NDArray[np.float64] = 0.3 * np.sin(2 * np.pi * hertz * times)
+    return result
+
+
 def _read_audio(path: Path) -> tuple[NDArray[np.float32], int]:
     """A sound file's first track as mono float32 and its sample rate."""
     with av.open(str(path)) as container:
@@ -151,19 +173,17 @@ def _read_audio(path: Path) -> tuple[NDArray[np.float32], int]:
     return np.concatenate(chunks).astype(np.float32), rate
 
 
-def _encode_audio(
-    output: av.container.OutputContainer, stream: object, samples: NDArray[np.float32], rate: int
-) -> None:
+def _encode_audio(output: Any, stream: Any, samples: NDArray[np.float32], rate: int) -> None:
     """Mux mono float samples as AAC in blocks of the encoder's frame size."""
-    size = stream.codec_context.frame_size or 1024  # type: ignore[attr-defined]
+    size = stream.codec_context.frame_size or 1024
     for start in range(0, len(samples), size):
         block = samples[start : start + size].reshape(1, -1)
         frame = av.AudioFrame.from_ndarray(np.ascontiguousarray(block), format="flt", layout="mono")
         frame.sample_rate = rate
         frame.pts = start
         frame.time_base = Fraction(1, rate)
-        output.mux(stream.encode(frame))  # type: ignore[attr-defined]
-    output.mux(stream.encode(None))  # type: ignore[attr-defined]
+        output.mux(stream.encode(frame))
+    output.mux(stream.encode(None))
 
 
 def _slug(text: str) -> str:

@@ -40,6 +40,7 @@ __all__ = [
     "DEFAULT_VOICE_THRESHOLD",
     "DEFAULT_WINDOW_S",
     "EMBEDDING_SIZE",
+    "MIN_LEVEL_SPREAD_DB",
     "MIN_SPEECH_S",
     "VOICE_MODEL",
     "VoiceEmbedder",
@@ -65,7 +66,25 @@ DEFAULT_HOP_S = 2.0
 MIN_SPEECH_S = 1.0
 """Speech a window must hold, once silences are trimmed, to be embedded at all."""
 
+MIN_LEVEL_SPREAD_DB = 3.0
+"""How much the loudness of speech must move (standard deviation of 20 ms levels, in dB).
+
+The voice activity detector Resemblyzer uses takes a steady tone or hiss for speech. Speech
+rises and falls with its syllables: every calibration window spread 7.8 dB or more, a pure
+tone, a chirp or white noise under 0.5 dB."""
+
 _AUDIO_NORM_TARGET_DBFS = -30  # Resemblyzer's own preprocessing target
+_LEVEL_FRAME = SAMPLE_RATE // 50  # 20 ms
+
+
+def _level_spread_db(speech: NDArray[np.float32]) -> float:
+    """Standard deviation, in dB, of the loudness of consecutive 20 ms frames."""
+    count = len(speech) // _LEVEL_FRAME
+    if count < 2:
+        return 0.0
+    frames = speech[: count * _LEVEL_FRAME].reshape(count, _LEVEL_FRAME).astype(np.float64)
+    levels = 10.0 * np.log10(np.mean(frames**2, axis=1) + 1e-10)
+    return float(np.std(levels))
 
 
 def _load_resemblyzer() -> tuple[Any, Any, Any]:
@@ -117,12 +136,13 @@ class VoiceEmbedder:
 
     def embed(self, samples_16k: NDArray[np.floating[Any]]) -> NDArray[np.float32] | None:
         """The voice print of a window of 16 kHz mono samples, or None if it holds too little
-        speech (less than ``min_speech_s`` once silences are trimmed).
+        speech: less than ``min_speech_s`` once silences are trimmed, or a sound whose level
+        does not move like speech (a steady tone or hiss, see :data:`MIN_LEVEL_SPREAD_DB`).
 
         The print is a unit-length float32 array of :data:`EMBEDDING_SIZE` numbers.
         """
         speech = self.speech(samples_16k)
-        if len(speech) < self._min_samples:
+        if len(speech) < self._min_samples or _level_spread_db(speech) < MIN_LEVEL_SPREAD_DB:
             return None
         with self._lock:
             raw = self._encoder.embed_utterance(speech)
