@@ -117,7 +117,7 @@ def video_from_images(
         raise ValueError("frames must start at 0.0 seconds")
     path = Path(directory) / (name if name.endswith(".mp4") else f"{name}.mp4")
     height, width = frames[0][1].shape[:2]
-    sound = _read_audio(audio) if audio is not None else None
+    sound = read_audio(audio) if audio is not None else None
     duration = duration_s if duration_s is not None else frames[-1][0] + 1 / fps
     if sound is not None:
         duration = max(duration, len(sound[0]) / sound[1])
@@ -159,7 +159,7 @@ def tone(seconds: float, hertz: float = 440.0, rate: int = 16_000) -> NDArray[np
     return result
 
 
-def _read_audio(path: Path) -> tuple[NDArray[np.float32], int]:
+def read_audio(path: Path) -> tuple[NDArray[np.float32], int]:
     """A sound file's first track as mono float32 and its sample rate."""
     with av.open(str(path)) as container:
         stream = container.streams.audio[0]
