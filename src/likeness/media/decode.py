@@ -176,6 +176,22 @@ def _is_still_image(container: Any, stream: Any) -> bool:
     return stream.frames <= 1 and not container.streams.audio
 
 
+_NOT_MEDIA = (
+    "not a video, audio or image file this scanner reads (its name says picture, its content "
+    "does not); convert it to MP4, WAV, PNG or JPEG"
+)
+
+
+def _decodes(container: Any, stream: Any) -> bool:
+    """Whether the first frame of a stream decodes."""
+    try:
+        for _ in container.decode(stream):
+            return True
+    except av.FFmpegError:
+        return False
+    return False
+
+
 def kind_of(path: Path | str) -> MediaKind:
     """Whether ``path`` holds an image, a video or audio, judged by its content.
 
@@ -189,6 +205,9 @@ def kind_of(path: Path | str) -> MediaKind:
         stream = _video_stream(container)
         if stream is not None:
             if _is_still_image(container, stream):
+                if container.format.name == "image2" and not _decodes(container, stream):
+                    # FFmpeg chose its image reader by the file name alone, and it cannot read it
+                    raise MediaError(path, _NOT_MEDIA)
                 return MediaKind.IMAGE
             return MediaKind.VIDEO
         if container.streams.audio:
@@ -229,6 +248,20 @@ def _image_frame(path: Path) -> Frame:
         raise MediaError(
             path, f"the image data is corrupt ({exc}); re-export it from the original"
         ) from None
+
+
+def _ffmpeg_image_frame(path: Path) -> Frame:
+    """A picture Pillow does not read but FFmpeg does (JPEG-LS, EXR, …), or a corrupt one."""
+    with _open_container(path) as container:
+        stream = _video_stream(container)
+        try:
+            for frame in container.decode(stream):
+                return Frame(0.0, np.ascontiguousarray(frame.to_ndarray(format="rgb24")))
+        except av.FFmpegError as exc:
+            raise MediaError(
+                path, f"the image data is corrupt ({_ffmpeg_reason(exc)}); re-export it"
+            ) from None
+    raise MediaError(path, "the image data is corrupt (nothing decodes); re-export it")
 
 
 def _stream_origin(container: Any, stream: Any) -> float:
@@ -282,7 +315,7 @@ def frames(path: Path | str, every_s: float) -> Iterator[Frame]:
     path = Path(path)
     kind = kind_of(path)
     if kind is MediaKind.IMAGE:
-        yield _image_frame(path)
+        yield _image_frame(path) if _pillow_format(path) else _ffmpeg_image_frame(path)
     elif kind is MediaKind.VIDEO:
         yield from _video_frames(path, every_s)
 

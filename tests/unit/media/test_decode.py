@@ -5,7 +5,9 @@ from __future__ import annotations
 import wave
 import zipfile
 from pathlib import Path
+from typing import Any
 
+import av
 import numpy as np
 import pytest
 from PIL import Image
@@ -107,6 +109,18 @@ def test_other_modes_and_depths_become_8_bit_rgb(tmp_path: Path) -> None:
     for name in ("palette.gif", "print.tiff"):
         (frame,) = frames(tmp_path / name, every_s=1.0)
         assert frame.rgb.shape == (512, 512, 3) and frame.rgb.dtype == np.uint8
+
+
+def test_a_picture_pillow_cannot_read_is_read_by_ffmpeg(tmp_path: Path) -> None:
+    path = tmp_path / "lossless.jls"  # JPEG-LS: FFmpeg reads it, Pillow does not
+    with av.open(str(path), mode="w", format="image2") as output:
+        stream: Any = output.add_stream("jpegls", rate=1)
+        stream.width, stream.height, stream.pix_fmt = 512, 512, "rgb24"
+        output.mux(stream.encode(av.VideoFrame.from_ndarray(data.astronaut(), format="rgb24")))
+        output.mux(stream.encode(None))
+    assert kind_of(path) is MediaKind.IMAGE
+    (frame,) = frames(path, every_s=1.0)
+    assert frame.time_s == 0.0 and np.array_equal(frame.rgb, data.astronaut())
 
 
 # --- video ---------------------------------------------------------------------------------
@@ -243,6 +257,14 @@ def test_a_text_file_named_mp4(tmp_path: Path) -> None:
     path.write_text("Not a film: the notes for the shoot on Tuesday.\n" * 20)
     with pytest.raises(MediaError) as error:
         list(frames(path, every_s=1.0))
+    one_line(error, path, "not a video, audio or image file this scanner reads")
+
+
+def test_a_text_file_named_jpg(tmp_path: Path) -> None:
+    path = tmp_path / "still.jpg"  # FFmpeg picks its image reader by the name
+    path.write_text("Not a photograph.\n" * 20)
+    with pytest.raises(MediaError) as error:
+        kind_of(path)
     one_line(error, path, "not a video, audio or image file this scanner reads")
 
 
