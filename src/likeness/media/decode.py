@@ -29,6 +29,8 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from likeness.errors import InvalidInputError
+
 __all__ = [
     "SAMPLE_RATE",
     "AudioWindow",
@@ -54,8 +56,12 @@ _PILLOW_NOT_IMAGES = frozenset({"MPEG"})
 _TIME_EPSILON = 1e-6
 
 
-class MediaError(Exception):
-    """A file this scanner cannot read: ``str(error)`` is one line, ``path: what is wrong``."""
+class MediaError(InvalidInputError):
+    """A file this scanner cannot read: ``str(error)`` is one line, ``path: what is wrong``.
+
+    An :class:`~likeness.errors.InvalidInputError`, so entrypoints report it like any bad input;
+    ``path`` and ``reason`` are kept for a scanner that lists the files it skipped.
+    """
 
     def __init__(self, path: Path | str, reason: str) -> None:
         self.path = Path(path)

@@ -13,6 +13,7 @@ import pytest
 from PIL import Image
 from skimage import data
 
+from likeness.errors import InvalidInputError
 from likeness.media.decode import (
     SAMPLE_RATE,
     MediaError,
@@ -224,6 +225,8 @@ def test_an_empty_file(tmp_path: Path) -> None:
     with pytest.raises(MediaError) as error:
         kind_of(path)
     one_line(error, path, "the file is empty")
+    assert isinstance(error.value, InvalidInputError)  # reported like any other bad input
+    assert error.value.path == path and error.value.reason == "the file is empty"
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
