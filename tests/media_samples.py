@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import struct
 import subprocess
 import wave
 from collections.abc import Sequence
@@ -139,6 +140,21 @@ def video_from_images(
         if sound is not None and audio_stream is not None:
             _encode_audio(output, audio_stream, *sound)
     return path
+
+
+def turned_for_display(path: Path) -> Path:
+    """Mark an MP4's video track to be shown turned 90° clockwise, as phones mark portrait video.
+
+    Rewrites the track header's display matrix in place (PyAV cannot set it when writing).
+    """
+    identity = struct.pack(">9I", 0x10000, 0, 0, 0, 0x10000, 0, 0, 0, 0x40000000)
+    clockwise = struct.pack(">9I", 0, 0x10000, 0, 0xFFFF0000, 0, 0, 0, 0, 0x40000000)
+    content = Path(path).read_bytes()
+    at = content.find(identity, content.find(b"tkhd"))
+    if at < 0:
+        raise ValueError(f"{path}: no track header with an identity matrix")
+    Path(path).write_bytes(content[:at] + clockwise + content[at + len(identity) :])
+    return Path(path)
 
 
 def write_wav(path: Path, samples: NDArray[np.floating[Any]], rate: int = 16_000) -> Path:

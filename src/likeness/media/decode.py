@@ -262,7 +262,7 @@ def _ffmpeg_image_frame(path: Path) -> Frame:
         stream = _video_stream(container)
         try:
             for frame in container.decode(stream):
-                return Frame(0.0, np.ascontiguousarray(frame.to_ndarray(format="rgb24")))
+                return Frame(0.0, _upright(frame))
         except av.FFmpegError as exc:
             raise MediaError(
                 path, f"the image data is corrupt ({_ffmpeg_reason(exc)}); re-export it"
@@ -277,6 +277,16 @@ def _stream_origin(container: Any, stream: Any) -> float:
     if stream.start_time is not None and stream.time_base is not None:
         return float(stream.start_time * stream.time_base)
     return 0.0
+
+
+def _upright(frame: Any) -> NDArray[np.uint8]:
+    """A decoded frame as RGB, turned as the file's display matrix says (phones record
+    portrait video as landscape frames plus a rotation)."""
+    rgb = frame.to_ndarray(format="rgb24")
+    quarter_turns = round(float(frame.rotation) / 90.0) % 4  # counterclockwise
+    if quarter_turns:
+        rgb = np.rot90(rgb, k=quarter_turns)
+    return np.ascontiguousarray(rgb, dtype=np.uint8)
 
 
 def _video_frames(path: Path, every_s: float) -> Iterator[Frame]:
@@ -297,8 +307,7 @@ def _video_frames(path: Path, every_s: float) -> Iterator[Frame]:
                 time_s = max(0.0, float(frame.pts * frame.time_base) - origin)
                 if time_s + _TIME_EPSILON < next_index * every_s:
                     continue
-                rgb = frame.to_ndarray(format="rgb24")
-                yield Frame(time_s, np.ascontiguousarray(rgb, dtype=np.uint8))
+                yield Frame(time_s, _upright(frame))
                 next_index = math.floor((time_s + _TIME_EPSILON) / every_s) + 1
         except av.FFmpegError as exc:
             raise MediaError(
@@ -366,33 +375,38 @@ def audio_windows(path: Path | str, window_s: float, hop_s: float) -> Iterator[A
         return
     size = max(1, round(window_s * SAMPLE_RATE))
     hop = max(1, round(hop_s * SAMPLE_RATE))
-    buffer = np.zeros(0, dtype=np.float32)
-    buffer_start = 0  # sample index of buffer[0], counted from the first decoded sample
+    pending: list[NDArray[np.float32]] = []  # decoded chunks not yet joined: joining once a
+    pending_count = 0  # window is complete keeps the copying proportional to the sound
+    start = 0  # sample index of the first pending sample, counted from the first decoded one
     skip = 0  # samples still to drop when the hop is longer than a window
     last_end = 0  # end (sample index) of the last full window yielded
-    emitted = False
     offset = 0.0
     for offset, chunk in _resampled(path):
         if skip:
             dropped = min(skip, len(chunk))
-            chunk, skip, buffer_start = chunk[dropped:], skip - dropped, buffer_start + dropped
-        buffer = np.concatenate((buffer, chunk)) if len(buffer) else chunk
+            chunk, skip, start = chunk[dropped:], skip - dropped, start + dropped
+        pending.append(chunk)
+        pending_count += len(chunk)
+        if pending_count < size:
+            continue
+        buffer = np.concatenate(pending)
         while len(buffer) >= size:
-            yield _window(offset, buffer_start, buffer[:size])
-            emitted, last_end = True, buffer_start + size
+            yield _window(offset, start, buffer[:size])
+            last_end = start + size
             dropped = min(hop, len(buffer))
-            buffer, buffer_start, skip = buffer[dropped:], buffer_start + dropped, hop - dropped
-    end = buffer_start + len(buffer)
-    if emitted:
-        if len(buffer) * 2 >= size and end > last_end:
-            yield _window(offset, buffer_start, buffer)
-    elif len(buffer) >= SAMPLE_RATE:
-        yield _window(offset, buffer_start, buffer)
+            buffer, start, skip = buffer[dropped:], start + dropped, hop - dropped
+        pending, pending_count = [buffer], len(buffer)
+    rest = np.concatenate(pending) if pending else np.zeros(0, dtype=np.float32)
+    if last_end:
+        if len(rest) * 2 >= size and start + len(rest) > last_end:
+            yield _window(offset, start, rest)
+    elif len(rest) >= SAMPLE_RATE:
+        yield _window(offset, start, rest)
 
 
 def _window(offset: float, start: int, samples: NDArray[np.float32]) -> AudioWindow:
     return AudioWindow(
         start_s=offset + start / SAMPLE_RATE,
         end_s=offset + (start + len(samples)) / SAMPLE_RATE,
-        samples=np.ascontiguousarray(samples, dtype=np.float32),
+        samples=np.array(samples, dtype=np.float32),  # a copy: windows overlap
     )

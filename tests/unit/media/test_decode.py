@@ -22,7 +22,14 @@ from likeness.media.decode import (
     frames,
     kind_of,
 )
-from tests.media_samples import solid, speak, tone, video_from_images, write_wav
+from tests.media_samples import (
+    solid,
+    speak,
+    tone,
+    turned_for_display,
+    video_from_images,
+    write_wav,
+)
 
 RED, GREEN, BLUE = (220, 20, 20), (20, 220, 20), (20, 20, 220)
 SENTENCE = "Scanning this recording for voices takes a few windows of sound, one after another."
@@ -143,6 +150,15 @@ def test_the_first_frame_at_or_after_each_sample_time_is_kept(media: dict[str, P
     assert len(list(frames(media["silent_mp4"], every_s=0.01))) == 30
 
 
+def test_a_video_marked_for_display_turned_is_turned(tmp_path: Path) -> None:
+    portrait = np.ascontiguousarray(data.astronaut()[:, 100:400])  # 512 high, 300 wide
+    stored = np.ascontiguousarray(np.rot90(portrait, 1))  # on its side, as a phone stores it
+    video = turned_for_display(video_from_images(tmp_path, [(0.0, stored)], None, "phone"))
+    (frame,) = frames(video, every_s=1.0)
+    assert frame.rgb.shape == (512, 300, 3)
+    assert np.abs(frame.rgb.astype(int) - portrait.astype(int)).mean() < 8
+
+
 def test_an_audio_file_has_no_frames(media: dict[str, Path]) -> None:
     assert list(frames(media["wav"], every_s=1.0)) == []
 
@@ -207,6 +223,14 @@ def test_window_boundaries(
     assert [(round(w.start_s, 4), round(w.end_s, 4)) for w in windows] == spans
     for window in windows:
         assert len(window.samples) == round((window.end_s - window.start_s) * SAMPLE_RATE)
+
+
+def test_windows_do_not_share_memory(tmp_path: Path) -> None:
+    path = write_wav(tmp_path / "tone.wav", tone(6.0))
+    first, second, *_ = audio_windows(path, window_s=4.0, hop_s=2.0)
+    before = second.samples.copy()
+    first.samples[:] = 0  # a consumer scaling a window in place
+    assert np.array_equal(second.samples, before)
 
 
 def test_a_hop_longer_than_the_window_leaves_gaps(tmp_path: Path) -> None:
