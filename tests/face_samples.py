@@ -55,8 +55,9 @@ def portraits() -> dict[str, np.ndarray]:
     people = {
         "collins": _crop(skimage.data.astronaut(), (175, 76, 265, 166), 0.9),
         "hopper": np.asarray(
-            Image.open(Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg")
-            .convert("RGB")
+            Image.open(
+                Path(matplotlib.get_data_path()) / "sample_data" / "grace_hopper.jpg"
+            ).convert("RGB")
         ),
         "hanks": np.asarray(
             Image.open(faces / "Tom_Hanks_54745.png").convert("RGB").resize((224, 224))

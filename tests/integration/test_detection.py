@@ -76,10 +76,10 @@ def test_enrolment_embeds_each_face_replica_once_and_again_when_its_assets_chang
     with world.uow() as uow:
         first = enrol(uow, UNION, scanner, _clock)
     faces = {e.replica: e.faces for e in first.enrolled}
-    assert faces == {"D1": 1, "D2": 0, "D3": 1, "D4": 1}  # D2 has no asset yet
+    assert faces == {"D1": 1, "D2": 0, "D3": 1, "D4": 1, "V7": 0}  # D2, V7: no asset yet
     with world.uow() as uow:
         again = enrol(uow, UNION, scanner, _clock)
-    assert again.enrolled == [] and again.current == 4
+    assert again.enrolled == [] and again.current == 5
     extra = save(augment(people["collins"], "mirror"), tmp_path / "more" / "d1-mirror.png")
     with world.uow() as uow:
         replica_assets.register_asset(uow, OPERATOR, "D1", extra)
@@ -188,8 +188,14 @@ def test_a_tampered_credential_is_reported_invalid(world, people, tmp_path):
     signed = tmp_path / "signed.png"
     with world.uow() as uow:
         credential_output(
-            uow, OPERATOR, world.scanner(), 1, source, signed,
-            installation="localhost/likeness", clock=_clock,
+            uow,
+            OPERATOR,
+            world.scanner(),
+            1,
+            source,
+            signed,
+            installation="localhost/likeness",
+            clock=_clock,
         )
     data = bytearray(signed.read_bytes())
     at = data.find(b"org.likeness.use")

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import delete, func, insert, select, update
 
+from likeness.bootstrap import ensure_c2pa_identity
 from likeness.cli.main import _demo_document
 from likeness.compensation.residuals.engines import DuckDBEngine
 from likeness.compensation.residuals.run import run_residuals
@@ -24,6 +25,7 @@ from likeness.services import accounts, consent_answers, payments, registry, rep
 from likeness.services import strikes as strike_service
 from likeness.services.consents import revoke_consent
 from likeness.services.demo import load_demo
+from likeness.services.detection import detect
 from likeness.services.ledger_audit import (
     AGGREGATED,
     AUDITED,
@@ -31,9 +33,11 @@ from likeness.services.ledger_audit import (
     AuditReport,
     audit_ledger,
 )
+from likeness.services.outputs import register_output
 from likeness.services.residuals import record_residual_run
 from likeness.storage import tables as t
 from tests.collaborators import CHEAP_HASHER, DEPS
+from tests.face_samples import augment, portraits, save
 
 NOW = dt.datetime(2026, 11, 30, 12, 0, tzinfo=dt.UTC)
 UNION = Principal.parse("union")
@@ -127,6 +131,17 @@ def rich(demo, shared_scenarios, tmp_path: Path):
     scan.write_bytes(b"v 0 0 0\n" * 100)
     with c.uow() as uow:
         replica_assets.register_asset(uow, OPERATOR, "D1", scan)
+    # SPEC §13: an enrolment, a registered output and a finding
+    ensure_c2pa_identity(c)
+    people = portraits()
+    face = save(people["collins"], tmp_path / "faces" / "dana.png")
+    with c.uow() as uow:
+        replica_assets.register_asset(uow, OPERATOR, "D4", face)
+    with c.uow() as uow:
+        register_output(uow, OPERATOR, 1, scan, clock=lambda: NOW)
+    leak = save(augment(people["collins"], "jpeg-30"), tmp_path / "found" / "leak.jpg")
+    report = detect(c.uow, UNION, c.scanner(), [leak], c.thresholds(), lambda: NOW)
+    assert [len(f.findings) for f in report.files] == [1]
     return c
 
 

@@ -29,7 +29,7 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from likeness.errors import InvalidInputError
+from likeness.errors import MediaError as UnreadableMedia
 
 __all__ = [
     "SAMPLE_RATE",
@@ -56,10 +56,11 @@ _PILLOW_NOT_IMAGES = frozenset({"MPEG"})
 _TIME_EPSILON = 1e-6
 
 
-class MediaError(InvalidInputError):
+class MediaError(UnreadableMedia):
     """A file this scanner cannot read: ``str(error)`` is one line, ``path: what is wrong``.
 
-    An :class:`~likeness.errors.InvalidInputError`, so entrypoints report it like any bad input;
+    A :class:`likeness.errors.MediaError` (an ``InvalidInputError``), so the services catch it
+    and entrypoints report it like any bad input;
     ``path`` and ``reason`` are kept for a scanner that lists the files it skipped.
     """
 

@@ -8,26 +8,28 @@ Models load on first use (a scan of pictures never loads the voice model). Index
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
+import likeness.media.decode as decode
 from likeness.domain.findings import MatchMedium
 from likeness.domain.replicas import Medium
 from likeness.errors import InvalidInputError
-from likeness.errors import MediaError as UnreadableMedia
-from likeness.media import decode
 from likeness.media.credential_keys import load_signing_identity
 from likeness.media.credentials import UseCredential, read_credential, sign_output
 from likeness.media.faces import FACE_DIMENSIONS, FACE_MODEL, FaceEmbedder
 from likeness.media.index import Fingerprint, VectorIndex
-from likeness.media.voice import VOICE_MODEL, VoiceEmbedder
+from likeness.media.voice import VOICE_MODEL, VoiceEmbedder, voice_print
 from likeness.services.detection_ports import Credential, IndexHit, Observation, Vector
 
 VOICE_DIMENSIONS = 256
+#: the models, loaded once per process and shared (each serialises its own calls)
+_FACE_MODELS: dict[int, FaceEmbedder] = {}
+_VOICE_MODELS: list[VoiceEmbedder] = []
+_LOADING = threading.Lock()
 #: reference faces taken from a video asset at most (one per sampled frame)
 MAX_REFERENCE_FRAMES = 10
 
@@ -41,13 +43,6 @@ class ScanOptions:
     window_s: float = 3.0
     hop_s: float = 1.5
     upsample: int = 1
-
-
-def _translated(path: Path, call: Callable[[], Any]) -> Any:
-    try:
-        return call()
-    except decode.MediaError as exc:
-        raise UnreadableMedia(str(exc)) from exc
 
 
 class Scanner:
@@ -71,40 +66,35 @@ class Scanner:
 
     @property
     def faces(self) -> FaceEmbedder:
-        """The face model, loaded on first use."""
+        """The face model, loaded on first use (once per process)."""
         if self._faces is None:
-            self._faces = FaceEmbedder(self.options.upsample)
+            with _LOADING:
+                upsample = self.options.upsample
+                if upsample not in _FACE_MODELS:
+                    _FACE_MODELS[upsample] = FaceEmbedder(upsample)
+                self._faces = _FACE_MODELS[upsample]
         return self._faces
 
     @property
     def voices(self) -> VoiceEmbedder:
-        """The voice model, loaded on first use."""
+        """The voice model, loaded on first use (once per process: it takes a second or two)."""
         if self._voices is None:
-            self._voices = VoiceEmbedder()
+            with _LOADING:
+                if not _VOICE_MODELS:
+                    _VOICE_MODELS.append(VoiceEmbedder())
+                self._voices = _VOICE_MODELS[0]
         return self._voices
 
     # ---- reading media -----------------------------------------------------------------------
 
     def _kind(self, path: Path) -> decode.MediaKind:
-        kind: decode.MediaKind = _translated(path, lambda: decode.kind_of(path))
-        return kind
+        return decode.kind_of(path)
 
     def _frames(self, path: Path, every_s: float) -> Iterator[decode.Frame]:
-        iterator = iter(_translated(path, lambda: decode.frames(path, every_s)))
-        while True:
-            frame = _translated(path, lambda: next(iterator, None))
-            if frame is None:
-                return
-            yield frame
+        return decode.frames(path, every_s)
 
     def _windows(self, path: Path) -> Iterator[decode.AudioWindow]:
-        o = self.options
-        iterator = iter(_translated(path, lambda: decode.audio_windows(path, o.window_s, o.hop_s)))
-        while True:
-            window = _translated(path, lambda: next(iterator, None))
-            if window is None:
-                return
-            yield window
+        return decode.audio_windows(path, self.options.window_s, self.options.hop_s)
 
     def reference(self, path: Path, media: Collection[Medium]) -> list[tuple[MatchMedium, Vector]]:
         """A reference picture gives its largest face; a video one face per sampled frame
@@ -124,8 +114,7 @@ class Scanner:
                 v for w in self._windows(path) if (v := self.voices.embed(w.samples)) is not None
             ]
             if voices:
-                mean = np.mean(np.vstack(voices), axis=0)
-                found.append((MatchMedium.VOICE, (mean / np.linalg.norm(mean)).astype(np.float32)))
+                found.append((MatchMedium.VOICE, voice_print(voices)))
         return found
 
     def observe(self, path: Path) -> Iterator[Observation]:

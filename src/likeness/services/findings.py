@@ -35,37 +35,48 @@ def _performer_of_use(uow: UnitOfWork, use_id: int) -> tuple[str | None, str | N
 
 def coverage(uow: UnitOfWork, sha256: str, credential: Credential, performer: str) -> Coverage:
     """Whether ``performer``'s likeness in the file (its SHA-256 and checked credential) is
-    covered by a recorded use, and how; or why not."""
+    covered by a recorded use, and how (its manifest first, then its registered digest); or
+    why not."""
+    manifest = _by_manifest(uow, credential, performer)
+    if manifest is not None and manifest.covered:
+        return manifest
     for use_id in uow.detection.uses_with_output(sha256):
         _, whose = _performer_of_use(uow, use_id)
         if whose == performer:
             return Coverage(True, f"registered as an output of use {use_id}", use_id, "output")
-    if credential.state == "valid":
-        claimed = credential.use.get("use")
-        if not isinstance(claimed, int):
-            return Coverage(False, "its C2PA credential names no use")
-        replica, whose = _performer_of_use(uow, claimed)
-        if replica is None:
-            return Coverage(False, f"its C2PA credential names use {claimed}, not recorded here")
-        if credential.use.get("replica") != replica:
-            return Coverage(
-                False,
-                f"its C2PA credential names replica {credential.use.get('replica')!r} for use"
-                f" {claimed}, which is of replica {replica}",
-            )
-        if whose == performer:
-            return Coverage(True, f"its C2PA credential names use {claimed}", claimed, "manifest")
-        return Coverage(
-            False, f"its C2PA credential names use {claimed}, of another performer's replica"
-        )
-    if credential.state == "invalid":
-        why = "; ".join(credential.problems) or "it does not validate"
-        return Coverage(False, f"its C2PA credential is invalid: {why}")
+    if manifest is not None:
+        return manifest
     return Coverage(
         False,
         "it carries no Likeness credential and its SHA-256 is not registered as the output of"
         " a recorded use",
     )
+
+
+def _by_manifest(uow: UnitOfWork, credential: Credential, performer: str) -> Coverage | None:
+    """What the file's C2PA credential says for ``performer`` (None: it carries none)."""
+    if credential.state == "invalid":
+        why = "; ".join(credential.problems) or "it does not validate"
+        return Coverage(False, f"its C2PA credential is invalid: {why}")
+    if credential.state != "valid":
+        return None
+    claimed = credential.use.get("use")
+    if not isinstance(claimed, int):
+        return Coverage(False, "its C2PA credential names no use")
+    replica, whose = _performer_of_use(uow, claimed)
+    if replica is None:
+        return Coverage(False, f"its C2PA credential names use {claimed}, not recorded here")
+    if credential.use.get("replica") != replica:
+        return Coverage(
+            False,
+            f"its C2PA credential names replica {credential.use.get('replica')!r} for use"
+            f" {claimed}, which is of replica {replica}",
+        )
+    if whose != performer:
+        return Coverage(
+            False, f"its C2PA credential names use {claimed}, of another performer's replica"
+        )
+    return Coverage(True, f"its C2PA credential names use {claimed}", claimed, "manifest")
 
 
 def takedown_draft(finding: Finding, performer_name: str, source: str | None) -> str:

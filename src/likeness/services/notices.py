@@ -233,7 +233,8 @@ def finding_notices(
         "sha256": finding.sha256,
         "medium": finding.medium.value,
         "replica": finding.replica,
-        "time_s": finding.time_s,
+        "time_ms": round(finding.time_s * 1000),
+        "time": format_time(finding.time_s),
         "score": str(finding.score),
         "source": source,
     }

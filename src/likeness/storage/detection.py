@@ -131,8 +131,11 @@ class SqlDetectionRepository:
 
     def vectors(self, medium: MatchMedium) -> Iterator[tuple[int, Vector]]:
         """Every embedding of the medium, by id (streamed)."""
-        rows = self._conn.execution_options(yield_per=10_000).execute(
-            select(_E.id, _E.vector).where(_E.medium == str(medium)).order_by(_E.id)
+        rows = self._conn.execute(
+            select(_E.id, _E.vector)
+            .where(_E.medium == str(medium))
+            .order_by(_E.id)
+            .execution_options(yield_per=10_000)  # on the statement: never the connection's
         )
         for row in rows:
             yield int(row.id), vector_of(row.vector)
