@@ -16,11 +16,13 @@ from likeness.asgi import create_app
 from likeness.bootstrap import Container
 from likeness.cli.main import _demo_document
 from likeness.config import Settings
+from likeness.domain.findings import Coverage, Match, MatchMedium
 from likeness.domain.principals import OPERATOR
 from likeness.domain.strikes import Strike
 from likeness.ledger.heads import ensure_signing_key
 from likeness.services import accounts, tokens
 from likeness.services.demo import load_demo
+from likeness.services.findings import record_finding
 from likeness.services.strikes import declare_strike
 from likeness.storage.database import make_engine, upgrade
 from tests.collaborators import CHEAP_HASHER, DEPS
@@ -63,6 +65,20 @@ def build_template(home: Path) -> dict[str, str]:
     secrets_by_role: dict[str, str] = {}
     with container.uow() as uow:
         load_demo(uow, OPERATOR, _demo_document(), deps=DEPS, hasher=CHEAP_HASHER)
+        # findings (SPEC §13) about Dana (1), Ruth Calder (2) and Sam (3), made without the models
+        for performer, replica in (("P1", "D1"), ("P3", "D3"), ("P2", "D2")):
+            match = Match(
+                f"/media/{replica}.png",
+                "ab" * 32,
+                1.5,
+                MatchMedium.FACE,
+                performer,
+                replica,
+                0.3,
+                0.5,
+                Coverage(False, "it carries no Likeness credential"),
+            )
+            record_finding(uow, OPERATOR, match, NOW)
         # an open strike for the end-strike route (the demo's own one has ended)
         declare_strike(uow, OPERATOR, Strike(None, dt.date(2027, 5, 1)))
         for role, (kind, party) in PARTIES.items():

@@ -290,3 +290,27 @@ def union_report(path: str) -> Route:
 def listed(path: str) -> Route:
     """A list of what the caller sees (possibly empty): 200 for every signed-in role."""
     return Route(lambda r, c, i: ("GET", path, None), lambda r, c: 401 if r == "anonymous" else 200)
+
+
+#: the demo installation's findings (SPEC §13): 1 about P1, 2 about P3, 3 about P2
+FINDING = {"performer": 1, "representative": 2, "union": 1}
+
+
+def finding_id(role: str, case: str) -> int:
+    if case == "missing":
+        return 9999
+    return 3 if case == "other" else FINDING.get(role, 1)
+
+
+def sees_finding(role: str, case: str) -> bool:
+    """A finding is shown to the performer (and representative) it is about and the union."""
+    return role == "union" or (case == "own" and role in ("performer", "representative"))
+
+
+def expect_output(role: str, case: str) -> int:
+    """Registering an output of a use: the producer of the use's production only."""
+    if role == "anonymous":
+        return 401
+    if case == "missing" or not sees_personal(role, case):
+        return 404
+    return 201 if role == "producer" else 403

@@ -31,6 +31,8 @@ from tests.e2e.matrix_cases import (
     create,
     decide,
     expect_give,
+    expect_output,
+    finding_id,
     line_id,
     listed,
     other_replica,
@@ -40,6 +42,7 @@ from tests.e2e.matrix_cases import (
     read,
     request_action,
     request_id,
+    sees_finding,
     sees_performer,
     sees_personal,
     union_report,
@@ -128,6 +131,20 @@ MATRIX: dict[tuple[str, str], Route] = {
     ),
     ("POST", "/v1/consent-requests/{request_id}/withdraw"): request_action("withdraw", {}),
     ("GET", "/v1/notices"): listed("/v1/notices"),
+    ("GET", "/v1/findings"): listed("/v1/findings"),
+    ("GET", "/v1/findings/{finding_id}"): Route(
+        lambda r, c, i: ("GET", f"/v1/findings/{finding_id(r, c)}", None), read(sees_finding)
+    ),
+    ("POST", "/v1/uses/{use_id}/outputs"): Route(
+        lambda r, c, i: (
+            "POST",
+            "/v1/uses/"
+            + str(9999 if c == "missing" else use_id(i, pick(USE_OF, r, c, "P4", "P99")))
+            + "/outputs",
+            {"sha256": "0" * 64},
+        ),
+        expect_output,
+    ),
     ("POST", "/v1/decisions"): decide("/v1/decisions", lambda b: b, 200),
     ("POST", "/v1/decisions/batch"): decide(
         "/v1/decisions/batch", lambda b: {"requests": [b, {**b, "id": "QY"}]}, 200

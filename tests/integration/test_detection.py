@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 from pathlib import Path
 
+import numpy as np
 import pytest
 from sqlalchemy import func, select
 
@@ -97,7 +98,7 @@ def test_enrolment_embeds_each_face_replica_once_and_again_when_its_assets_chang
 
 def test_an_asset_with_no_face_is_skipped_with_its_reason(world, tmp_path):
     blank = tmp_path / "blank.png"
-    save(__import__("numpy").full((200, 200, 3), 128, dtype="uint8"), blank)
+    save(np.full((200, 200, 3), 128, dtype="uint8"), blank)
     with world.uow() as uow:
         replica_assets.register_asset(uow, OPERATOR, "D2", blank)
     with world.uow() as uow:
@@ -277,3 +278,70 @@ def test_the_ledger_audit_covers_enrolments_outputs_and_findings(world, people, 
     assert [(d.table, d.field, d.ledger, d.stored) for d in report.differences] == [
         ("findings", "replica_id", "D1", "D4")
     ]
+
+
+@pytest.fixture(scope="module")
+def voices(tmp_path_factory) -> dict[str, Path]:
+    """espeak-ng voices: Rosa's voice (en-us+f2) saying the enrolment sentences, and the
+    probe sentences said by her voice and by the two other voices closest to it."""
+    from tests.media_samples import ENROLMENT_SENTENCES, PROBE_SENTENCES, speak
+
+    folder = tmp_path_factory.mktemp("voices")
+    made = {
+        f"enrol{n}": speak(folder, "en-us+f2", text, f"enrol{n}")
+        for n, text in enumerate(ENROLMENT_SENTENCES)
+    }
+    probe = " ".join(PROBE_SENTENCES)
+    for name, voice in (
+        ("rosa", "en-us+f2"),
+        ("other-f4", "en-us+f4"),
+        ("other-anika", "en-us+anika"),
+    ):
+        made[name] = speak(folder, voice, probe, name)
+    return made
+
+
+def test_an_enrolled_voice_is_found_in_other_sentences_and_other_voices_are_not(
+    world, voices, people, tmp_path
+):
+    for n in range(3):
+        with world.uow() as uow:
+            replica_assets.register_asset(uow, OPERATOR, "V7", voices[f"enrol{n}"])
+    scan = tmp_path / "scan"
+    scan.mkdir()
+    for name in ("rosa", "other-f4", "other-anika"):
+        shutil.copyfile(voices[name], scan / f"{name}.wav")
+    report = _detect(world, scan)
+    assert ("V7", 0, 3, 0) in [
+        (e.replica, e.faces, e.voices, len(e.skipped)) for e in report.enrolment.enrolled
+    ]
+    heard = {(Path(m.file).name, m.performer, m.medium) for m in report.matches}
+    assert heard == {("rosa.wav", "P7", MatchMedium.VOICE)}
+    times = [m.time_s for m in report.matches]
+    assert len(times) >= 4 and times == sorted(times)  # windows across the whole recording
+    assert all(m.score >= 0.845 for m in report.matches)
+    ((finding, new),) = report.files[
+        [Path(f.file).name for f in report.files].index("rosa.wav")
+    ].findings
+    assert new and finding.medium is MatchMedium.VOICE and finding.time_s == times[0]
+
+
+def test_a_video_is_scanned_for_faces_in_its_frames_and_voices_in_its_sound(
+    world, voices, people, tmp_path
+):
+    from tests.media_samples import video_from_images
+
+    for n in range(3):
+        with world.uow() as uow:
+            replica_assets.register_asset(uow, OPERATOR, "V7", voices[f"enrol{n}"])
+    ruth = people["t1-0"][:278, :260]  # even sides, as H.264 wants
+    blank = np.full_like(ruth, 40)
+    clip = video_from_images(
+        tmp_path, [(0.0, blank), (2.0, ruth), (4.0, blank)], voices["rosa"], "clip.mp4"
+    )
+    report = _detect(world, clip)
+    seen = sorted({(m.medium.value, m.performer) for m in report.matches})
+    assert seen == [("face", "P3"), ("voice", "P7")]
+    face_times = sorted(m.time_s for m in report.matches if m.medium is MatchMedium.FACE)
+    assert face_times and 2.0 <= face_times[0] < 4.0
+    assert {f.replica for f, _ in report.files[0].findings} == {"D3", "V7"}

@@ -60,6 +60,7 @@ PERSONAL = {
     RecordKind.NOTICE,
     RecordKind.STATEMENT,
     RecordKind.LEDGER_ENTRY,
+    RecordKind.FINDING,  # SPEC §13: shown to the performer and the union
 }
 PRODUCERS = {
     RecordKind.PRODUCER,
@@ -97,6 +98,7 @@ PRODUCER_WRITES = {
     Action.REPORT_VIEWERSHIP,
     Action.RUN_RESIDUALS,
     Action.MARK_PAID,
+    Action.REGISTER_OUTPUT,  # SPEC §13: credential or register its uses' outputs
 }
 
 
@@ -109,8 +111,14 @@ def expected_allowed(who: str, action: Action, kind: RecordKind, own: bool) -> b
     if who == "producer":
         return action in PRODUCER_WRITES and kind is not RecordKind.PERFORMER
     if who == "union":
-        # strikes (SPEC §10), and correcting a pay line by a reversing line (SPEC §12)
-        return action in (Action.DECLARE_STRIKE, Action.END_STRIKE, Action.CORRECT_PAY_LINE)
+        # strikes (SPEC §10), correcting a pay line by a reversing line (SPEC §12), and
+        # scanning media for its members' likeness (SPEC §13)
+        return action in (
+            Action.DECLARE_STRIKE,
+            Action.END_STRIKE,
+            Action.CORRECT_PAY_LINE,
+            Action.DETECT,
+        )
     if who == "admin":
         return action is Action.MANAGE_ACCOUNTS
     return action in CONSENT_ACTIONS

@@ -25,6 +25,7 @@ from likeness.errors import InvalidInputError
 from likeness.services.access import Action, RecordKind, require
 from likeness.services.decisions import request_record
 from likeness.services.detection_ports import OutputSigner
+from likeness.services.records import acts_for
 from likeness.services.unit_of_work import UnitOfWork
 from likeness.services.use_queries import get_use
 
@@ -49,6 +50,7 @@ def _writable_use(uow: UnitOfWork, principal: Principal, use_id: int) -> UseReco
         Action.REGISTER_OUTPUT,
         request_record(uow, record.request, RecordKind.USE),
         f"use {use_id} does not exist",
+        acts_for=acts_for(uow, principal),
     )
     return record
 
