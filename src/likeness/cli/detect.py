@@ -14,7 +14,7 @@ from likeness.cli._output import err_console, print_json, print_table
 from likeness.cli._principal import current
 from likeness.interchange.findings import finding_json, match_json
 from likeness.services.detection import DetectionReport, detect, media_files
-from likeness.services.enrolment import EnrolmentReport, enrol
+from likeness.services.enrolment import EnrolmentReport, enrol, require_detection
 from likeness.services.findings import get_finding, list_findings
 
 finding_app = typer.Typer(
@@ -71,6 +71,7 @@ def detect_command(
     draft. Replicas whose assets changed are enrolled again first. Exits 1 when there is a
     finding or a file could not be read."""
     container = bootstrap()
+    require_detection(current())  # before a progress bar is drawn
     files = list(media_files(paths))
     with Progress(
         TextColumn("scanning"),

@@ -1,7 +1,11 @@
-"""Matches and findings (SPEC §13) as JSON, the same in the CLI and the API."""
+"""Matches and findings (SPEC §13) as JSON, the same in the CLI and the API.
+
+Times and scores are exact decimals (rounded to the millisecond and to 4 places), as every
+number in a Likeness document is: never a binary float."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from likeness.domain.findings import Finding, Match, format_time
@@ -12,14 +16,14 @@ def match_json(match: Match) -> dict[str, Any]:
     return {
         "file": match.file,
         "sha256": match.sha256,
-        "time_s": round(match.time_s, 3),
+        "time_s": _exact(match.time_s, 3),
         "time": format_time(match.time_s),
         "medium": match.medium.value,
         "performer": match.performer,
         "replica": match.replica,
-        "score": round(match.score, 4),
+        "score": _exact(match.score, 4),
         "measure": match.measure,
-        "threshold": match.threshold,
+        "threshold": _exact(match.threshold, 4),
         "covered": match.coverage.covered,
         "reason": match.coverage.reason,
         "use": match.coverage.use,
@@ -36,11 +40,20 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "medium": finding.medium.value,
         "performer": finding.performer,
         "replica": finding.replica,
-        "time_s": finding.time_s,
+        "time_s": _exact(finding.time_s, 3),
         "time": format_time(finding.time_s),
-        "score": finding.score,
+        "score": _exact(finding.score, 4),
         "reason": finding.reason,
         "found_at": finding.found_at,
         "found_by": finding.found_by,
         "ledger_index": finding.ledger_index,
     }
+
+
+def _exact(value: float, places: int) -> Decimal:
+    """``value`` rounded to ``places`` as a decimal.
+
+    >>> _exact(0.28417174, 4), _exact(2.0, 3)
+    (Decimal('0.2842'), Decimal('2.000'))
+    """
+    return Decimal(f"{value:.{places}f}")

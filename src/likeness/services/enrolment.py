@@ -47,8 +47,7 @@ def require_detection(principal: Principal) -> None:
     if not permission.allowed:
         raise ForbiddenError(
             f"{principal.actor} may not scan media for likeness (the union and the operator"
-            " do, SPEC §13)",
-            errors=permission.reasons,
+            " do, SPEC §13)"
         )
 
 

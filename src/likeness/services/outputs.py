@@ -49,7 +49,7 @@ def _writable_use(uow: UnitOfWork, principal: Principal, use_id: int) -> UseReco
         principal,
         Action.REGISTER_OUTPUT,
         request_record(uow, record.request, RecordKind.USE),
-        f"use {use_id} does not exist",
+        f"use {use_id} does not exist (expected the id of a recorded use)",
         acts_for=acts_for(uow, principal),
     )
     return record
