@@ -117,6 +117,8 @@ class Finding:
     found_by: str
     id: int | None = None
     ledger_index: int | None = None
+    #: where the file was found (a web address), when the scan was told
+    source: str | None = None
 
     def __post_init__(self) -> None:
         if self.found_at.utcoffset() is None:

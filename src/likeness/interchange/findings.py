@@ -44,6 +44,7 @@ def finding_json(finding: Finding) -> dict[str, Any]:
         "time": format_time(finding.time_s),
         "score": _exact(finding.score, 4),
         "reason": finding.reason,
+        "source": finding.source,
         "found_at": finding.found_at,
         "found_by": finding.found_by,
         "ledger_index": finding.ledger_index,

@@ -79,9 +79,9 @@ def _by_manifest(uow: UnitOfWork, credential: Credential, performer: str) -> Cov
     return Coverage(True, f"its C2PA credential names use {claimed}", claimed, "manifest")
 
 
-def takedown_draft(finding: Finding, performer_name: str, source: str | None) -> str:
+def takedown_draft(finding: Finding, performer_name: str) -> str:
     """A takedown notice, ready to be completed and sent to whoever hosts the file."""
-    where = source or finding.file
+    where = finding.source or finding.file
     return (
         "TAKEDOWN NOTICE (draft)\n"
         f"Re: {where}\n\n"
@@ -121,6 +121,7 @@ def record_finding(
         reason=match.coverage.reason,
         found_at=at,
         found_by=principal.actor,
+        source=source,
     )
     finding_id = uow.detection.add_finding(finding)
     index = uow.ledger.append(
@@ -136,13 +137,14 @@ def record_finding(
             "time_ms": round(finding.time_s * 1000),
             "score": str(finding.score),
             "reason": finding.reason,
+            "source": source,
         },
     )
     uow.detection.set_finding_ledger_index(finding_id, index)
     finding = replace(finding, id=finding_id, ledger_index=index)
     performer = uow.performers.get(finding.performer)
     name = performer.name if performer is not None else finding.performer
-    finding_notices(uow, finding, name, takedown_draft(finding, name, source), source)
+    finding_notices(uow, finding, name, takedown_draft(finding, name), source)
     return finding, True
 
 
@@ -166,14 +168,30 @@ def get_finding(uow: UnitOfWork, principal: Principal, finding_id: int) -> Findi
     return finding
 
 
+def draft_for(uow: UnitOfWork, principal: Principal, finding_id: int) -> tuple[Finding, str]:
+    """A finding ``principal`` may see and its takedown notice draft."""
+    finding = get_finding(uow, principal, finding_id)
+    performer = uow.performers.get(finding.performer)
+    name = performer.name if performer is not None else finding.performer
+    return finding, takedown_draft(finding, name)
+
+
 def list_findings(
-    uow: UnitOfWork, principal: Principal, *, limit: int = 100, offset: int = 0
+    uow: UnitOfWork,
+    principal: Principal,
+    *,
+    limit: int = 100,
+    offset: int = 0,
+    performer: str | None = None,
 ) -> Page[Finding]:
-    """The findings ``principal`` may see, newest first."""
+    """The findings ``principal`` may see (about ``performer`` only, when given), newest
+    first."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InvalidInputError(f"limit {limit} is out of range (expected 1 to {MAX_LIMIT})")
     if offset < 0:
         raise InvalidInputError(f"offset {offset} is negative (expected 0 or more)")
     performers = performers_seen(principal, acts_for(uow, principal))
+    if performer is not None:
+        performers = frozenset({performer}) if performers is None else performers & {performer}
     items, total = uow.detection.findings(performers, limit=limit, offset=offset)
     return Page(items, total, limit, offset)

@@ -50,6 +50,7 @@ def _finding(state: Expected, index: int, actor: str, r: Record) -> None:
             "time_ms": int(r["time_ms"]),
             "score": float(r["score"]),
             "reason": r["reason"],
+            "source": r.get("source"),
             "found_by": actor,
             "ledger_index": index,
         },

@@ -57,6 +57,7 @@ def _finding(row: Row[Any]) -> Finding:
         found_by=row.found_by,
         id=row.id,
         ledger_index=row.ledger_index,
+        source=row.source,
     )
 
 
@@ -204,6 +205,7 @@ class SqlDetectionRepository:
                 time_ms=round(finding.time_s * 1000),
                 score=finding.score,
                 reason=finding.reason,
+                source=finding.source,
                 found_at=_naive(finding.found_at),
                 found_by=finding.found_by,
             )

@@ -77,6 +77,8 @@ findings = Table(
     Column("time_ms", BigInteger, nullable=False),
     Column("score", Float, nullable=False),
     Column("reason", Text, nullable=False),
+    # where the file was found, as the scan was told (a web address), for the takedown
+    Column("source", Text, nullable=True),
     Column("found_at", DateTime, nullable=False),
     Column("found_by", String(200), nullable=False),
     Column("ledger_index", BigInteger, nullable=True),

@@ -15,6 +15,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
 from likeness.deps import ContainerDep
+from likeness.domain.findings import format_time
 from likeness.domain.principals import Principal, Role
 from likeness.errors import Error, NotFoundError
 from likeness.services.unit_of_work import UnitOfWork
@@ -132,6 +133,7 @@ def install_filters(templates: Jinja2Templates) -> None:
     templates.env.filters["day"] = human_date
     templates.env.filters["money"] = money
     templates.env.filters["words"] = words
+    templates.env.filters["media_time"] = format_time
 
 
 def only_for(principal: Principal, role: Role) -> None:

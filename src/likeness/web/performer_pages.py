@@ -41,7 +41,7 @@ router = APIRouter(include_in_schema=False)
 FORM_ERRORS = (InvalidInputError, ConflictError, ForbiddenError)
 
 
-def _subject(uow: UnitOfWork, principal: Any, performer_id: str) -> dict[str, Any]:
+def subject_of(uow: UnitOfWork, principal: Any, performer_id: str) -> dict[str, Any]:
     """The performer as the visitor sees them; a producer (who sees only a name) gets 404 too:
     these pages are the performer's own."""
     permission = registry.see_performer(uow, principal, performer_id)
@@ -71,7 +71,7 @@ def _requests_page(
     errors: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    person = _subject(uow, principal, performer_id)
+    person = subject_of(uow, principal, performer_id)
     found = consent_requests.list_requests(uow, principal, deps=container.deps)
     mine = [consent_requests.request_document(r) for r in found if r.about == performer_id]
     return render(
@@ -172,7 +172,7 @@ def _consents_page(
     errors: dict[str, Any] | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    person = _subject(uow, principal, performer_id)
+    person = subject_of(uow, principal, performer_id)
     overview = performer_overview(uow, principal, performer_id, deps=container.deps)
     return render(
         request,
@@ -269,7 +269,7 @@ def uses_page(
     request: Request, performer_id: str, uow: ReadUow, principal: PortalPrincipal
 ) -> HTMLResponse:
     """Every recorded decision about my likeness, newest first: uses and denied attempts."""
-    person = _subject(uow, principal, performer_id)
+    person = subject_of(uow, principal, performer_id)
     records = every(
         lambda limit, offset: use_queries.performer_uses(
             uow, principal, performer_id, limit=limit, offset=offset
@@ -296,7 +296,7 @@ def pay_page(
     container: ContainerDep,
 ) -> HTMLResponse:
     """Pay lines (paid or due), totals, the earnings chart and statement downloads."""
-    person = _subject(uow, principal, performer_id)
+    person = subject_of(uow, principal, performer_id)
     lines = every(
         lambda limit, offset: use_queries.performer_pay_lines(
             uow, principal, performer_id, limit=limit, offset=offset

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from likeness.web import (
+    finding_pages,
     performer_pages,
     producer_pages,
     producer_requests,
@@ -16,4 +17,5 @@ PORTAL_ROUTERS = (
     producer_requests.router,
     residual_pages.router,
     union_pages.router,
+    finding_pages.router,
 )

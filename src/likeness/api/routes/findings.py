@@ -42,6 +42,7 @@ class FindingPublic(_Public):
     time: str
     score: float
     reason: str
+    source: str | None
     found_at: str
     found_by: str
     ledger_index: int | None

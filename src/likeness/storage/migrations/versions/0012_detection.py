@@ -76,6 +76,7 @@ def upgrade() -> None:
         sa.Column("time_ms", sa.BigInteger(), nullable=False),
         sa.Column("score", sa.Float(), nullable=False),
         sa.Column("reason", sa.Text(), nullable=False),
+        sa.Column("source", sa.Text(), nullable=True),
         sa.Column("found_at", sa.DateTime(), nullable=False),
         sa.Column("found_by", sa.String(200), nullable=False),
         sa.Column("ledger_index", sa.BigInteger(), nullable=True),
