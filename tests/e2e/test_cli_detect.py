@@ -4,7 +4,6 @@ line (SPEC §13), on the demo installation with real photographs and the real mo
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 

@@ -30,10 +30,10 @@ def test_an_untouched_demo_audits_clean_and_says_what_it_does_not_audit(home):
     out = run_cli_process(home, "ledger", "audit")
     assert (out.returncode, out.stderr) == (0, "")
     assert out.stdout.splitlines() == [
-        "not audited: notices, sign_in_failures (no entry of their own), ledger_checkpoints,"
-        " ledger_cosignatures, ledger_entries, ledger_nodes, ledger_state (the ledger itself:"
-        " `likeness ledger verify`); checked as totals per residual run: residual_lines,"
-        " residual_years",
+        "not audited: notices, sign_in_failures (no entry of their own), replica_embeddings"
+        " (derived from ledgered assets), ledger_checkpoints, ledger_cosignatures,"
+        " ledger_entries, ledger_nodes, ledger_state (the ledger itself: `likeness ledger"
+        " verify`); checked as totals per residual run: residual_lines, residual_years",
         f"ledger audit: {DEMO_ROWS} records checked against {DEMO_ENTRIES} entries, no differences",
     ]
     report = json.loads(run_cli_process(home, "ledger", "audit", "--json").stdout)
@@ -42,7 +42,7 @@ def test_an_untouched_demo_audits_clean_and_says_what_it_does_not_audit(home):
     )  # fmt: skip
     assert set(report["not_audited"]) == {
         "notices", "sign_in_failures", "ledger_checkpoints", "ledger_cosignatures",
-        "ledger_entries", "ledger_nodes", "ledger_state",
+        "ledger_entries", "ledger_nodes", "ledger_state", "replica_embeddings",
     }  # fmt: skip
     assert "never ledgered" in report["not_audited"]["sign_in_failures"]
 

@@ -24,6 +24,7 @@ from likeness.domain.residuals import ResidualLine, ResidualRun
 from likeness.domain.strikes import Strike
 from likeness.domain.uses import UseRecord
 from likeness.errors import ConflictError
+from tests.unit.fakes_detection import FakeDetection
 from tests.unit.fakes_money import FakePayments
 from tests.unit.fakes_parties import FakeAccounts, FakeConsentRequests, FakeNotices
 from tests.unit.fakes_productions import FakeCast, FakeTitles
@@ -293,6 +294,7 @@ class FakeUnitOfWork:
         self.ledger = FakeLedger()
         self.titles = FakeTitles()
         self.cast = FakeCast()
+        self.detection = FakeDetection(self.replicas)
         self.committed = 0
         self._snapshot: tuple[Any, ...] = ()
 
@@ -315,6 +317,7 @@ class FakeUnitOfWork:
             self.payments.state(),
             dict(self.titles.items),
             dict(self.cast.items),
+            self.detection.state(),
         )
 
     def __enter__(self) -> Self:
@@ -364,3 +367,4 @@ class FakeUnitOfWork:
         self.payments.restore(self._snapshot[14])
         self.titles.items = dict(self._snapshot[15])
         self.cast.items = dict(self._snapshot[16])
+        self.detection.restore(self._snapshot[17])
