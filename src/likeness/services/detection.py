@@ -74,7 +74,11 @@ def media_files(paths: Sequence[Path]) -> Iterator[Path]:
     """The files to scan: each file named, and every regular file under each folder named
     (sorted, hidden files and folders left out, symbolic links not followed)."""
     for path in paths:
-        if path.is_symlink() or not path.exists():
+        if path.is_symlink():
+            raise InvalidInputError(
+                f"{path}: is a symbolic link (expected a regular file or folder to scan)"
+            )
+        if not path.exists():
             raise InvalidInputError(f"{path}: no such file or folder (expected media to scan)")
         if path.is_file():
             yield path
