@@ -28,6 +28,7 @@ loading the model about 1.5 s.
 
 from __future__ import annotations
 
+import logging
 import warnings
 from collections.abc import Sequence
 from threading import Lock
@@ -105,6 +106,9 @@ def _load_resemblyzer() -> tuple[Any, Any, Any]:
         )
         from resemblyzer import VoiceEncoder
         from resemblyzer.audio import normalize_volume, trim_long_silences
+    # torch logs its cache statistics at INFO from an exit hook, after a test runner or a
+    # server has closed the streams logging writes to ("--- Logging error ---"): keep it quiet
+    logging.getLogger("torch").setLevel(logging.WARNING)
     return VoiceEncoder, normalize_volume, trim_long_silences
 
 
