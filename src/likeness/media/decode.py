@@ -3,7 +3,8 @@
 ``likeness detect PATH`` looks at pictures (faces) and sound (voices). This adapter turns a file
 into the two things the detectors read, without trusting the file's extension:
 
-* :func:`kind_of` says whether a file is an image, a video or an audio recording, by content;
+* :func:`kind_of` (in :mod:`.sniff`) says whether a file is an image, a video or an audio
+  recording, by content;
 * :func:`frames` yields RGB pictures: an image's one picture, or a video's frames sampled every
   ``every_s`` seconds of media time;
 * :func:`audio_windows` yields overlapping windows of 16 kHz mono float32 sound from an audio
@@ -17,10 +18,8 @@ message is one line naming the file, never a traceback from a decoder.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +28,15 @@ import numpy as np
 from numpy.typing import NDArray
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from likeness.errors import MediaError as UnreadableMedia
+from likeness.media.sniff import (
+    MediaError,
+    MediaKind,
+    ffmpeg_reason,
+    kind_of,
+    open_container,
+    pillow_format,
+    video_stream,
+)
 
 __all__ = [
     "SAMPLE_RATE",
@@ -45,37 +52,7 @@ __all__ = [
 SAMPLE_RATE = 16_000
 """Samples per second of the audio :func:`audio_windows` yields (what the voice model reads)."""
 
-# FFmpeg decoders of still-image formats: a "video" of one such frame is a picture
-_IMAGE_CODECS = frozenset(
-    {"png", "apng", "mjpeg", "jpegls", "bmp", "gif", "tiff", "webp", "jpeg2000", "qoi", "pam"}
-    | {"ppm", "pgm", "pbm", "pgmyuv", "sgi", "sunrast", "targa", "xbm", "xwd", "dds", "exr"}
-    | {"hdr", "pcx", "psd", "photocd", "pictor", "jpegxl", "avif", "svg", "xpm", "pix"}
-)
-# Pillow identifies MPEG video by its start code but cannot read it; FFmpeg does
-_PILLOW_NOT_IMAGES = frozenset({"MPEG"})
 _TIME_EPSILON = 1e-6
-
-
-class MediaError(UnreadableMedia):
-    """A file this scanner cannot read: ``str(error)`` is one line, ``path: what is wrong``.
-
-    A :class:`likeness.errors.MediaError` (an ``InvalidInputError``), so the services catch it
-    and entrypoints report it like any bad input;
-    ``path`` and ``reason`` are kept for a scanner that lists the files it skipped.
-    """
-
-    def __init__(self, path: Path | str, reason: str) -> None:
-        self.path = Path(path)
-        self.reason = " ".join(reason.split())
-        super().__init__(f"{path}: {self.reason}")
-
-
-class MediaKind(StrEnum):
-    """What a file holds, as far as detection is concerned."""
-
-    IMAGE = "image"
-    VIDEO = "video"
-    AUDIO = "audio"
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,138 +70,6 @@ class AudioWindow:
     start_s: float
     end_s: float
     samples: NDArray[np.float32]
-
-
-def _ffmpeg_reason(exc: BaseException) -> str:
-    """FFmpeg's own words for a failure, without the file name it repeats."""
-    reason = getattr(exc, "strerror", None)
-    return str(reason) if reason else str(exc) or type(exc).__name__
-
-
-def _check_file(path: Path) -> None:
-    if not path.exists():
-        raise MediaError(path, "no such file; check the path")
-    if not path.is_file():
-        raise MediaError(path, "not a file (a folder or device); pass a media file")
-    if path.stat().st_size == 0:
-        raise MediaError(path, "the file is empty")
-
-
-def _pillow_format(path: Path) -> str | None:
-    """The format Pillow recognises in the file's header, or None."""
-    try:
-        with warnings.catch_warnings():
-            # a very large picture is still a picture; loading it later says so if too large
-            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            with Image.open(path) as image:
-                fmt = image.format
-    except (UnidentifiedImageError, Image.DecompressionBombError):
-        return None
-    except (OSError, ValueError, SyntaxError):
-        return None
-    if fmt is None or fmt in _PILLOW_NOT_IMAGES:
-        return None
-    return fmt
-
-
-# file signatures of containers FFmpeg reads: a file that has one but does not open is damaged
-_SIGNATURES = (
-    (4, b"ftyp", "an MP4/QuickTime"),
-    (0, b"RIFF", "a RIFF (WAV/AVI)"),
-    (0, b"\x1aE\xdf\xa3", "a Matroska/WebM"),
-    (0, b"OggS", "an Ogg"),
-    (0, b"fLaC", "a FLAC"),
-    (0, b"ID3", "an MP3"),
-)
-
-
-def _damaged_kind(path: Path) -> str | None:
-    """The container a file's first bytes announce, e.g. "an MP4/QuickTime", or None."""
-    with path.open("rb") as file:
-        head = file.read(16)
-    for offset, magic, kind in _SIGNATURES:
-        if head[offset : offset + len(magic)] == magic:
-            return kind
-    return None
-
-
-def _open_container(path: Path) -> Any:
-    try:
-        return av.open(str(path), mode="r")
-    except (av.FFmpegError, UnicodeDecodeError) as exc:
-        kind = _damaged_kind(path)
-        if kind is not None:
-            raise MediaError(
-                path,
-                f"{kind} file that is damaged or incomplete ({_ffmpeg_reason(exc)}); "
-                "copy it again or re-encode it from the original",
-            ) from None
-        raise MediaError(
-            path,
-            "not a video, audio or image file this scanner reads "
-            f"({_ffmpeg_reason(exc)}); convert it to MP4, WAV, PNG or JPEG",
-        ) from None
-
-
-def _video_stream(container: Any) -> Any | None:
-    """The first real video stream (cover art attached to audio is not one)."""
-    for stream in container.streams.video:
-        if not stream.disposition & av.stream.Disposition.attached_pic:
-            return stream
-    return None
-
-
-def _is_still_image(container: Any, stream: Any) -> bool:
-    """Whether FFmpeg read a picture file as a "video" of one frame."""
-    if stream.codec_context.name not in _IMAGE_CODECS:
-        return False
-    if any(name.endswith("_pipe") or name == "image2" for name in container.format.name.split(",")):
-        return True
-    return stream.frames <= 1 and not container.streams.audio
-
-
-_NOT_MEDIA = (
-    "not a video, audio or image file this scanner reads (its name says picture, its content "
-    "does not); convert it to MP4, WAV, PNG or JPEG"
-)
-
-
-def _decodes(container: Any, stream: Any) -> bool:
-    """Whether the first frame of a stream decodes."""
-    try:
-        for _ in container.decode(stream):
-            return True
-    except av.FFmpegError:
-        return False
-    return False
-
-
-def kind_of(path: Path | str) -> MediaKind:
-    """Whether ``path`` holds an image, a video or audio, judged by its content.
-
-    Raises :class:`MediaError` for a missing or empty file and for one that is neither.
-    """
-    path = Path(path)
-    _check_file(path)
-    if _pillow_format(path) is not None:
-        return MediaKind.IMAGE
-    with _open_container(path) as container:
-        stream = _video_stream(container)
-        if stream is not None:
-            if _is_still_image(container, stream):
-                if container.format.name == "image2" and not _decodes(container, stream):
-                    # FFmpeg chose its image reader by the file name alone, and it cannot read it
-                    raise MediaError(path, _NOT_MEDIA)
-                return MediaKind.IMAGE
-            return MediaKind.VIDEO
-        if container.streams.audio:
-            return MediaKind.AUDIO
-        formats = container.format.long_name or container.format.name
-    raise MediaError(
-        path,
-        f"not a video, audio or image file this scanner reads (FFmpeg sees {formats} "
-        "with no picture or sound); convert it to MP4, WAV, PNG or JPEG",
-    )
 
 
 def _to_rgb(image: Image.Image) -> NDArray[np.uint8]:
@@ -259,14 +104,14 @@ def _image_frame(path: Path) -> Frame:
 
 def _ffmpeg_image_frame(path: Path) -> Frame:
     """A picture Pillow does not read but FFmpeg does (JPEG-LS, EXR, …), or a corrupt one."""
-    with _open_container(path) as container:
-        stream = _video_stream(container)
+    with open_container(path) as container:
+        stream = video_stream(container)
         try:
             for frame in container.decode(stream):
                 return Frame(0.0, _upright(frame))
         except av.FFmpegError as exc:
             raise MediaError(
-                path, f"the image data is corrupt ({_ffmpeg_reason(exc)}); re-export it"
+                path, f"the image data is corrupt ({ffmpeg_reason(exc)}); re-export it"
             ) from None
     raise MediaError(path, "the image data is corrupt (nothing decodes); re-export it")
 
@@ -291,9 +136,9 @@ def _upright(frame: Any) -> NDArray[np.uint8]:
 
 
 def _video_frames(path: Path, every_s: float) -> Iterator[Frame]:
-    container = _open_container(path)
+    container = open_container(path)
     with container:
-        stream = _video_stream(container)
+        stream = video_stream(container)
         if stream is None:
             return
         stream.thread_type = "AUTO"
@@ -312,7 +157,7 @@ def _video_frames(path: Path, every_s: float) -> Iterator[Frame]:
                 next_index = math.floor((time_s + _TIME_EPSILON) / every_s) + 1
         except av.FFmpegError as exc:
             raise MediaError(
-                path, f"the video stream is damaged ({_ffmpeg_reason(exc)}); re-encode the file"
+                path, f"the video stream is damaged ({ffmpeg_reason(exc)}); re-encode the file"
             ) from None
         if decoded == 0:
             raise MediaError(path, "the video stream has no frames that decode; re-encode it")
@@ -331,14 +176,14 @@ def frames(path: Path | str, every_s: float) -> Iterator[Frame]:
     path = Path(path)
     kind = kind_of(path)
     if kind is MediaKind.IMAGE:
-        yield _image_frame(path) if _pillow_format(path) else _ffmpeg_image_frame(path)
+        yield _image_frame(path) if pillow_format(path) else _ffmpeg_image_frame(path)
     elif kind is MediaKind.VIDEO:
         yield from _video_frames(path, every_s)
 
 
 def _resampled(path: Path) -> Iterator[tuple[float, NDArray[np.float32]]]:
     """(start time, chunk) of a file's first audio track as 16 kHz mono float32."""
-    container = _open_container(path)
+    container = open_container(path)
     with container:
         if not container.streams.audio:
             return
@@ -356,7 +201,7 @@ def _resampled(path: Path) -> Iterator[tuple[float, NDArray[np.float32]]]:
                 yield start or 0.0, out.to_ndarray().reshape(-1).astype(np.float32)
         except av.FFmpegError as exc:
             raise MediaError(
-                path, f"the audio stream is damaged ({_ffmpeg_reason(exc)}); re-encode the file"
+                path, f"the audio stream is damaged ({ffmpeg_reason(exc)}); re-encode the file"
             ) from None
 
 
