@@ -80,6 +80,15 @@ def digest_file(path: Path) -> AssetFile:
     return AssetFile(location=str(given.resolve()), size=size, sha256=sha.hexdigest())
 
 
+def sha256_of(path: Path) -> str:
+    """The hex SHA-256 of the file at ``path``, read in 1 MiB chunks (raises ``OSError``)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 #: an asset's name in an upload: letters, digits, dot, dash, underscore; not hidden
 _NAME = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]{0,199}")
 

@@ -12,7 +12,6 @@ report while the rest of the folder is still scanned.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ from pathlib import Path
 from likeness.domain.findings import Coverage, Finding, Match, MatchMedium, is_match
 from likeness.domain.principals import Principal
 from likeness.errors import InvalidInputError, MediaError
+from likeness.services.assets import sha256_of
 from likeness.services.detection_ports import Credential, MediaScanner, Observation
 from likeness.services.enrolment import EnrolmentReport, enrol, require_detection
 from likeness.services.findings import coverage, record_finding
@@ -93,14 +93,6 @@ def media_files(paths: Sequence[Path]) -> Iterator[Path]:
                     yield candidate
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _nearest(
     uow: UnitOfWork,
     scanner: MediaScanner,
@@ -144,7 +136,7 @@ def scan_file(
     A file that cannot be read gives a report with its ``problem`` and nothing stored."""
     name = str(path)
     try:
-        sha256 = _sha256(path)
+        sha256 = sha256_of(path)
         observations = list(scanner.observe(path))
     except MediaError as exc:
         return FileReport(name, problem=str(exc).removeprefix(f"{name}: "))

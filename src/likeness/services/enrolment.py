@@ -13,7 +13,6 @@ The embeddings themselves are derived data (the same assets and models give them
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -24,6 +23,7 @@ from likeness.domain.principals import Principal
 from likeness.domain.replicas import AssetFile, Medium, Replica
 from likeness.errors import ForbiddenError, MediaError, NotFoundError
 from likeness.services.access import Action, may
+from likeness.services.assets import sha256_of
 from likeness.services.detection_ports import MediaScanner, Vector
 from likeness.services.registry import REGISTRY
 from likeness.services.unit_of_work import UnitOfWork
@@ -51,20 +51,12 @@ def require_detection(principal: Principal) -> None:
         )
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _embed_asset(
     scanner: MediaScanner, replica: Replica, asset: AssetFile
 ) -> tuple[list[tuple[MatchMedium, Vector]], str | None]:
     path = Path(asset.location)
     try:
-        if _sha256(path) != asset.sha256:
+        if sha256_of(path) != asset.sha256:
             return [], f"{asset.location}: its content changed since it was registered"
         found = scanner.reference(path, replica.media)
     except FileNotFoundError:

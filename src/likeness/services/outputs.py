@@ -12,7 +12,6 @@ removed, so the two land together or not at all.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from likeness.domain.principals import Principal
 from likeness.domain.uses import UseRecord
 from likeness.errors import InvalidInputError
 from likeness.services.access import Action, RecordKind, require
+from likeness.services.assets import sha256_of
 from likeness.services.decisions import request_record
 from likeness.services.detection_ports import OutputSigner
 from likeness.services.records import acts_for
@@ -135,13 +135,10 @@ def register_output(
     """Register the SHA-256 of the file at ``path`` as an output of the use."""
     record = _writable_use(uow, principal, use_id)
     try:
-        digest = hashlib.sha256()
-        with path.open("rb") as handle:
-            while chunk := handle.read(1 << 20):
-                digest.update(chunk)
+        digest = sha256_of(path)
     except OSError as exc:
         raise InvalidInputError(f"{path}: cannot be read ({exc.strerror})") from exc
-    return _register(uow, principal, record, digest.hexdigest(), "registered", clock(), str(path))
+    return _register(uow, principal, record, digest, "registered", clock(), str(path))
 
 
 def register_output_digest(
