@@ -50,6 +50,7 @@ def test_detect_reports_each_match_and_unreadable_file_and_exits_1_on_a_finding(
     assert out.returncode == 1, out.stderr
     lines = out.stdout.splitlines()
     assert lines[0] == "enrolled D1: 1 face(s), 0 voice(s)"
+    assert lines[1] == "no reference assets yet: D2, D3, D4, V7 (nothing to find them by)"
     assert any(
         line.startswith(f"{scan / 'a-dana.jpg'} at 0:00.0: face of P1 (replica D1,")
         and line.endswith(
@@ -71,6 +72,8 @@ def test_detect_reports_each_match_and_unreadable_file_and_exits_1_on_a_finding(
     notices = json.loads(ready("--as", "performer:P1", "notices", "list", "--json").stdout)
     (finding,) = [n for n in notices["items"] if n["kind"] == "finding"]
     assert "https://clips.example/42" in finding["message"]
+    again = ready("--as", "union", "detect", str(scan / "a-dana.jpg"))
+    assert "  finding 1 already recorded (told when first found)" in again.stdout.splitlines()
 
 
 def test_a_credentialed_output_is_covered_on_the_command_line(ready, people, tmp_path):

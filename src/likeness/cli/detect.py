@@ -25,9 +25,15 @@ finding_app = typer.Typer(
 
 def _enrolment_lines(report: EnrolmentReport) -> list[str]:
     lines = []
+    bare = []
     for e in report.enrolled:
+        if not (e.faces or e.voices or e.skipped):
+            bare.append(e.replica)
+            continue
         lines.append(f"enrolled {e.replica}: {e.faces} face(s), {e.voices} voice(s)")
         lines += [f"  skipped {line}" for line in e.skipped]
+    if bare:
+        lines.append(f"no reference assets yet: {', '.join(bare)} (nothing to find them by)")
     return lines
 
 
@@ -114,8 +120,13 @@ def detect_command(
                     f" {m.replica}, {m.measure} {j['score']}): {state}: {m.coverage.reason}"
                 )
             for found, new in f.findings:
-                what = "new finding" if new else "finding already recorded"
-                print(f"  {what} {found.id}: {found.performer} told, with a takedown draft")
+                if new:
+                    print(
+                        f"  new finding {found.id}: {found.performer} and the union told,"
+                        " with a takedown draft"
+                    )
+                else:
+                    print(f"  finding {found.id} already recorded (told when first found)")
         scanned = sum(1 for f in report.files if not f.problem)
         print(
             f"{scanned} file(s) scanned, {len(report.problems)} unreadable;"
