@@ -44,6 +44,17 @@ def is_match(medium: MatchMedium, score: float, threshold: float) -> bool:
     return score >= threshold
 
 
+def is_closer(medium: MatchMedium, score: float, than: float) -> bool:
+    """Whether ``score`` is a closer match than ``than`` under ``medium``'s measure.
+
+    >>> is_closer(MatchMedium.FACE, 0.2, 0.3), is_closer(MatchMedium.VOICE, 0.9, 0.95)
+    (True, False)
+    """
+    if medium is MatchMedium.FACE:
+        return score < than
+    return score > than
+
+
 def assets_digest(assets: Iterable[AssetFile]) -> str:
     """One SHA-256 naming a replica's set of asset files (their digests, sorted), so that any
     added, removed or changed asset shows as a stale enrolment.

@@ -17,7 +17,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from likeness.domain.findings import Coverage, Finding, Match, MatchMedium, is_match
+from likeness.domain.findings import (
+    Coverage,
+    Finding,
+    Match,
+    MatchMedium,
+    is_closer,
+    is_match,
+)
 from likeness.domain.principals import Principal
 from likeness.errors import InvalidInputError, MediaError
 from likeness.services.assets import sha256_of
@@ -114,13 +121,9 @@ def _nearest(
         replica, performer = owners[key]
         seen = observations[number]
         kept = best.get((number, replica))
-        if kept is None or _closer(seen.medium, score, kept[3]):
+        if kept is None or is_closer(seen.medium, score, kept[3]):
             best[(number, replica)] = (seen, replica, performer, score)
     return sorted(best.values(), key=lambda m: (m[0].time_s, m[1]))
-
-
-def _closer(medium: MatchMedium, score: float, than: float) -> bool:
-    return score < than if medium is MatchMedium.FACE else score > than
 
 
 def scan_file(
@@ -192,7 +195,7 @@ def _store_findings(
         slot = (match.replica, match.medium)
         first.setdefault(slot, match)
         old = closest.get(slot)
-        if old is None or _closer(match.medium, match.score, old):
+        if old is None or is_closer(match.medium, match.score, old):
             closest[slot] = match.score
     stored = []
     for slot, match in first.items():
