@@ -14,8 +14,10 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+import pyarrow.parquet as pq
 import pytest
 
+from likeness.compensation.residuals import duckdb_engine
 from likeness.compensation.residuals.engines import DuckDBEngine, Engine, SparkEngine, spark_session
 from likeness.compensation.residuals.from_registry import registry_tables
 from likeness.compensation.residuals.generate import generate_dataset
@@ -159,6 +161,39 @@ def test_parquet_tables_give_the_same_result_as_csv(backend, basic, expected, tm
     outcome = run(target, backend)
     assert outcome.result is not None
     assert result_json(outcome.result) == expected
+
+
+@pytest.mark.parametrize("statistics", [True, False], ids=["with-statistics", "without"])
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        ("streamflix,V1-E1,US,2024-07-30,-1.5", ("viewership", "negative-values", 1)),
+        ("streamflix,V1-E1,US,2024-07-31,", ("viewership", "wrong-types", 1)),
+        ("streamflix,V9-E1,US,2024-03-05,10", ("viewership", "unknown-titles", 1)),
+        ("streamflix,V1-E2,US,2024-03-20,4000000", ("viewership", "duplicate-rows", 2)),
+    ],
+    ids=["negative", "missing", "unknown-title", "duplicate"],
+)
+def test_each_viewership_problem_reads_the_same_from_parquet_as_from_csv(
+    backend, basic, tmp_path, statistics, row, problem
+):
+    """A Parquet file's footer answers the whole-table checks (values held, least hours, date
+    range) without a scan; each problem alone must still be found, with or without those
+    statistics, and the good rows give the same cents."""
+    append_rows(basic, "viewership", row)
+    target = tmp_path / "parquet"
+    shutil.copytree(basic, target)
+    (target / "viewership.csv").unlink()
+    viewership = duckdb.sql(
+        f"SELECT * REPLACE (CAST(date AS DATE) AS date, CAST(hours AS DECIMAL(18,2)) AS hours) "
+        f"FROM read_csv('{basic}/viewership.csv', header=true, all_varchar=true)"
+    ).to_arrow_table()
+    pq.write_table(viewership, target / "viewership.parquet", write_statistics=statistics)
+    from_csv, from_parquet = run(basic, backend, skip=True), run(target, backend, skip=True)
+    table, code, count = problem
+    assert problems(from_parquet) == problems(from_csv) == {(table, code): count}
+    assert from_parquet.result is not None and from_csv.result is not None
+    assert result_json(from_parquet.result) == result_json(from_csv.result)
 
 
 # ---- both engines agree to the cent ----------------------------------------------------------
@@ -344,6 +379,20 @@ def test_every_duplicated_key_of_a_title_is_found_however_many_copies(backend, b
         for r in problem.rows
     } == expected
     assert problem.count == sum(expected.values())
+
+
+def test_duckdb_groups_every_key_when_the_bitmaps_would_be_too_wide(basic, monkeypatch):
+    monkeypatch.setattr(duckdb_engine, "BITMAP_BITS", 1)
+    copies = ["streamflix,V1-E1,GB,2024-03-10,9000000"] * 3
+    append_rows(basic, "viewership", *copies, "streamflix,V1-E2,US,2024-03-20,4000000")
+    engine = DuckDBEngine()
+    try:
+        outcome = run(basic, engine, skip=True)
+    finally:
+        engine.close()
+    (problem,) = outcome.report.problems
+    assert (problem.code, problem.count) == ("duplicate-rows", 6)
+    assert [(r["title"], r["occurrences"]) for r in problem.rows] == [("V1-E1", 4), ("V1-E2", 2)]
 
 
 def test_subscribers_missing_for_a_year_are_reported(backend, basic):

@@ -11,6 +11,7 @@ sums taken in the same scan, and only groups with more are narrowed down by anot
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,7 @@ import pyarrow.compute as pc
 
 from likeness.compensation.residuals.duplicate_slots import DuplicateSuspects, surplus_slots
 from likeness.compensation.residuals.engine_types import duckdb_ibis_type
+from likeness.compensation.residuals.overview import ViewershipOverview
 from likeness.compensation.residuals.schemas import VIEWERSHIP
 from likeness.errors import CompensationError, InvalidInputError
 
@@ -29,6 +31,12 @@ if TYPE_CHECKING:
 #: the widest territory x day bitmap built per (platform, title) (<= 250 kB of bits)
 BITMAP_BITS = 2_000_000
 
+#: the whole-table figures of :class:`ViewershipOverview` as one select list
+_TOTALS = (
+    "count(*) AS rows, "
+    + ", ".join(f"count({name}) AS held_{name}" for name in VIEWERSHIP.column_names)
+    + ", min(hours) AS least_hours, min(date) AS first_date, max(date) AS last_date"
+)
 _NO_CANDIDATES = pa.table(
     {name: pa.array([], pa.string()) for name in ("platform", "title", "territory")}
 )
@@ -80,31 +88,33 @@ class DuckDBEngine:
             raise CompensationError(f"duckdb could not run the residual query: {exc}") from exc
         return result
 
-    def viewership_overview(self, typed: ir.Table) -> tuple[pa.Table, DuplicateSuspects | None]:
-        """The overview plus, from the same scan, the duplicate suspects (see the module).
-        None for the suspects when the bitmaps would be wider than :data:`BITMAP_BITS` (then
-        the caller groups every key)."""
+    def viewership_overview(
+        self, typed: ir.Table, *, statistics: bool = False
+    ) -> ViewershipOverview:
+        """The whole-table figures, the row count of each (platform, title), and the duplicate
+        suspects from the same aggregate (see the module). With ``statistics`` (a Parquet file)
+        the figures come from the file's footer and the distinct territories from one column;
+        otherwise both come from one scan. The suspects are None when the bitmaps would be
+        wider than :data:`BITMAP_BITS` (then the caller groups every key)."""
         view = typed.get_name()
-        first, last, territories = (
-            self.query(
-                "SELECT min(date) AS first, max(date) AS last, "
-                f'list(DISTINCT territory) AS territories FROM "{view}"'
-            )
-            .to_pylist()[0]
-            .values()
-        )
-        territories = sorted(t for t in territories or [] if t is not None)
+        if statistics:
+            totals = self.query(f'SELECT {_TOTALS} FROM "{view}"').to_pylist()[0]
+            listed = self.query(f'SELECT DISTINCT territory FROM "{view}"')["territory"]
+            territories = sorted(t for t in listed.to_pylist() if t is not None)
+        else:
+            totals = self.query(
+                f'SELECT {_TOTALS}, list(DISTINCT territory) AS territories FROM "{view}"'
+            ).to_pylist()[0]
+            territories = sorted(t for t in totals.pop("territories") or [] if t is not None)
+        first, last = totals["first_date"], totals["last_date"]
         count = max(1, len(territories))
         span = (last - first).days + 1 if first is not None else 1
         width = span * count
-        held = ", ".join(f"count({name}) AS held_{name}" for name in VIEWERSHIP.column_names)
-        overview = (
-            f"count(*) AS rows, {held}, min(hours) AS least_hours, min(date) AS first_date, "
-            "max(date) AS last_date"
-        )
         if first is None or width > BITMAP_BITS:
-            table = self.query(f'SELECT platform, title, {overview} FROM "{view}" GROUP BY ALL')
-            return table, None
+            groups = self.query(
+                f'SELECT platform, title, count(*) AS rows FROM "{view}" GROUP BY ALL'
+            )
+            return ViewershipOverview(totals, groups, None)
         self.register(
             "territory_index",
             pa.table(
@@ -114,23 +124,26 @@ class DuckDBEngine:
                 }
             ),
         )
-        table = self.query(
+        groups = self.query(
             f"""
-            SELECT * EXCLUDE (slots, bits), slots - bit_count(bits) AS extra,
-                   CASE WHEN slots > bit_count(bits) THEN bits END AS bits
+            SELECT platform, title, rows, slots - bit_count(bits) AS extra,
+                   CASE WHEN slots > bit_count(bits) THEN bits END AS bits,
+                   slot_sum, slot_squares
             FROM (
-              SELECT platform, title, {overview},
-                     count(slot) AS slots, bitstring_agg(slot, 0, {width - 1}) AS bits,
+              SELECT platform, title, count(*) AS rows, count(slot) AS slots,
+                     bitstring_agg(slot, 0, {width - 1}) AS bits,
                      sum(slot) AS slot_sum, sum(slot * slot) AS slot_squares
               FROM (
-                SELECT v.*, (v.date - DATE '{first.isoformat()}') * {count} + t.slot AS slot
+                SELECT v.platform, v.title,
+                       (v.date - DATE '{first.isoformat()}') * {count} + t.slot AS slot
                 FROM "{view}" v LEFT JOIN territory_index t ON v.territory = t.territory
               )
               GROUP BY platform, title
             )
             """
         )
-        return table, _suspects(table, territories)
+        suspects = _suspects(groups, territories, first, last)
+        return ViewershipOverview(totals, groups.select(["platform", "title", "rows"]), suspects)
 
     def duplicate_candidates(
         self, typed: ir.Table, suspects: DuplicateSuspects | None
@@ -150,9 +163,8 @@ class DuckDBEngine:
         unresolved = suspects.unresolved
         if unresolved.num_rows == 0:
             return named if resolved else _NO_CANDIDATES
-        first = min(unresolved.column("first_date").to_pylist())
-        last = max(unresolved.column("last_date").to_pylist())
-        self.register("duplicate_suspects", unresolved.select(["platform", "title"]))
+        first, last = suspects.first_date, suspects.last_date
+        self.register("duplicate_suspects", unresolved)
         narrowed = self.query(
             f"""
             SELECT v.platform, v.title, v.territory
@@ -170,18 +182,19 @@ class DuckDBEngine:
         self.connection.close()
 
 
-def _suspects(table: pa.Table, territories: list[str]) -> DuplicateSuspects:
+def _suspects(
+    table: pa.Table, territories: list[str], first: dt.date, last: dt.date
+) -> DuplicateSuspects:
     """Each group with surplus copies: its slots named from the sums, or left unresolved."""
     resolved: set[tuple[str, str, str]] = set()
-    unresolved: list[dict[str, object]] = []
-    columns = ["platform", "title", "first_date", "last_date", "extra"]
-    columns += ["slot_sum", "slot_squares", "bits"]
+    unresolved: list[tuple[str, str]] = []
+    columns = ["platform", "title", "extra", "slot_sum", "slot_squares", "bits"]
     for row in table.filter(pc.greater(table["extra"], 0)).select(columns).to_pylist():
         slots = surplus_slots(
             row["extra"], int(row["slot_sum"]), int(row["slot_squares"]), row["bits"]
         )
         if slots is None:
-            unresolved.append(row)
+            unresolved.append((row["platform"], row["title"]))
             continue
         for slot in slots:
             resolved.add((row["platform"], row["title"], territories[slot % len(territories)]))
@@ -189,10 +202,10 @@ def _suspects(table: pa.Table, territories: list[str]) -> DuplicateSuspects:
         frozenset(resolved),
         pa.table(
             {
-                "platform": pa.array([r["platform"] for r in unresolved], pa.string()),
-                "title": pa.array([r["title"] for r in unresolved], pa.string()),
-                "first_date": pa.array([r["first_date"] for r in unresolved], pa.date32()),
-                "last_date": pa.array([r["last_date"] for r in unresolved], pa.date32()),
+                "platform": pa.array([p for p, _ in unresolved], pa.string()),
+                "title": pa.array([t for _, t in unresolved], pa.string()),
             }
         ),
+        first,
+        last,
     )

@@ -16,6 +16,7 @@ wrong report, and every slot that does hold one is named or its group is searche
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 
@@ -74,9 +75,12 @@ class DuplicateSuspects:
     """What an engine's overview scan found out about duplicated viewership keys.
 
     ``resolved``: (platform, title, territory) of each surplus slot the sums named;
-    ``unresolved``: the (platform, title, first_date, last_date) groups with more surplus copies
-    than the sums resolve, which the engine narrows down with another scan.
+    ``unresolved``: the (platform, title) groups with more surplus copies than the sums resolve,
+    which the engine narrows down with another scan.
     """
 
     resolved: frozenset[tuple[str, str, str]]
     unresolved: pa.Table
+    #: the date range of the whole table (the days an unresolved group's bitmap spans)
+    first_date: dt.date
+    last_date: dt.date

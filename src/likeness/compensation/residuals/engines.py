@@ -26,6 +26,7 @@ from likeness.compensation.residuals import pipeline
 from likeness.compensation.residuals.duckdb_engine import DuckDBEngine
 from likeness.compensation.residuals.duplicate_slots import DuplicateSuspects
 from likeness.compensation.residuals.engine_types import duckdb_ibis_type, spark_ibis_type
+from likeness.compensation.residuals.overview import ViewershipOverview, totals_of
 from likeness.compensation.residuals.settings import DEFAULT_SPARK_MASTER
 from likeness.errors import CompensationError, InvalidInputError
 
@@ -79,12 +80,16 @@ class Engine(Protocol):
         """Run ``sql`` and return the whole result."""
         ...
 
-    def viewership_overview(self, typed: ir.Table) -> tuple[pa.Table, DuplicateSuspects | None]:
-        """The rows of :func:`pipeline.viewership_overview` over ``typed`` (a view this engine
-        holds), and what the same scan tells about duplicated keys.
+    def viewership_overview(
+        self, typed: ir.Table, *, statistics: bool = False
+    ) -> ViewershipOverview:
+        """The whole-table figures and per-(platform, title) row counts of ``typed`` (a view
+        this engine holds), and what the same scan tells about duplicated keys.
 
-        The second item says which groups may hold a duplicated key (none, when both of its
-        parts are empty), or is None when the engine cannot tell (every group may); pass it to
+        ``statistics``: the table's file keeps column statistics (Parquet), so whole-table
+        counts, minima and maxima cost no scan where the engine reads them. The suspects say
+        which groups may hold a duplicated key (none, when both of their parts are empty), or
+        are None when the engine cannot tell (every group may); pass them to
         :meth:`duplicate_candidates`.
         """
         ...
@@ -152,10 +157,14 @@ class SparkEngine:
         result: pa.Table = self.spark.sql(sql).toArrow()
         return result
 
-    def viewership_overview(self, typed: ir.Table) -> tuple[pa.Table, DuplicateSuspects | None]:
-        """The overview alone: Spark SQL has no bitmap aggregate to find duplicate suspects in
-        the same scan, so the duplicate search groups every key."""
-        return self.query(pipeline.to_sql(pipeline.viewership_overview(typed), self.dialect)), None
+    def viewership_overview(
+        self, typed: ir.Table, *, statistics: bool = False
+    ) -> ViewershipOverview:
+        """One aggregate per (platform, title), summed for the totals: Spark SQL has no bitmap
+        aggregate to find duplicate suspects in the same scan, so the duplicate search groups
+        every key."""
+        groups = self.query(pipeline.to_sql(pipeline.viewership_overview(typed), self.dialect))
+        return ViewershipOverview(totals_of(groups), groups, None)
 
     def duplicate_candidates(
         self, typed: ir.Table, suspects: DuplicateSuspects | None

@@ -21,9 +21,11 @@ of duplicated rows whose values agree one copy is kept, and a key whose copies d
 out entirely; a production-year without domestic subscribers is left out of the results.
 Missing tables or columns cannot be skipped.
 
-The viewership checks run inside the engine in a few scans: one aggregate per (platform, title)
-(row counts, values held, least hours, date range), and the search for duplicated keys. How the
-engine narrows that search is its own business (:meth:`.engines.Engine.viewership_overview`):
+The viewership checks run inside the engine in a few scans: whole-table figures (values held,
+least hours, date range: read from a Parquet file's footer, no scan), one aggregate per (platform,
+title) (row counts), per-title problem counts only when the figures show a problem or a title is
+unknown, and the search for duplicated keys. How the engine narrows that search is its own
+business (:meth:`.engines.Engine.viewership_overview`):
 DuckDB builds one bitmap of territory x day per title in the same aggregate (a title with more
 rows than set bits holds a duplicate), narrows the suspects down to territories the same way,
 and groups only their rows by key, so no hash table of every key is built (memory stays well

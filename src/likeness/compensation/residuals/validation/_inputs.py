@@ -109,8 +109,9 @@ def validate(
     engine.define("typed_viewership", pipeline.to_sql(typed, engine.dialect))
     typed_view = pipeline.unbound("typed_viewership", typed.schema())
     checked = pipeline.checked_table(VIEWERSHIP, raw, types["viewership"])
-    stats, suspects = viewership_stats(engine, typed_view)
-    latest, rows, wrong, negative = viewership_problems(report, engine, checked, stats, title_ids)
+    statistics = files["viewership"].suffix == ".parquet"
+    stats, latest, suspects = viewership_stats(engine, typed_view, title_ids, statistics=statistics)
+    rows, wrong, negative = viewership_problems(report, engine, checked, stats, title_ids)
 
     step("looking for duplicate viewership rows")
     surplus = viewership_duplicates(report, engine, typed_view, suspects)

@@ -14,7 +14,7 @@ from typing import Any
 
 from likeness.compensation.residuals import pipeline
 from likeness.compensation.residuals.engines import Engine
-from likeness.compensation.residuals.schemas import Sign, TableSchema
+from likeness.compensation.residuals.schemas import Column, Sign, TableSchema
 from likeness.compensation.residuals.validation._report import (
     SAMPLE_SIZE,
     Problem,
@@ -41,9 +41,14 @@ def fetch_checked(engine: Engine, schema: TableSchema, types: Mapping[str, str])
 
 def good_rows(report: ValidationReport, schema: TableSchema, rows: list[Row]) -> list[Row]:
     """Report wrong types, bad signs and duplicates of a small table; return its good rows."""
-    names = schema.column_names
-    wrong = [row for row in rows if any(row[name] is None for name in names)]
-    converted = [row for row in rows if all(row[name] is not None for name in names)]
+    names, key, values = schema.column_names, schema.key, schema.values
+    wrong: list[Row] = []
+    groups: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
+    for row in rows:
+        if any(row[name] is None for name in names):
+            wrong.append(row)
+        else:
+            groups[tuple(row[name] for name in key)].append(row)
     if wrong:
         report.problems.append(
             Problem(
@@ -55,24 +60,23 @@ def good_rows(report: ValidationReport, schema: TableSchema, rows: list[Row]) ->
                 samples(schema, wrong),
             )
         )
-    groups: dict[tuple[Any, ...], list[Row]] = defaultdict(list)
-    for row in converted:
-        groups[tuple(row[name] for name in schema.key)].append(row)
-    duplicated = {key: group for key, group in groups.items() if len(group) > 1}
-    if duplicated:
-        _report_duplicates(
-            report,
-            schema,
-            [
-                (group[0], len(group), len({_values(schema, r) for r in group}) > 1)
-                for group in duplicated.values()
-            ],
-        )
     kept: list[Row] = []
+    duplicated: list[tuple[Row, int, bool]] = []
     for group in groups.values():
-        if len(group) == 1 or len({_values(schema, r) for r in group}) == 1:
+        if len(group) == 1:
             kept.append(group[0])
-    bad_sign = [row for row in kept if not _in_range(schema, row)]
+            continue
+        agree = len({tuple(row[name] for name in values) for row in group}) == 1
+        duplicated.append((group[0], len(group), not agree))
+        if agree:
+            kept.append(group[0])
+    if duplicated:
+        _report_duplicates(report, schema, duplicated)
+    signed = schema.signed
+    good: list[Row] = []
+    bad_sign: list[Row] = []
+    for row in kept:
+        (good if _in_range(signed, row) else bad_sign).append(row)
     if bad_sign:
         report.problems.append(
             Problem(
@@ -83,7 +87,7 @@ def good_rows(report: ValidationReport, schema: TableSchema, rows: list[Row]) ->
                 samples(schema, bad_sign),
             )
         )
-    return [row for row in kept if _in_range(schema, row)]
+    return good
 
 
 def known(
@@ -124,12 +128,8 @@ def _report_duplicates(
     )
 
 
-def _values(schema: TableSchema, row: Row) -> tuple[Any, ...]:
-    return tuple(row[name] for name in schema.values)
-
-
-def _in_range(schema: TableSchema, row: Row) -> bool:
-    for column in schema.signed:
+def _in_range(signed: tuple[Column, ...], row: Row) -> bool:
+    for column in signed:
         if column.sign is Sign.NON_NEGATIVE and row[column.name] < 0:
             return False
         if column.sign is Sign.POSITIVE and row[column.name] <= 0:

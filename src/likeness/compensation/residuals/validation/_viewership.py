@@ -36,22 +36,26 @@ from likeness.compensation.residuals.validation._report import (
 Surplus = tuple[tuple[str, str, str, dt.date, Decimal], ...]
 
 
-def viewership_stats(engine: Engine, typed: Any) -> tuple[list[Row], DuplicateSuspects | None]:
-    """Per (platform, title) counts, and the engine's duplicate suspects (see
-    :meth:`Engine.viewership_overview`). The cheap overview suffices unless it shows a problem;
-    then the detailed counts of :func:`pipeline.viewership_stats` are fetched."""
-    overview, suspects = engine.viewership_overview(typed)
-    rows: list[Row] = overview.to_pylist()
-    held = [f"held_{name}" for name in VIEWERSHIP.column_names]
-    clean = all(
-        all(row[name] == row["rows"] for name in held)
-        and (row["least_hours"] is None or row["least_hours"] >= 0)
-        for row in rows
-    )
-    if not clean:
+def viewership_stats(
+    engine: Engine, typed: Any, titles: set[str], *, statistics: bool
+) -> tuple[list[Row], dt.date | None, DuplicateSuspects | None]:
+    """Per (platform, title) counts, the latest date of the good rows of known titles, and the
+    engine's duplicate suspects (see :meth:`Engine.viewership_overview`; ``statistics``: the
+    file keeps column statistics). The overview suffices when no row has a wrong type or
+    negative hours and every title is known; otherwise the detailed counts of
+    :func:`pipeline.viewership_stats` are fetched."""
+    overview = engine.viewership_overview(typed, statistics=statistics)
+    groups: list[Row] = overview.groups.to_pylist()
+    if not overview.clean or any(row["title"] not in titles for row in groups):
         detailed = engine.query(pipeline.to_sql(pipeline.viewership_stats(typed), engine.dialect))
-        return list(detailed.to_pylist()), suspects
-    return [
+        rows: list[Row] = detailed.to_pylist()
+        dates = [
+            row["last_date"]
+            for row in rows
+            if row["last_date"] is not None and (row["title"] is None or row["title"] in titles)
+        ]
+        return rows, max(dates, default=None), overview.suspects
+    clean = [
         {
             "platform": row["platform"],
             "title": row["title"],
@@ -59,12 +63,10 @@ def viewership_stats(engine: Engine, typed: Any) -> tuple[list[Row], DuplicateSu
             "wrong_types": 0,
             "negative": 0,
             "valid": row["rows"],
-            "first_valid": row["first_date"],
-            "last_valid": row["last_date"],
-            "last_date": row["last_date"],
         }
-        for row in rows
-    ], suspects
+        for row in groups
+    ]
+    return clean, overview.last_date, overview.suspects
 
 
 def viewership_problems(
@@ -73,21 +75,17 @@ def viewership_problems(
     checked: Any,
     stats: list[Row],
     titles: set[str],
-) -> tuple[dt.date | None, int, bool, bool]:
-    """Report wrong types, negative hours and unknown titles; return the latest good date,
-    the row count, and whether wrong types and negative hours were found."""
+) -> tuple[int, bool, bool]:
+    """Report wrong types, negative hours and unknown titles; return the row count, and
+    whether wrong types and negative hours were found."""
     total = wrong = negative = 0
     unknown: dict[str, int] = {}
-    latest: dt.date | None = None
     for row in stats:
         total += row["rows"]
         wrong += row["wrong_types"]
         negative += row["negative"]
-        if row["title"] is not None and row["title"] not in titles:
-            if row["valid"]:
-                unknown[row["title"]] = unknown.get(row["title"], 0) + row["valid"]
-        elif row["last_date"] is not None and (latest is None or row["last_date"] > latest):
-            latest = row["last_date"]
+        if row["title"] is not None and row["title"] not in titles and row["valid"]:
+            unknown[row["title"]] = unknown.get(row["title"], 0) + row["valid"]
     valid = pipeline.converts(checked, VIEWERSHIP)
     if wrong:
         report.problems.append(
@@ -124,7 +122,7 @@ def viewership_problems(
                 _query_samples(engine, checked, valid & checked.title.isin(listed.title)),
             )
         )
-    return latest, total, bool(wrong), bool(negative)
+    return total, bool(wrong), bool(negative)
 
 
 def viewership_duplicates(
