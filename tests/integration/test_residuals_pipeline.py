@@ -395,6 +395,26 @@ def test_duckdb_groups_every_key_when_the_bitmaps_would_be_too_wide(basic, monke
     assert [(r["title"], r["occurrences"]) for r in problem.rows] == [("V1-E1", 4), ("V1-E2", 2)]
 
 
+@pytest.mark.parametrize("whole_rows", [0, 2_000_000], ids=["narrowed", "searched-whole"])
+def test_duckdb_finds_every_key_of_a_group_the_sums_do_not_resolve(basic, monkeypatch, whole_rows):
+    """Three surplus copies in one title are more than the sums name: DuckDB either narrows the
+    title down with another scan or, when its rows are few, searches it whole."""
+    monkeypatch.setattr(duckdb_engine, "WHOLE_GROUP_ROWS", whole_rows)
+    copies = ["streamflix,V1-E1,GB,2024-03-10,9000000"] * 2
+    copies += ["streamflix,V1-E1,CA,2024-04-01,1000000"]
+    append_rows(basic, "viewership", *copies)
+    engine = DuckDBEngine()
+    try:
+        outcome = run(basic, engine, skip=True)
+    finally:
+        engine.close()
+    (problem,) = outcome.report.problems
+    assert [(r["territory"], r["date"], r["occurrences"]) for r in problem.rows] == [
+        ("CA", "2024-04-01", 2),
+        ("GB", "2024-03-10", 3),
+    ]
+
+
 def test_subscribers_missing_for_a_year_are_reported(backend, basic):
     edit(basic, "subscribers", lambda t: t.replace("streamflix,CA,2024-01-01,2000000\n", ""))
     outcome = run(basic, backend)

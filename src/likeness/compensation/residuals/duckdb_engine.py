@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 #: the widest territory x day bitmap built per (platform, title) (<= 250 kB of bits)
 BITMAP_BITS = 2_000_000
+#: unresolved groups holding at most this many rows together are searched whole, unnarrowed
+WHOLE_GROUP_ROWS = 2_000_000
 
 #: the whole-table figures of :class:`ViewershipOverview` as one select list
 _TOTALS = (
@@ -148,9 +150,10 @@ class DuckDBEngine:
     def duplicate_candidates(
         self, typed: ir.Table, suspects: DuplicateSuspects | None
     ) -> pa.Table | None:
-        """The (platform, title, territory) groups named by the overview's sums, plus those found
-        by narrowing each unresolved group down with one bitmap of days per territory, so the
-        exact search groups a handful of rows, not whole titles."""
+        """The (platform, title, territory) groups named by the overview's sums, plus those of
+        the unresolved groups: every territory of each when they hold at most
+        :data:`WHOLE_GROUP_ROWS` rows together (the exact search groups them whole, sparing a
+        scan), else those found by narrowing each down with one bitmap of days per territory."""
         if suspects is None:
             return None
         resolved = sorted(suspects.resolved)
@@ -163,6 +166,23 @@ class DuckDBEngine:
         unresolved = suspects.unresolved
         if unresolved.num_rows == 0:
             return named if resolved else _NO_CANDIDATES
+        if suspects.unresolved_rows <= WHOLE_GROUP_ROWS:
+            whole = pa.table(
+                {
+                    "platform": pa.array(
+                        [
+                            p
+                            for p in unresolved["platform"].to_pylist()
+                            for _ in suspects.territories
+                        ]
+                    ),
+                    "title": pa.array(
+                        [t for t in unresolved["title"].to_pylist() for _ in suspects.territories]
+                    ),
+                    "territory": pa.array(list(suspects.territories) * unresolved.num_rows),
+                }
+            )
+            return pa.concat_tables([named, whole.cast(named.schema)])
         first, last = suspects.first_date, suspects.last_date
         self.register("duplicate_suspects", unresolved)
         narrowed = self.query(
@@ -188,13 +208,15 @@ def _suspects(
     """Each group with surplus copies: its slots named from the sums, or left unresolved."""
     resolved: set[tuple[str, str, str]] = set()
     unresolved: list[tuple[str, str]] = []
-    columns = ["platform", "title", "extra", "slot_sum", "slot_squares", "bits"]
+    unresolved_rows = 0
+    columns = ["platform", "title", "rows", "extra", "slot_sum", "slot_squares", "bits"]
     for row in table.filter(pc.greater(table["extra"], 0)).select(columns).to_pylist():
         slots = surplus_slots(
             row["extra"], int(row["slot_sum"]), int(row["slot_squares"]), row["bits"]
         )
         if slots is None:
             unresolved.append((row["platform"], row["title"]))
+            unresolved_rows += row["rows"]
             continue
         for slot in slots:
             resolved.add((row["platform"], row["title"], territories[slot % len(territories)]))
@@ -208,4 +230,6 @@ def _suspects(
         ),
         first,
         last,
+        tuple(territories),
+        unresolved_rows,
     )

@@ -84,3 +84,6 @@ class DuplicateSuspects:
     #: the date range of the whole table (the days an unresolved group's bitmap spans)
     first_date: dt.date
     last_date: dt.date
+    #: every territory of the table, and how many rows the unresolved groups hold together
+    territories: tuple[str, ...]
+    unresolved_rows: int
