@@ -39,9 +39,6 @@ _TOTALS = (
     + ", ".join(f"count({name}) AS held_{name}" for name in VIEWERSHIP.column_names)
     + ", min(hours) AS least_hours, min(date) AS first_date, max(date) AS last_date"
 )
-_NO_CANDIDATES = pa.table(
-    {name: pa.array([], pa.string()) for name in ("platform", "title", "territory")}
-)
 
 
 class DuckDBEngine:
@@ -157,32 +154,15 @@ class DuckDBEngine:
         if suspects is None:
             return None
         resolved = sorted(suspects.resolved)
-        named = pa.table(
-            {
-                name: pa.array([row[i] for row in resolved], pa.string())
-                for i, name in enumerate(("platform", "title", "territory"))
-            }
-        )
         unresolved = suspects.unresolved
         if unresolved.num_rows == 0:
-            return named if resolved else _NO_CANDIDATES
+            return _candidate_table(resolved)
         if suspects.unresolved_rows <= WHOLE_GROUP_ROWS:
-            whole = pa.table(
-                {
-                    "platform": pa.array(
-                        [
-                            p
-                            for p in unresolved["platform"].to_pylist()
-                            for _ in suspects.territories
-                        ]
-                    ),
-                    "title": pa.array(
-                        [t for t in unresolved["title"].to_pylist() for _ in suspects.territories]
-                    ),
-                    "territory": pa.array(list(suspects.territories) * unresolved.num_rows),
-                }
+            pairs = zip(
+                unresolved["platform"].to_pylist(), unresolved["title"].to_pylist(), strict=True
             )
-            return pa.concat_tables([named, whole.cast(named.schema)])
+            every = [(p, t, territory) for p, t in pairs for territory in suspects.territories]
+            return _candidate_table(resolved + every)
         first, last = suspects.first_date, suspects.last_date
         self.register("duplicate_suspects", unresolved)
         narrowed = self.query(
@@ -196,10 +176,21 @@ class DuckDBEngine:
                 v.date - DATE '{first.isoformat()}', 0, {(last - first).days}))
             """
         )
+        named = _candidate_table(resolved)
         return pa.concat_tables([named, narrowed.cast(named.schema)])
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _candidate_table(groups: list[tuple[str, str, str]]) -> pa.Table:
+    """(platform, title, territory) groups as the table the exact search semi-joins."""
+    return pa.table(
+        {
+            name: pa.array([group[i] for group in groups], pa.string())
+            for i, name in enumerate(("platform", "title", "territory"))
+        }
+    )
 
 
 def _suspects(
